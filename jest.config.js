@@ -5,15 +5,16 @@
 // The global setup starts the native stack (or reuses a running one) unless only
 // unit tests are selected.
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
-const tier = (name, timeout) => ({
+const tier = (name, extra = {}) => ({
   displayName: name,
   testEnvironment: 'node',
   transform,
   testMatch: [`<rootDir>/{services,stack,test,migrations,bench}/**/*.${name}.test.ts`],
-  ...(timeout ? { testTimeout: timeout } : {}),
+  ...extra,
 });
+// Jest runs a project's globalSetup only when a test of that project is selected.
+const needsStack = { globalSetup: '<rootDir>/test/global-setup.ts', testTimeout: 120_000 };
 
 module.exports = {
-  projects: [tier('unit'), tier('int'), tier('e2e')],
-  globalSetup: '<rootDir>/test/global-setup.ts',
+  projects: [tier('unit'), tier('int', needsStack), tier('e2e', needsStack)],
 };

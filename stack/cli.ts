@@ -1,0 +1,85 @@
+import { Command } from 'commander';
+import fs from 'node:fs';
+import { StackError } from './errors';
+import { stackPaths } from './paths';
+import { componentByName, components, down, reset, status, up, type ComponentStatus } from './stack';
+import { logTail } from './process';
+
+/** `npm run stack -- up|down|status|logs <component>|reset` */
+const program = new Command('stack')
+  .description(
+    'Runs the native deedstream stack: PostgreSQL, Kafka, Kafka Connect + Debezium, Apicurio Registry, Elasticsearch',
+  )
+  .showHelpAfterError();
+
+program
+  .command('up')
+  .description('start every component (no-op for those already healthy) and wait until all are healthy')
+  .action(async () => {
+    const began = Date.now();
+    const result = await up();
+    printStatus(result);
+    console.log(`stack up in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+  });
+
+program
+  .command('down')
+  .description('stop every component cleanly; data is kept')
+  .action(async () => {
+    await down((name) => console.log(`stopped ${name}`));
+  });
+
+program
+  .command('status')
+  .description("report each component's health")
+  .option('--json', 'machine-readable output')
+  .action(async (options: { json?: boolean }) => {
+    const result = await status();
+    if (options.json) console.log(JSON.stringify(result, null, 2));
+    else printStatus(result);
+    if (result.some((s) => s.state !== 'healthy')) process.exitCode = 3;
+  });
+
+program
+  .command('logs')
+  .description("print the tail of a component's log")
+  .argument('<component>', components.map((c) => c.name).join(' | '))
+  .option('-n, --lines <n>', 'how many lines', '100')
+  .action((name: string, options: { lines: string }) => {
+    const component = componentByName(name);
+    const lines = Number(options.lines);
+    if (!Number.isInteger(lines) || lines <= 0)
+      throw new StackError(`--lines ${options.lines} is not a positive number`, 'e.g. --lines 200');
+    if (!fs.existsSync(stackPaths.logOf(component.name))) {
+      throw new StackError(`${component.name} has no log yet`, 'run `npm run stack -- up` first');
+    }
+    console.log(`# ${stackPaths.logOf(component.name)}`);
+    console.log(logTail(component.name, lines));
+  });
+
+program
+  .command('reset')
+  .description('stop everything and delete all data and logs (downloaded artifacts stay cached)')
+  .action(async () => {
+    await reset();
+    console.log(`stack data wiped under ${stackPaths.data}`);
+  });
+
+function printStatus(result: ComponentStatus[]): void {
+  const width = Math.max(...result.map((s) => s.name.length));
+  for (const s of result) {
+    const memory = s.rssMiB === undefined ? '' : ` rss ${s.rssMiB} MiB`;
+    console.log(`${s.name.padEnd(width)}  ${s.state.padEnd(8)} ${s.endpoint}${memory}  ${s.detail}`);
+  }
+  const total = result.reduce((sum, s) => sum + (s.rssMiB ?? 0), 0);
+  if (total > 0) console.log(`${'total'.padEnd(width)}  resident memory ${total} MiB`);
+}
+
+program.parseAsync().catch((error: unknown) => {
+  if (error instanceof StackError) {
+    console.error(`stack: ${error.oneLine()}`);
+  } else {
+    console.error(`stack: ${(error as Error).message ?? String(error)}`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { moduleOutputDir, resolveModule, type MavenModule } from '../artifacts';
+import type { Component, Health } from '../component';
+import { stackPaths } from '../paths';
+import { stackPorts } from '../ports';
+import { renderConfig } from '../template';
+import { startJvm } from '../jvm';
+import { heapOf, kafkaModule } from './kafka';
+
+const name = 'connect';
+/** The Debezium connector lives in its own plugin folder, isolated by Connect's class loader. */
+const debeziumModule: MavenModule = {
+  module: 'debezium',
+  outputSubdir: 'plugins/debezium-connector-postgres',
+};
+const configFile = () => stackPaths.configOf('connect-distributed.properties');
+export const connectUrl = `http://127.0.0.1:${stackPorts.connect}`;
+
+/** Kafka Connect in distributed mode with the Debezium PostgreSQL connector on its plugin path. */
+export const connect: Component = {
+  name,
+  title: 'Kafka Connect + Debezium Postgres connector',
+  ports: [stackPorts.connect],
+  endpoint: connectUrl,
+  dependsOn: ['kafka', 'postgres'],
+  startTimeoutMs: 120_000,
+  stopSignal: 'SIGTERM',
+
+  async prepare() {
+    await resolveModule(kafkaModule);
+    await resolveModule(debeziumModule);
+    renderConfig(
+      'connect-distributed.properties',
+      {
+        kafkaPort: stackPorts.kafka,
+        port: stackPorts.connect,
+        pluginPath: path.dirname(moduleOutputDir(debeziumModule)),
+      },
+      configFile(),
+    );
+    fs.mkdirSync(stackPaths.dataOf(name), { recursive: true });
+  },
+
+  async start() {
+    startJvm({
+      component: name,
+      module: kafkaModule,
+      mainClass: 'org.apache.kafka.connect.cli.ConnectDistributed',
+      heap: heapOf('CONNECT', '768m'),
+      args: [configFile()],
+      // Connector configs read the outbox database's password as ${env:DEEDSTREAM_PG_PASSWORD}.
+      env: { DEEDSTREAM_PG_PASSWORD: process.env.DEEDSTREAM_PG_PASSWORD ?? 'deedstream' },
+    });
+  },
+
+  async health(): Promise<Health> {
+    try {
+      const response = await fetch(`${connectUrl}/connector-plugins`, { signal: AbortSignal.timeout(2_000) });
+      if (!response.ok) return { healthy: false, detail: `HTTP ${response.status}` };
+      const plugins = (await response.json()) as Array<{ class: string; version: string }>;
+      const debezium = plugins.find((p) => p.class === 'io.debezium.connector.postgresql.PostgresConnector');
+      return debezium
+        ? { healthy: true, detail: `Debezium ${debezium.version}` }
+        : { healthy: false, detail: 'Debezium PostgresConnector not on the plugin path yet' };
+    } catch (error) {
+      return { healthy: false, detail: (error as Error).message };
+    }
+  },
+};

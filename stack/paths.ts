@@ -1,0 +1,22 @@
+import path from 'node:path';
+
+/** Repository root (this file lives in <root>/stack). */
+export const repoRoot = path.resolve(__dirname, '..');
+
+/**
+ * Everything the native stack downloads or writes lives under one git-ignored folder,
+ * so `reset` and a fresh clone are easy to reason about. DEEDSTREAM_STACK_DIR moves it.
+ */
+export const stackHome = path.resolve(process.env.DEEDSTREAM_STACK_DIR ?? path.join(repoRoot, '.stack'));
+
+export const stackPaths = {
+  cache: path.join(stackHome, 'cache'),
+  data: path.join(stackHome, 'data'),
+  logs: path.join(stackHome, 'logs'),
+  run: path.join(stackHome, 'run'),
+  cacheOf: (component: string) => path.join(stackHome, 'cache', component),
+  dataOf: (component: string) => path.join(stackHome, 'data', component),
+  logOf: (component: string) => path.join(stackHome, 'logs', `${component}.log`),
+  pidOf: (component: string) => path.join(stackHome, 'run', `${component}.pid`),
+  configOf: (file: string) => path.join(stackHome, 'run', file),
+};

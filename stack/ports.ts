@@ -1,0 +1,23 @@
+/**
+ * Where each native stack component listens (all on 127.0.0.1). These are the same
+ * ports docker-compose.yml publishes, so services and tests need no per-stack config.
+ */
+export const stackPorts = {
+  postgres: 5433,
+  kafka: 9092,
+  kafkaController: 9093,
+  connect: 8083,
+  registry: 8081,
+  /** Apicurio (Quarkus) serves its health checks on a separate management port. */
+  registryManagement: 8091,
+  elasticsearch: 9200,
+} as const;
+
+/** Credentials of the stack's own Postgres cluster (local development only). */
+export const stackPostgres = {
+  user: 'deedstream',
+  password: 'deedstream',
+  database: 'deedstream',
+  /** Apicurio Registry keeps its schemas in a database of its own. */
+  registryDatabase: 'apicurio',
+} as const;

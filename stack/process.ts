@@ -1,0 +1,160 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { StackError } from './errors';
+import { stackHome, stackPaths } from './paths';
+
+export interface DaemonSpec {
+  component: string;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Run as this OS user (Postgres refuses to run as root). */
+  user?: { uid: number; gid: number };
+}
+
+/**
+ * Starts a long-running process detached from this CLI, its output appended to the
+ * component's log and its pid recorded, so later `status`/`down` calls find it.
+ */
+export function startDaemon(spec: DaemonSpec): number {
+  const logFile = stackPaths.logOf(spec.component);
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  fs.mkdirSync(stackPaths.run, { recursive: true });
+  const out = fs.openSync(logFile, 'a');
+  fs.writeSync(out, `\n==== ${new Date().toISOString()} starting ${spec.component}: ${spec.command}\n`);
+  if (spec.user) fs.fchownSync(out, spec.user.uid, spec.user.gid);
+  const child = spawn(spec.command, spec.args, {
+    cwd: spec.cwd,
+    env: spec.env ?? process.env,
+    detached: true,
+    stdio: ['ignore', out, out],
+    ...(spec.user ?? {}),
+  });
+  fs.closeSync(out);
+  if (child.pid === undefined) {
+    throw new StackError(`${spec.component}: could not start ${spec.command}`, 'check that it is installed');
+  }
+  child.unref();
+  fs.writeFileSync(stackPaths.pidOf(spec.component), `${child.pid}\n${spec.args.join(' ')}\n`);
+  return child.pid;
+}
+
+/** The pid of a component's process if it is still running (and is really ours). */
+export function runningPid(component: string): number | undefined {
+  let recorded: string;
+  try {
+    recorded = fs.readFileSync(stackPaths.pidOf(component), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const [pidLine, argsLine = ''] = recorded.split('\n');
+  const pid = Number(pidLine);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
+  // Guard against pid reuse after a reboot: the live process must have our arguments.
+  try {
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+    const marker = argsLine.split(' ').find((arg) => arg.includes(stackHome));
+    if (marker && !cmdline.includes(marker)) return undefined;
+  } catch {
+    return undefined;
+  }
+  return pid;
+}
+
+/** True when the pid file exists but its process is gone: the component died. */
+export function hasDied(component: string): boolean {
+  return fs.existsSync(stackPaths.pidOf(component)) && runningPid(component) === undefined;
+}
+
+export function forgetPid(component: string): void {
+  fs.rmSync(stackPaths.pidOf(component), { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // A zombie still answers kill(0); it is dead for our purposes.
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/\) Z /.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Asks the process to stop with `signal`, waits up to `graceMs`, then kills it.
+ * Graceful first, so Kafka and Elasticsearch flush and Postgres checkpoints.
+ */
+export async function stopDaemon(component: string, signal: NodeJS.Signals, graceMs: number): Promise<void> {
+  const pid = runningPid(component);
+  if (pid === undefined) {
+    forgetPid(component);
+    return;
+  }
+  signalGroup(pid, signal);
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) break;
+    await sleep(200);
+  }
+  if (isAlive(pid)) {
+    signalGroup(pid, 'SIGKILL');
+    while (isAlive(pid)) await sleep(100);
+  }
+  forgetPid(component);
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+export function rssKiB(pid: number): number | undefined {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /VmRSS:\s+(\d+) kB/.exec(status);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The last `lines` lines of a component's log, for reporting a crash. */
+export function logTail(component: string, lines = 20): string {
+  try {
+    const content = fs.readFileSync(stackPaths.logOf(component), 'utf8');
+    return content.trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log yet)';
+  }
+}
+
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.once('listening', () => server.close(() => resolve(true)));
+    server.listen(port, '127.0.0.1');
+  });
+}
+
+/** Who holds a port, as `ss` reports it, to name the culprit in an error. */
+export function portHolder(port: number): string {
+  const result = spawnSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
+  const match = /users:\(\("([^"]+)",pid=(\d+)/.exec(result.stdout ?? '');
+  return match ? `${match[1]} (pid ${match[2]})` : 'another process';
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,234 @@
+import fs from 'node:fs';
+import { Listr, type ListrTaskWrapper, type ListrDefaultRenderer, type ListrSimpleRenderer } from 'listr2';
+import type { Component, ComponentName, Health } from './component';
+import { connect } from './components/connect';
+import { elasticsearch } from './components/elasticsearch';
+import { kafka } from './components/kafka';
+import { postgres } from './components/postgres';
+import { registry } from './components/registry';
+import { StackError } from './errors';
+import { stackHome, stackPaths } from './paths';
+import {
+  forgetPid,
+  hasDied,
+  isPortFree,
+  logTail,
+  portHolder,
+  rssKiB,
+  runningPid,
+  sleep,
+  stopDaemon,
+} from './process';
+
+/** Start order respects dependsOn; `down` walks this list backwards. */
+export const components: readonly Component[] = [postgres, kafka, elasticsearch, registry, connect];
+
+export function componentByName(name: string): Component {
+  const found = components.find((c) => c.name === name);
+  if (!found) {
+    throw new StackError(
+      `unknown component "${name}"`,
+      `use one of: ${components.map((c) => c.name).join(', ')}`,
+    );
+  }
+  return found;
+}
+
+export interface ComponentStatus {
+  name: ComponentName;
+  title: string;
+  endpoint: string;
+  state: 'healthy' | 'starting' | 'stopped' | 'died';
+  pid?: number;
+  rssMiB?: number;
+  detail: string;
+}
+
+type Task = ListrTaskWrapper<unknown, ListrDefaultRenderer, ListrSimpleRenderer>;
+
+export interface UpOptions {
+  /** Print progress (a live list on a terminal, plain lines otherwise). */
+  quiet?: boolean;
+}
+
+/**
+ * Brings every component up, each after the ones it depends on are healthy; a component
+ * already running and healthy is left alone, so a second `up` is a no-op. If anything
+ * fails, the processes this call started are stopped again: nothing is left half-started.
+ */
+export async function up(options: UpOptions = {}): Promise<ComponentStatus[]> {
+  const release = acquireLock();
+  const startedHere: Component[] = [];
+  const ready = new Map<ComponentName, Promise<void>>();
+  try {
+    // Resolving artifacts runs Maven; one at a time keeps ~/.m2 consistent.
+    const prepared = new Map<ComponentName, Promise<void>>();
+    let chain: Promise<void> = Promise.resolve();
+    for (const component of components) {
+      chain = chain.then(() => component.prepare());
+      prepared.set(component.name, chain);
+    }
+    // Silence unhandled-rejection warnings for preparations nobody awaits after a failure.
+    for (const promise of prepared.values()) promise.catch(() => undefined);
+
+    const tasks = new Listr(
+      components.map((component) => ({
+        title: `${component.name}: waiting`,
+        task: async (_ctx: unknown, task: Task) => {
+          const run = (async () => {
+            task.title = `${component.name}: preparing`;
+            await prepared.get(component.name);
+            for (const dependency of component.dependsOn) {
+              task.title = `${component.name}: waiting for ${dependency}`;
+              await ready.get(dependency);
+            }
+            await bringUp(component, task, startedHere);
+          })();
+          ready.set(component.name, run);
+          await run;
+        },
+      })),
+      {
+        concurrent: true,
+        exitOnError: true,
+        renderer: options.quiet ? 'silent' : 'default',
+        fallbackRenderer: 'simple',
+        rendererOptions: { collapseErrors: false },
+      },
+    );
+    await tasks.run();
+    return await status();
+  } catch (error) {
+    for (const component of [...startedHere].reverse()) {
+      await stopDaemon(component.name, component.stopSignal, 30_000);
+    }
+    throw error;
+  } finally {
+    release();
+  }
+}
+
+async function bringUp(component: Component, task: Task, startedHere: Component[]): Promise<void> {
+  const began = Date.now();
+  if (runningPid(component.name) === undefined) {
+    forgetPid(component.name);
+    for (const port of component.ports) {
+      if (!(await isPortFree(port))) {
+        throw new StackError(
+          `${component.name}: port ${port} is already taken by ${portHolder(port)}`,
+          'stop that process (or `npm run stack -- down` if it is an old stack) and run `up` again',
+        );
+      }
+    }
+    task.title = `${component.name}: starting`;
+    await component.start();
+    startedHere.push(component);
+  } else {
+    task.title = `${component.name}: already running, checking health`;
+  }
+  const health = await waitHealthy(component, (detail) => {
+    task.title = `${component.name}: starting (${Math.round((Date.now() - began) / 1000)} s) ${detail}`;
+  });
+  await component.afterHealthy?.();
+  const seconds = ((Date.now() - began) / 1000).toFixed(1);
+  task.title = `${component.name}: healthy at ${component.endpoint} (${seconds} s; ${health.detail})`;
+}
+
+async function waitHealthy(component: Component, progress: (detail: string) => void): Promise<Health> {
+  const deadline = Date.now() + component.startTimeoutMs;
+  let last: Health = { healthy: false, detail: 'not checked yet' };
+  while (Date.now() < deadline) {
+    if (hasDied(component.name)) {
+      throw new StackError(
+        `${component.name}: the process exited while starting; last log lines:\n${logTail(component.name)}\n`,
+        `see ${stackPaths.logOf(component.name)}`,
+      );
+    }
+    last = await component.health();
+    if (last.healthy) return last;
+    progress(last.detail.slice(0, 80));
+    await sleep(500);
+  }
+  throw new StackError(
+    `${component.name}: not healthy after ${component.startTimeoutMs / 1000} s (${last.detail}); last log lines:\n${logTail(component.name)}\n`,
+    `see ${stackPaths.logOf(component.name)}, then \`npm run stack -- down\` and \`up\` again`,
+  );
+}
+
+/** Stops every component cleanly (dependents first); data stays on disk. */
+export async function down(onStopped?: (name: ComponentName) => void): Promise<void> {
+  for (const component of [...components].reverse()) {
+    await stopDaemon(component.name, component.stopSignal, 60_000);
+    onStopped?.(component.name);
+  }
+}
+
+export async function status(): Promise<ComponentStatus[]> {
+  return Promise.all(
+    components.map(async (component): Promise<ComponentStatus> => {
+      const base = { name: component.name, title: component.title, endpoint: component.endpoint };
+      const pid = runningPid(component.name);
+      if (pid === undefined) {
+        return hasDied(component.name)
+          ? {
+              ...base,
+              state: 'died',
+              detail: `process exited; last log lines:\n${logTail(component.name, 10)}`,
+            }
+          : { ...base, state: 'stopped', detail: 'not running' };
+      }
+      const health = await component.health();
+      const rss = rssKiB(pid);
+      return {
+        ...base,
+        state: health.healthy ? 'healthy' : 'starting',
+        pid,
+        ...(rss === undefined ? {} : { rssMiB: Math.round(rss / 1024) }),
+        detail: health.detail,
+      };
+    }),
+  );
+}
+
+export async function isUp(): Promise<boolean> {
+  return (await status()).every((s) => s.state === 'healthy');
+}
+
+/** Stops everything and deletes data and logs; downloaded artifacts stay cached. */
+export async function reset(): Promise<void> {
+  await down();
+  for (const dir of [stackPaths.data, stackPaths.logs, stackPaths.run]) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * One `up` at a time (jest's global setups and a user's terminal may race).
+ * A lock whose owner is gone is taken over.
+ */
+function acquireLock(): () => void {
+  fs.mkdirSync(stackPaths.run, { recursive: true });
+  const lockFile = `${stackPaths.run}/up.lock`;
+  for (;;) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lockFile, { force: true });
+    } catch {
+      const owner = Number(fs.readFileSync(lockFile, 'utf8'));
+      let alive = false;
+      try {
+        process.kill(owner, 0);
+        alive = owner !== process.pid;
+      } catch {
+        alive = false;
+      }
+      if (alive) {
+        throw new StackError(
+          `another \`stack up\` (pid ${owner}) is running in ${stackHome}`,
+          'wait for it to finish, then run this command again',
+        );
+      }
+      fs.rmSync(lockFile, { force: true });
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from './paths';
+import { pinnedVersions } from './versions';
+
+/** Image tags in docker-compose.yml, by service. */
+function composeImages(): Record<string, string> {
+  const compose = fs.readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8');
+  const images: Record<string, string> = {};
+  let service: string | undefined;
+  for (const line of compose.split('\n')) {
+    const serviceMatch = /^ {2}([a-z-]+):\s*$/.exec(line);
+    if (serviceMatch) service = serviceMatch[1];
+    const imageMatch = /^ {4}image:\s*(\S+)/.exec(line);
+    if (imageMatch?.[1] && service) images[service] = imageMatch[1];
+  }
+  return images;
+}
+
+describe('docker-compose.yml and the native stack pin the same versions', () => {
+  const pinned = pinnedVersions();
+  const images = composeImages();
+
+  it.each([
+    ['kafka', 'apache/kafka', pinned.kafka],
+    ['connect', 'quay.io/debezium/connect', pinned.debezium],
+    ['registry', 'apicurio/apicurio-registry', pinned.apicurio],
+    ['elasticsearch', 'docker.elastic.co/elasticsearch/elasticsearch', pinned.elasticsearch],
+  ])('%s runs %s:<native version>', (service, repository, version) => {
+    expect(images[service]).toBe(`${repository}:${version}`);
+  });
+
+  it('uses the Elasticsearch client of the same major as the server', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const clientMajor = pkg.dependencies['@elastic/elasticsearch']?.split('.')[0];
+    expect(clientMajor).toBe(pinned.elasticsearch.split('.')[0]);
+  });
+
+  it('runs PostgreSQL with logical WAL in compose, as natively', () => {
+    expect(images.postgres).toMatch(/^postgres:\d+$/);
+    const compose = fs.readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8');
+    expect(compose).toContain('wal_level=logical');
+  });
+});
