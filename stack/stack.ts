@@ -7,7 +7,7 @@ import { kafka } from './components/kafka';
 import { postgres } from './components/postgres';
 import { registry } from './components/registry';
 import { StackError } from './errors';
-import { stackHome, stackPaths } from './paths';
+import { stackPaths } from './paths';
 import {
   forgetPid,
   hasDied,
@@ -57,7 +57,7 @@ export interface UpOptions {
  * fails, the processes this call started are stopped again: nothing is left half-started.
  */
 export async function up(options: UpOptions = {}): Promise<ComponentStatus[]> {
-  const release = acquireLock();
+  const release = await acquireLock();
   const startedHere: Component[] = [];
   const ready = new Map<ComponentName, Promise<void>>();
   try {
@@ -203,32 +203,41 @@ export async function reset(): Promise<void> {
 }
 
 /**
- * One `up` at a time (jest's global setups and a user's terminal may race).
- * A lock whose owner is gone is taken over.
+ * One `up` at a time: jest's global setups and a user's terminal may race. A second
+ * caller waits for the first (whose `up` it then mostly finds done); a lock whose
+ * owner has died is taken over.
  */
-function acquireLock(): () => void {
+async function acquireLock(): Promise<() => void> {
   fs.mkdirSync(stackPaths.run, { recursive: true });
   const lockFile = `${stackPaths.run}/up.lock`;
+  const deadline = Date.now() + 15 * 60_000;
   for (;;) {
     try {
       fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
       return () => fs.rmSync(lockFile, { force: true });
     } catch {
       const owner = Number(fs.readFileSync(lockFile, 'utf8'));
-      let alive = false;
-      try {
-        process.kill(owner, 0);
-        alive = owner !== process.pid;
-      } catch {
-        alive = false;
+      if (!isProcessAlive(owner)) {
+        fs.rmSync(lockFile, { force: true });
+        continue;
       }
-      if (alive) {
+      if (Date.now() > deadline) {
         throw new StackError(
-          `another \`stack up\` (pid ${owner}) is running in ${stackHome}`,
-          'wait for it to finish, then run this command again',
+          `another \`stack up\` (pid ${owner}) has held ${lockFile} for 15 minutes`,
+          'stop it, or delete the lock file if that process is not a stack command',
         );
       }
-      fs.rmSync(lockFile, { force: true });
+      await sleep(500);
     }
+  }
+}
+
+function isProcessAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
