@@ -1,0 +1,145 @@
+import type { DomainEvent } from '../../shared/event-sourcing/domain-event';
+import type { Address } from './address';
+import type { Money } from './money';
+import type { PropertyType } from './property-type';
+
+// Payloads are stored as jsonb and encoded as Avro, so they hold plain JSON values only,
+// and an absent value is always `null`: JSON drops `undefined`, and Avro has no such value.
+
+export interface PropertyListedData {
+  readonly propertyId: string;
+  readonly address: Address;
+  readonly price: Money;
+  readonly bedrooms: number;
+  readonly bathrooms: number;
+  readonly areaSqm: number;
+  readonly propertyType: PropertyType;
+  readonly description: string | null;
+  /** ISO 8601 UTC; the only clock reading in the stream, so replays never consult the clock. */
+  readonly listedAt: string;
+}
+
+/**
+ * `null` means "unchanged". Only the fields that really changed are set. Because null is
+ * taken, a removed description is recorded as the empty string.
+ */
+export interface PropertyDetailsUpdatedData {
+  readonly address: Address | null;
+  readonly bedrooms: number | null;
+  readonly bathrooms: number | null;
+  readonly areaSqm: number | null;
+  readonly propertyType: PropertyType | null;
+  readonly description: string | null;
+}
+
+export interface PriceChangedData {
+  readonly previousPrice: Money;
+  readonly newPrice: Money;
+}
+
+export interface OfferReceivedData {
+  readonly offerId: string;
+  readonly buyerId: string;
+  readonly amount: Money;
+}
+
+export interface OfferAcceptedData {
+  readonly offerId: string;
+  readonly buyerId: string;
+  readonly amount: Money;
+}
+
+export interface OfferRejectedData {
+  readonly offerId: string;
+  readonly reason: string | null;
+}
+
+export interface OfferWithdrawnData {
+  readonly offerId: string;
+}
+
+export interface PropertyReservedData {
+  readonly transactionId: string;
+  readonly offerId: string;
+  readonly buyerId: string;
+}
+
+export interface ReservationReleasedData {
+  readonly transactionId: string;
+  readonly reason: string;
+}
+
+export interface PropertySoldData {
+  readonly transactionId: string;
+  readonly offerId: string;
+  readonly buyerId: string;
+  readonly salePrice: Money;
+}
+
+export interface ListingWithdrawnData {
+  readonly reason: string | null;
+}
+
+/** `null` keeps the asking price the property had when it was withdrawn. */
+export interface PropertyRelistedData {
+  readonly price: Money | null;
+}
+
+export type PropertyListed = DomainEvent<'PropertyListed', PropertyListedData>;
+export type PropertyDetailsUpdated = DomainEvent<'PropertyDetailsUpdated', PropertyDetailsUpdatedData>;
+export type PriceChanged = DomainEvent<'PriceChanged', PriceChangedData>;
+export type OfferReceived = DomainEvent<'OfferReceived', OfferReceivedData>;
+export type OfferAccepted = DomainEvent<'OfferAccepted', OfferAcceptedData>;
+export type OfferRejected = DomainEvent<'OfferRejected', OfferRejectedData>;
+export type OfferWithdrawn = DomainEvent<'OfferWithdrawn', OfferWithdrawnData>;
+export type PropertyReserved = DomainEvent<'PropertyReserved', PropertyReservedData>;
+export type ReservationReleased = DomainEvent<'ReservationReleased', ReservationReleasedData>;
+export type PropertySold = DomainEvent<'PropertySold', PropertySoldData>;
+export type ListingWithdrawn = DomainEvent<'ListingWithdrawn', ListingWithdrawnData>;
+export type PropertyRelisted = DomainEvent<'PropertyRelisted', PropertyRelistedData>;
+
+export type PropertyEvent =
+  | PropertyListed
+  | PropertyDetailsUpdated
+  | PriceChanged
+  | OfferReceived
+  | OfferAccepted
+  | OfferRejected
+  | OfferWithdrawn
+  | PropertyReserved
+  | ReservationReleased
+  | PropertySold
+  | ListingWithdrawn
+  | PropertyRelisted;
+
+export type PropertyEventType = PropertyEvent['type'];
+
+export type PropertyEventOfType<T extends PropertyEventType> = Extract<PropertyEvent, { type: T }>;
+
+/**
+ * The schema version each event type is written with today. A reader meeting an older
+ * version upcasts it; bump a number only together with a new `<Type>.v<N>.avsc`.
+ */
+export const propertyEventSchemaVersions = {
+  PropertyListed: 1,
+  PropertyDetailsUpdated: 1,
+  PriceChanged: 1,
+  OfferReceived: 1,
+  OfferAccepted: 1,
+  OfferRejected: 1,
+  OfferWithdrawn: 1,
+  PropertyReserved: 1,
+  ReservationReleased: 1,
+  PropertySold: 1,
+  ListingWithdrawn: 1,
+  PropertyRelisted: 1,
+} as const satisfies Record<PropertyEventType, number>;
+
+/** Derived from the version table, whose type forces it to name every event exactly once. */
+export const propertyEventTypes: readonly PropertyEventType[] = Object.freeze(
+  Object.keys(propertyEventSchemaVersions) as PropertyEventType[],
+);
+
+export function isPropertyEventType(value: string): value is PropertyEventType {
+  return Object.prototype.hasOwnProperty.call(propertyEventSchemaVersions, value);
+}

@@ -1,0 +1,46 @@
+import type { Address } from './address';
+import type { Money } from './money';
+import type { PropertyType } from './property-type';
+
+export type PropertyStatus = 'listed' | 'reserved' | 'sold' | 'withdrawn';
+
+export type OfferStatus = 'pending' | 'accepted' | 'rejected' | 'withdrawn';
+
+export interface OfferView {
+  readonly offerId: string;
+  readonly buyerId: string;
+  readonly amount: Money;
+  readonly status: OfferStatus;
+}
+
+/** The transaction holding the property; after a sale it names the one that completed. */
+export interface ReservationView {
+  readonly transactionId: string;
+  readonly offerId: string;
+  readonly buyerId: string;
+}
+
+/**
+ * A plain, detached copy of the aggregate's state. There is no `updatedAt`: apart from
+ * `listedAt`, events carry no time, and the store's `occurredAt` is what projections should use.
+ */
+export interface PropertyView {
+  readonly id: string;
+  readonly version: number;
+  readonly status: PropertyStatus;
+  readonly address: Address;
+  readonly price: Money;
+  readonly bedrooms: number;
+  readonly bathrooms: number;
+  readonly areaSqm: number;
+  readonly propertyType: PropertyType;
+  readonly description: string | null;
+  readonly listedAt: string;
+  /** In the order they were received. */
+  readonly offers: readonly OfferView[];
+  readonly acceptedOfferId: string | null;
+  readonly reservation: ReservationView | null;
+  readonly salePrice: Money | null;
+  /** How many times the asking price changed after listing, relisting at a new price included. */
+  readonly priceChangeCount: number;
+}

@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { AvroEventCodec } from '../codec/avro-event-codec';
+import type { DomainEvent, EventMetadata, RecordedEvent } from '../event-sourcing/domain-event';
+import type { OutboxMessage } from '../outbox/outbox-message';
+import { writeOutbox } from '../outbox/outbox-writer';
+import { ConcurrencyError } from './concurrency-error';
+import type { EventStoreTables } from './tables';
+import { Upcasters } from './upcasters';
+
+/** Why a command ran: copied into every event's metadata and the outbox headers. */
+export interface CommandContext {
+  correlationId: string;
+  causationId: string | null;
+  traceparent: string | null;
+  actor: string | null;
+}
+
+/** Events encoded and stamped, ready to be written inside a transaction. */
+export interface PreparedAppend<E extends DomainEvent = DomainEvent> {
+  streamId: string;
+  expectedVersion: number;
+  events: ReadonlyArray<{
+    event: E;
+    metadata: EventMetadata;
+    schemaVersion: number;
+    occurredAt: Date;
+    avro: Buffer;
+  }>;
+}
+
+export interface ReadOptions {
+  /** Only events up to this stream version (time travel by version). */
+  toVersion?: number;
+  /** Only events that occurred at or before this instant (time travel by time). */
+  asOf?: Date;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * The event store of one service schema. An append writes the stream's new events and
+ * one outbox row per event in the caller's transaction; a duplicate (stream_id, version)
+ * means another writer won the race and surfaces as ConcurrencyError.
+ */
+export class PostgresEventStore<E extends DomainEvent = DomainEvent> {
+  constructor(
+    private readonly streamType: string,
+    private readonly codec: AvroEventCodec,
+    readonly upcasters: Upcasters = new Upcasters(),
+  ) {}
+
+  /**
+   * Encodes the events as Avro (schema ids come from the registry once, then from memory)
+   * before any transaction opens, so no lock is held while the registry is asked.
+   */
+  async prepare(
+    streamId: string,
+    expectedVersion: number,
+    events: readonly E[],
+    context: CommandContext,
+  ): Promise<PreparedAppend<E>> {
+    const occurredAt = new Date();
+    const prepared = await Promise.all(
+      events.map(async (event) => {
+        const schemaVersion = this.upcasters.currentVersion(event.type);
+        const metadata: EventMetadata = {
+          eventId: randomUUID(),
+          correlationId: context.correlationId,
+          causationId: context.causationId,
+          traceparent: context.traceparent,
+          actor: context.actor,
+        };
+        const avro = await this.codec.encode(event.type, schemaVersion, event.data);
+        return { event, metadata, schemaVersion, occurredAt, avro };
+      }),
+    );
+    return { streamId, expectedVersion, events: prepared };
+  }
+
+  /** Writes prepared events and their outbox rows; call inside a transaction. */
+  async append(trx: Kysely<EventStoreTables>, prepared: PreparedAppend<E>): Promise<void> {
+    if (prepared.events.length === 0) return;
+    try {
+      await trx
+        .insertInto('events')
+        .values(
+          prepared.events.map((e, index) => ({
+            event_id: e.metadata.eventId,
+            stream_id: prepared.streamId,
+            stream_type: this.streamType,
+            version: prepared.expectedVersion + index + 1,
+            event_type: e.event.type,
+            schema_version: e.schemaVersion,
+            payload: JSON.stringify(e.event.data),
+            metadata: JSON.stringify(e.metadata),
+            occurred_at: e.occurredAt,
+          })),
+        )
+        .execute();
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+        throw new ConcurrencyError(prepared.streamId, prepared.expectedVersion);
+      }
+      throw error;
+    }
+    await writeOutbox(trx, this.outboxMessages(prepared));
+  }
+
+  private outboxMessages(prepared: PreparedAppend<E>): OutboxMessage[] {
+    return prepared.events.map((e, index) => ({
+      id: e.metadata.eventId,
+      aggregateType: this.streamType,
+      aggregateId: prepared.streamId,
+      type: e.event.type,
+      payload: e.avro,
+      eventId: e.metadata.eventId,
+      aggregateVersion: prepared.expectedVersion + index + 1,
+      correlationId: e.metadata.correlationId,
+      causationId: e.metadata.causationId,
+      traceparent: e.metadata.traceparent,
+      occurredAt: e.occurredAt,
+    }));
+  }
+
+  /** The stream's events in order, upcast to their current schema versions. */
+  async read(
+    db: Kysely<EventStoreTables>,
+    streamId: string,
+    options: ReadOptions = {},
+  ): Promise<RecordedEvent<E>[]> {
+    let query = db.selectFrom('events').selectAll().where('stream_id', '=', streamId);
+    if (options.toVersion !== undefined) query = query.where('version', '<=', options.toVersion);
+    if (options.asOf !== undefined) query = query.where('occurred_at', '<=', options.asOf);
+    const rows = await query.orderBy('version').execute();
+    return rows.map((row) => this.toRecorded(row));
+  }
+
+  /** One page of a stream's history, after `afterVersion`. */
+  async page(
+    db: Kysely<EventStoreTables>,
+    streamId: string,
+    afterVersion: number,
+    limit: number,
+  ): Promise<RecordedEvent<E>[]> {
+    const rows = await db
+      .selectFrom('events')
+      .selectAll()
+      .where('stream_id', '=', streamId)
+      .where('version', '>', afterVersion)
+      .orderBy('version')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => this.toRecorded(row));
+  }
+
+  /** Every event of every stream after a global position (projection rebuilds, verification). */
+  async readAll(
+    db: Kysely<EventStoreTables>,
+    afterPosition: bigint,
+    limit: number,
+  ): Promise<RecordedEvent<E>[]> {
+    const rows = await db
+      .selectFrom('events')
+      .selectAll()
+      .where('position', '>', afterPosition)
+      .orderBy('position')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => this.toRecorded(row));
+  }
+
+  private toRecorded(row: {
+    position: bigint;
+    event_id: string;
+    stream_id: string;
+    stream_type: string;
+    version: number;
+    event_type: string;
+    schema_version: number;
+    payload: object;
+    metadata: EventMetadata;
+    occurred_at: Date;
+  }): RecordedEvent<E> {
+    const data = this.upcasters.upcast(
+      row.event_type,
+      row.schema_version,
+      row.payload as Record<string, unknown>,
+    );
+    return {
+      // The type column and the upcast payload together are an event of the stream's union.
+      event: { type: row.event_type, data } as unknown as E,
+      eventId: row.event_id,
+      streamId: row.stream_id,
+      streamType: row.stream_type,
+      version: row.version,
+      position: row.position,
+      schemaVersion: this.upcasters.currentVersion(row.event_type),
+      occurredAt: row.occurred_at,
+      metadata: row.metadata,
+    };
+  }
+}

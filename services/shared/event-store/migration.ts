@@ -1,0 +1,85 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * Creates the event store of one service in its own Postgres schema: the append-only
+ * `events` table, the `outbox` that Debezium relays, and `idempotency_keys`. Every
+ * event-sourced service's first migration calls this, so they all share one shape.
+ */
+export async function createEventStoreTables(db: Kysely<unknown>, schema: string): Promise<void> {
+  await db.schema.createSchema(schema).ifNotExists().execute();
+  const s = db.schema.withSchema(schema);
+
+  await s
+    .createTable('events')
+    .addColumn('position', 'bigserial', (c) => c.primaryKey())
+    .addColumn('event_id', 'uuid', (c) => c.notNull().unique())
+    .addColumn('stream_id', 'text', (c) => c.notNull())
+    .addColumn('stream_type', 'text', (c) => c.notNull())
+    .addColumn('version', 'integer', (c) => c.notNull().check(sql`version > 0`))
+    .addColumn('event_type', 'text', (c) => c.notNull())
+    .addColumn('schema_version', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('payload', 'jsonb', (c) => c.notNull())
+    .addColumn('metadata', 'jsonb', (c) => c.notNull())
+    .addColumn('occurred_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    // The optimistic-concurrency guard: two writers at the same expected version collide here.
+    .addUniqueConstraint('events_stream_version_unique', ['stream_id', 'version'])
+    .execute();
+  await s
+    .createIndex('events_stream_occurred_at')
+    .on('events')
+    .columns(['stream_id', 'occurred_at'])
+    .execute();
+
+  // History is immutable: UPDATE and DELETE on events fail, whoever issues them.
+  await sql`
+    CREATE FUNCTION ${sql.id(schema, 'forbid_event_mutation')}() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+      RAISE EXCEPTION 'events are append-only: % is not allowed on %.events', TG_OP, TG_TABLE_SCHEMA
+        USING ERRCODE = 'restrict_violation';
+    END $$`.execute(db);
+  await sql`
+    CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON ${sql.id(schema, 'events')}
+    FOR EACH ROW EXECUTE FUNCTION ${sql.id(schema, 'forbid_event_mutation')}()`.execute(db);
+  await sql`
+    CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON ${sql.id(schema, 'events')}
+    FOR EACH STATEMENT EXECUTE FUNCTION ${sql.id(schema, 'forbid_event_mutation')}()`.execute(db);
+
+  await s
+    .createTable('outbox')
+    .addColumn('id', 'uuid', (c) => c.primaryKey())
+    .addColumn('aggregatetype', 'text', (c) => c.notNull())
+    .addColumn('aggregateid', 'text', (c) => c.notNull())
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('payload', 'bytea', (c) => c.notNull())
+    .addColumn('event_id', 'uuid', (c) => c.notNull())
+    .addColumn('aggregate_version', 'integer', (c) => c.notNull())
+    .addColumn('correlation_id', 'text', (c) => c.notNull())
+    .addColumn('causation_id', 'text')
+    .addColumn('traceparent', 'text')
+    .addColumn('occurred_at', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
+  // Housekeeping deletes relayed rows by age.
+  await s.createIndex('outbox_created_at').on('outbox').column('created_at').execute();
+
+  await s
+    .createTable('idempotency_keys')
+    .addColumn('key', 'text', (c) => c.notNull())
+    .addColumn('scope', 'text', (c) => c.notNull())
+    .addColumn('request_hash', 'text', (c) => c.notNull())
+    .addColumn('response_status', 'integer', (c) => c.notNull())
+    .addColumn('response_body', 'jsonb', (c) => c.notNull())
+    .addColumn('response_headers', 'jsonb', (c) => c.notNull())
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addPrimaryKeyConstraint('idempotency_keys_pk', ['scope', 'key'])
+    .execute();
+}
+
+export async function dropEventStoreTables(db: Kysely<unknown>, schema: string): Promise<void> {
+  const s = db.schema.withSchema(schema);
+  await s.dropTable('idempotency_keys').ifExists().execute();
+  await s.dropTable('outbox').ifExists().execute();
+  await s.dropTable('events').ifExists().execute();
+  await sql`DROP FUNCTION IF EXISTS ${sql.id(schema, 'forbid_event_mutation')}()`.execute(db);
+}

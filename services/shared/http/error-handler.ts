@@ -1,0 +1,51 @@
+import type { ErrorRequestHandler } from 'express';
+import { ConcurrencyError } from '../event-store/concurrency-error';
+import { DomainError } from '../event-sourcing/domain-error';
+import type { Logger } from '../observability/logger';
+import { HttpProblem, sendProblem } from './problem';
+
+/**
+ * Turns every failure into a problem response; nothing reaches the client as an HTML
+ * page or a stack trace. Unexpected errors are logged and answered with a plain 500.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    sendProblem(res, toProblem(error, logger), req.originalUrl);
+  };
+}
+
+function toProblem(error: unknown, logger: Logger): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  if (error instanceof DomainError) {
+    // "*-not-found" rules name a missing sub-entity (an offer): a 404, not a conflict.
+    const status = error.rule.endsWith('-not-found') ? 404 : 409;
+    return new HttpProblem(status, status === 404 ? 'Not found' : 'Business rule violated', error.message, {
+      rule: error.rule,
+    });
+  }
+  if (error instanceof ConcurrencyError) {
+    return new HttpProblem(409, 'Concurrent modification', error.message, {
+      rule: 'concurrent-modification',
+    });
+  }
+  const bodyParserError = error as { type?: string; status?: number; message?: string };
+  if (bodyParserError.type === 'entity.parse.failed') {
+    return new HttpProblem(
+      400,
+      'Malformed JSON',
+      `the request body is not valid JSON: ${bodyParserError.message}`,
+    );
+  }
+  if (bodyParserError.type === 'entity.too.large') {
+    return new HttpProblem(413, 'Payload too large', 'the request body exceeds the 1 MB limit');
+  }
+  if (bodyParserError.type === 'encoding.unsupported' || bodyParserError.type === 'charset.unsupported') {
+    return new HttpProblem(415, 'Unsupported encoding', bodyParserError.message ?? 'send UTF-8 JSON');
+  }
+  logger.error({ err: error }, 'unhandled error');
+  return new HttpProblem(500, 'Internal error', 'an unexpected error occurred; it has been logged');
+}

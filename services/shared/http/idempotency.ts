@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { EventStoreTables } from '../event-store/tables';
+import { HttpProblem } from './problem';
+
+export interface HttpResult {
+  status: number;
+  body: object;
+  headers: Record<string, string>;
+}
+
+/** A command request that carried an Idempotency-Key header. */
+export interface IdempotentRequest {
+  scope: string;
+  key: string;
+  requestHash: string;
+}
+
+const KEY = /^[A-Za-z0-9._:-]{1,255}$/;
+
+/** Reads the Idempotency-Key header, validated; the scope is the route with its ids. */
+export function idempotentRequest(
+  key: string | undefined,
+  scope: string,
+  body: unknown,
+): IdempotentRequest | undefined {
+  if (key === undefined) return undefined;
+  if (!KEY.test(key)) {
+    throw HttpProblem.validation([
+      {
+        field: 'header.Idempotency-Key',
+        message: 'use 1-255 characters of letters, digits, ".", "_", ":" or "-"',
+      },
+    ]);
+  }
+  return { scope, key, requestHash: hashBody(body) };
+}
+
+function hashBody(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+/** JSON with object keys sorted, so {"a":1,"b":2} and {"b":2,"a":1} are the same request. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * Responses of idempotent commands, stored in the same transaction as the command's
+ * events: a key is recorded if and only if its command took effect.
+ */
+export class IdempotencyStore {
+  constructor(private readonly db: Kysely<EventStoreTables>) {}
+
+  /** The first response for this key, or a 422 if the key was used with another body. */
+  async replay(request: IdempotentRequest): Promise<HttpResult | undefined> {
+    const row = await this.db
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .where('scope', '=', request.scope)
+      .where('key', '=', request.key)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    if (row.request_hash !== request.requestHash) {
+      throw new HttpProblem(
+        422,
+        'Idempotency key reused',
+        `Idempotency-Key "${request.key}" was already used with a different request body; use a new key for a new request`,
+      );
+    }
+    return {
+      status: row.response_status,
+      body: row.response_body,
+      headers: { ...row.response_headers, 'Idempotent-Replayed': 'true' },
+    };
+  }
+
+  async record(trx: Kysely<EventStoreTables>, request: IdempotentRequest, result: HttpResult): Promise<void> {
+    await trx
+      .insertInto('idempotency_keys')
+      .values({
+        scope: request.scope,
+        key: request.key,
+        request_hash: request.requestHash,
+        response_status: result.status,
+        response_body: JSON.stringify(result.body),
+        response_headers: JSON.stringify(result.headers),
+      })
+      .execute();
+  }
+}

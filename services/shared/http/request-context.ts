@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { CommandContext } from '../event-store/event-store';
+import { HttpProblem } from './problem';
+
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+// W3C Trace Context: version-traceid-parentid-flags, lower-case hex, ids not all zero.
+const TRACEPARENT = /^[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    commandContext: CommandContext;
+  }
+}
+
+/**
+ * Accepts X-Correlation-Id (or makes one) and W3C traceparent, echoes the correlation id,
+ * and gives handlers the context that is stored with every event they cause.
+ */
+export function requestContext(req: Request, res: Response, next: NextFunction): void {
+  const given = req.header('x-correlation-id');
+  if (given !== undefined && !CORRELATION_ID.test(given)) {
+    next(
+      HttpProblem.validation([
+        {
+          field: 'header.X-Correlation-Id',
+          message: 'use 1-128 characters of letters, digits, ".", "_", ":" or "-"',
+        },
+      ]),
+    );
+    return;
+  }
+  const traceparent = req.header('traceparent');
+  if (traceparent !== undefined && !TRACEPARENT.test(traceparent)) {
+    next(
+      HttpProblem.validation([
+        { field: 'header.traceparent', message: 'not a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>)' },
+      ]),
+    );
+    return;
+  }
+  const correlationId = given ?? randomUUID();
+  res.setHeader('X-Correlation-Id', correlationId);
+  req.commandContext = {
+    correlationId,
+    causationId: req.header('x-causation-id') ?? null,
+    traceparent: traceparent ?? null,
+    actor: req.header('x-actor') ?? null,
+  };
+  next();
+}

@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import type { EventStoreTables } from '../event-store/tables';
+import type { OutboxMessage } from './outbox-message';
+
+/**
+ * Writes outbox rows. Always called with the transaction that also writes the state
+ * change, which is what makes the message and the change atomic.
+ */
+export async function writeOutbox(
+  trx: Kysely<EventStoreTables>,
+  messages: readonly OutboxMessage[],
+): Promise<void> {
+  if (messages.length === 0) return;
+  await trx
+    .insertInto('outbox')
+    .values(
+      messages.map((m) => ({
+        id: m.id,
+        aggregatetype: m.aggregateType,
+        aggregateid: m.aggregateId,
+        type: m.type,
+        payload: m.payload,
+        event_id: m.eventId,
+        aggregate_version: m.aggregateVersion,
+        correlation_id: m.correlationId,
+        causation_id: m.causationId,
+        traceparent: m.traceparent,
+        occurred_at: m.occurredAt.toISOString(),
+      })),
+    )
+    .execute();
+}
+
+/**
+ * Outbox housekeeping: deletes rows older than `olderThan`. Safe at any age, because
+ * Debezium reads the INSERT from the WAL (held by its replication slot), not the table;
+ * the rows are kept a while only so people can inspect what was sent.
+ */
+export async function deleteOutboxOlderThan(db: Kysely<EventStoreTables>, olderThan: Date): Promise<number> {
+  const result = await db.deleteFrom('outbox').where('created_at', '<', olderThan).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
