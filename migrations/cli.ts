@@ -14,19 +14,25 @@ const program = new Command('migrate')
       throw new Error(`unknown command "${command}": use latest, down or status`);
     }
     const services = options.service ? [options.service] : Object.keys(serviceMigrations);
-    const db = createDatabase<unknown>({ connectionString: infrastructureConfig().DATABASE_URL, maxConnections: 2 });
+    const db = createDatabase<unknown>({
+      connectionString: infrastructureConfig().DATABASE_URL,
+      maxConnections: 2,
+    });
     try {
       for (const service of command === 'down' ? [...services].reverse() : services) {
         if (command === 'status') {
           for (const m of await migrationStatus(db, service)) {
-            console.log(`${service}  ${m.executedAt ? 'applied ' : 'pending '} ${m.name}${m.executedAt ? `  (${m.executedAt.toISOString()})` : ''}`);
+            console.log(
+              `${service}  ${m.executedAt ? 'applied ' : 'pending '} ${m.name}${m.executedAt ? `  (${m.executedAt.toISOString()})` : ''}`,
+            );
           }
           continue;
         }
         const result = await migrate(db, service, command as MigrationDirection);
         const moved = result.results ?? [];
         if (moved.length === 0) console.log(`${service}: nothing to do`);
-        for (const r of moved) console.log(`${service}: ${command === 'down' ? 'reverted' : 'applied'} ${r.migrationName}`);
+        for (const r of moved)
+          console.log(`${service}: ${command === 'down' ? 'reverted' : 'applied'} ${r.migrationName}`);
       }
     } finally {
       await db.destroy();

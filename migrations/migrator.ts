@@ -14,7 +14,9 @@ function migratorFor(db: Kysely<unknown>, service: ServiceMigrations): Migrator 
 
 export class MigrationError extends Error {
   constructor(service: string, migration: string | undefined, cause: unknown) {
-    super(`${service}: migration ${migration ?? '(unknown)'} failed: ${(cause as Error)?.message ?? String(cause)}`);
+    super(
+      `${service}: migration ${migration ?? '(unknown)'} failed: ${(cause as Error)?.message ?? String(cause)}`,
+    );
     this.name = 'MigrationError';
   }
 }
@@ -28,7 +30,11 @@ export function knownService(name: string): ServiceMigrations {
 }
 
 /** Migrates one service; throws MigrationError naming the failed migration. */
-export async function migrate(db: Kysely<unknown>, name: string, direction: MigrationDirection): Promise<MigrationResultSet> {
+export async function migrate(
+  db: Kysely<unknown>,
+  name: string,
+  direction: MigrationDirection,
+): Promise<MigrationResultSet> {
   const service = knownService(name);
   // The bookkeeping tables live in the service schema, which must exist first.
   await db.schema.createSchema(service.schema).ifNotExists().execute();

@@ -1,0 +1,65 @@
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { Command } from 'commander';
+import { AvroEventCodec } from '../shared/codec/avro-event-codec';
+import { checkCompatibility } from '../shared/codec/compatibility';
+import { infrastructureConfig } from '../shared/config/infrastructure';
+import { schemaSets } from './schema-sets';
+
+/** `npm run schemas -- check|register` */
+const program = new Command('schemas').description(
+  'Checks and registers the Avro event schemas in the schema registry',
+);
+
+program
+  .command('check')
+  .description(
+    'compare each local schema with the latest registered one (BACKWARD); exit 1 naming the field on an incompatible change',
+  )
+  .action(async () => {
+    const registryUrl = infrastructureConfig().SCHEMA_REGISTRY_URL;
+    let incompatible = 0;
+    for (const set of schemaSets) {
+      for (const schema of await set.load()) {
+        const verdict = await checkCompatibility(registryUrl, set.topic, schema);
+        if (verdict.status === 'incompatible') {
+          incompatible += 1;
+          console.log(
+            `✗ ${verdict.subject}: incompatible with registered v${verdict.version}: ${verdict.reason}`,
+          );
+        } else {
+          console.log(
+            `✓ ${verdict.subject}: ${verdict.status}${'version' in verdict ? ` (registered v${verdict.version})` : ''}`,
+          );
+        }
+      }
+    }
+    if (incompatible > 0)
+      throw new Error(
+        `${incompatible} schema(s) break BACKWARD compatibility; add a new field with a default instead`,
+      );
+  });
+
+program
+  .command('register')
+  .description('register every schema under its subject with BACKWARD compatibility')
+  .action(async () => {
+    const config = infrastructureConfig();
+    const registry = new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL });
+    for (const set of schemaSets) {
+      const codec = new AvroEventCodec(registry, set.topic, await set.load());
+      for (const [subject, id] of await codec.registerAll()) console.log(`registered ${subject} as id ${id}`);
+    }
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(`schemas: ${describe(error)}`);
+  process.exit(1);
+});
+
+function describe(error: unknown): string {
+  const message = (error as Error).message ?? String(error);
+  if (/ECONNREFUSED|fetch failed/.test(message)) {
+    return `cannot reach the schema registry (${infrastructureConfig().SCHEMA_REGISTRY_URL}): start it with \`npm run stack -- up\` or set SCHEMA_REGISTRY_URL`;
+  }
+  return message;
+}

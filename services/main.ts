@@ -1,0 +1,61 @@
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { migrateAllToLatest } from '../migrations/migrator';
+import { up } from '../stack/stack';
+import { AvroEventCodec } from './shared/codec/avro-event-codec';
+import { ConfigError } from './shared/config/load-config';
+import { createDatabase } from './shared/db/database';
+import { schemaSets } from './cli/schema-sets';
+import { propertyConfig } from './property/property-config';
+import { createPropertyService } from './property/property-service';
+
+/**
+ * The main job (`npm start`): brings the native stack up if it is not running, applies
+ * migrations, registers the Avro schemas, then runs the services in the foreground.
+ * Ctrl-C stops the services; the stack keeps running until `npm run stack -- down`.
+ */
+async function main(): Promise<void> {
+  const config = propertyConfig();
+  if (process.env.DEEDSTREAM_EXTERNAL_STACK !== 'true') {
+    console.log('» native stack (npm run stack -- up)');
+    await up();
+  }
+
+  console.log('» migrations');
+  const admin = createDatabase<unknown>({ connectionString: config.DATABASE_URL, maxConnections: 2 });
+  try {
+    await migrateAllToLatest(admin);
+  } finally {
+    await admin.destroy();
+  }
+
+  console.log('» Avro schemas');
+  const registry = new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL });
+  for (const set of schemaSets) {
+    const registered = await new AvroEventCodec(registry, set.topic, await set.load()).registerAll();
+    console.log(`  ${registered.size} schemas of ${set.topic} registered (subject = <topic>-<record name>)`);
+  }
+
+  const property = await createPropertyService(config);
+  await property.listen();
+  console.log(
+    `» property service   http://127.0.0.1:${config.PROPERTY_PORT}  (POST /properties, GET /properties/:id, /health, /metrics)`,
+  );
+  console.log('Ctrl-C stops the services; the stack keeps running (npm run stack -- down stops it).');
+
+  const stop = async (signal: string) => {
+    console.log(`\n${signal}: stopping services`);
+    await property.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const message =
+    error instanceof ConfigError
+      ? error.message
+      : ((error as { oneLine?: () => string }).oneLine?.() ?? (error as Error).message);
+  console.error(`deedstream: ${message}`);
+  process.exit(1);
+});

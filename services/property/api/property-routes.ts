@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import type { z } from 'zod';
+import type { CommandRunner } from '../../shared/event-sourcing/command-runner';
+import type { EventSourcedRepository } from '../../shared/event-sourcing/repository';
+import { versionFromIfMatch } from '../../shared/http/conditional';
+import { idempotentRequest, type HttpResult } from '../../shared/http/idempotency';
+import { HttpProblem } from '../../shared/http/problem';
+import { sendResult } from '../../shared/http/send-result';
+import { parseOr400 } from '../../shared/http/validation';
+import { Property } from '../domain/property';
+import type { PropertyEvent } from '../domain/property-events';
+import {
+  changePriceBody,
+  historyQuery,
+  listPropertyBody,
+  reasonBody,
+  receiveOfferBody,
+  relistBody,
+  stateQuery,
+  updateDetailsBody,
+} from './request-schemas';
+import { consistencyToken, etag, eventJson, moneyFromBody, propertyJson } from './representation';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface PropertyRoutesDeps {
+  runner: CommandRunner<PropertyEvent, Property>;
+  repository: EventSourcedRepository<PropertyEvent, Property>;
+  clock?: () => Date;
+}
+
+/** The write API of the property service: listing commands, current state, time travel, history. */
+export function propertyRoutes({ runner, repository, clock = () => new Date() }: PropertyRoutesDeps): Router {
+  const router = Router();
+
+  /** Version-stamped answer to a command on an existing property. */
+  const accepted = (property: Property, status = 200, extra: object = {}): HttpResult => ({
+    status,
+    body: {
+      id: property.id,
+      version: property.version,
+      consistencyToken: consistencyToken(property.id, property.version),
+      ...extra,
+    },
+    headers: { ETag: etag(property.version), Location: `/properties/${property.id}` },
+  });
+
+  /**
+   * Runs a command on /properties/:id…: validates the body, honours If-Match and
+   * Idempotency-Key, and lets `execute` call the aggregate.
+   */
+  const command = <S extends z.ZodType>(
+    schema: S,
+    execute: (property: Property, body: z.infer<S>, req: Request) => HttpResult,
+  ) => {
+    return async (req: Request<{ id: string }>, res: Response) => {
+      const id = propertyId(req.params.id);
+      const body = parseOr400(schema, req.body ?? {});
+      const result = await runner.run({
+        describe: `property ${id}`,
+        load: () => repository.load(id),
+        expectedVersion: versionFromIfMatch(req.header('if-match')),
+        context: req.commandContext,
+        idempotency: idempotentRequest(
+          req.header('idempotency-key'),
+          `${req.method} ${req.baseUrl}${req.path}`,
+          body,
+        ),
+        execute: (property) => execute(property, body, req),
+      });
+      sendResult(res, result);
+    };
+  };
+
+  router.post('/properties', async (req, res) => {
+    const body = parseOr400(listPropertyBody, req.body);
+    const result = await runner.run({
+      describe: 'new property',
+      create: () =>
+        Property.list(
+          randomUUID(),
+          {
+            address: body.address,
+            price: moneyFromBody(body.price),
+            bedrooms: body.bedrooms,
+            bathrooms: body.bathrooms,
+            areaSqm: body.areaSqm,
+            propertyType: body.type,
+            description: body.description ?? null,
+          },
+          clock(),
+        ),
+      context: req.commandContext,
+      idempotency: idempotentRequest(req.header('idempotency-key'), 'POST /properties', body),
+      execute: (property) => accepted(property, 201),
+    });
+    sendResult(res, result);
+  });
+
+  router.post(
+    '/properties/:id/details',
+    command(updateDetailsBody, (property, body) => {
+      property.updateDetails({
+        address: body.address ?? null,
+        bedrooms: body.bedrooms ?? null,
+        bathrooms: body.bathrooms ?? null,
+        areaSqm: body.areaSqm ?? null,
+        propertyType: body.type ?? null,
+        description: body.description ?? null,
+      });
+      return accepted(property);
+    }),
+  );
+
+  router.post(
+    '/properties/:id/price',
+    command(changePriceBody, (property, body) => {
+      property.changePrice(moneyFromBody(body.price));
+      return accepted(property);
+    }),
+  );
+
+  router.post(
+    '/properties/:id/offers',
+    command(receiveOfferBody, (property, body) => {
+      const offerId = randomUUID();
+      property.receiveOffer(offerId, body.buyerId, moneyFromBody(body.amount));
+      return accepted(property, 201, { offerId });
+    }),
+  );
+
+  const offerCommand = (act: (property: Property, offerId: string, reason: string | null) => void) =>
+    command(reasonBody, (property, body, req) => {
+      act(property, String(req.params.offerId), body.reason ?? null);
+      return accepted(property);
+    });
+  router.post(
+    '/properties/:id/offers/:offerId/accept',
+    offerCommand((p, offerId) => p.acceptOffer(offerId)),
+  );
+  router.post(
+    '/properties/:id/offers/:offerId/reject',
+    offerCommand((p, offerId, reason) => p.rejectOffer(offerId, reason)),
+  );
+  router.post(
+    '/properties/:id/offers/:offerId/withdraw',
+    offerCommand((p, offerId) => p.withdrawOffer(offerId)),
+  );
+
+  router.post(
+    '/properties/:id/withdraw',
+    command(reasonBody, (property, body) => {
+      property.withdrawListing(body.reason ?? null);
+      return accepted(property);
+    }),
+  );
+
+  router.post(
+    '/properties/:id/relist',
+    command(relistBody, (property, body) => {
+      property.relist(body.price ? moneyFromBody(body.price) : null);
+      return accepted(property);
+    }),
+  );
+
+  router.get('/properties/:id', async (req, res) => {
+    const id = propertyId(req.params.id);
+    const query = parseOr400(stateQuery, req.query, 'query');
+    const asOf = query.asOf ? new Date(query.asOf) : undefined;
+    const property = await repository.load(id, {
+      ...(asOf ? { asOf } : {}),
+      ...(query.version ? { toVersion: query.version } : {}),
+    });
+    if (!property) {
+      throw HttpProblem.notFound(asOf ? `property ${id} as of ${asOf.toISOString()}` : `property ${id}`);
+    }
+    if (query.version && property.version < query.version) {
+      throw HttpProblem.notFound(
+        `version ${query.version} of property ${id} (latest is ${property.version})`,
+      );
+    }
+    res.set('ETag', etag(property.version)).json(propertyJson(property.toView()));
+  });
+
+  router.get('/properties/:id/events', async (req, res) => {
+    const id = propertyId(req.params.id);
+    const query = parseOr400(historyQuery, req.query, 'query');
+    const events = await repository.history(id, query.after, query.limit);
+    if (events.length === 0 && query.after === 0) throw HttpProblem.notFound(`property ${id}`);
+    const last = events.at(-1);
+    res.json({
+      events: events.map(eventJson),
+      next:
+        last && events.length === query.limit
+          ? `/properties/${id}/events?after=${last.version}&limit=${query.limit}`
+          : null,
+    });
+  });
+
+  return router;
+}
+
+/** Ids are UUIDs the service generated; anything else cannot name a property. */
+function propertyId(raw: string): string {
+  if (!UUID.test(raw)) throw HttpProblem.notFound(`property ${raw}`);
+  return raw.toLowerCase();
+}

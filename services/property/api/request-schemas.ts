@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { propertyTypes } from '../domain/property-type';
+
+/** Money as clients send it: major units (450000.5 = 450,000.50) with an ISO 4217 currency. */
+export const moneyBody = z.strictObject({
+  amount: z
+    .number()
+    .positive('must be greater than 0')
+    .max(10_000_000_000_000, 'must be at most 10 trillion')
+    .refine((n) => Math.round(n * 100) / 100 === n, 'at most two decimal places'),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR'),
+});
+
+export const addressBody = z.strictObject({
+  street: z.string().trim().min(1).max(200),
+  city: z.string().trim().min(1).max(100),
+  postalCode: z.string().trim().max(20),
+  region: z.string().trim().max(100),
+  country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as NL'),
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+});
+
+const count = z.number().int('a whole number').min(0).max(100);
+const areaSqm = z.number().positive('must be greater than 0').max(1_000_000);
+const propertyType = z.enum(propertyTypes);
+const description = z.string().max(5000);
+const reason = z.string().trim().min(1).max(500);
+const id = z.string().trim().min(1).max(100);
+
+export const listPropertyBody = z.strictObject({
+  address: addressBody,
+  price: moneyBody,
+  bedrooms: count,
+  bathrooms: count,
+  areaSqm,
+  type: propertyType,
+  description: description.optional(),
+});
+
+export const updateDetailsBody = z
+  .strictObject({
+    address: addressBody.optional(),
+    bedrooms: count.optional(),
+    bathrooms: count.optional(),
+    areaSqm: areaSqm.optional(),
+    type: propertyType.optional(),
+    description: description.optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'name at least one detail to change');
+
+export const changePriceBody = z.strictObject({ price: moneyBody });
+export const receiveOfferBody = z.strictObject({ buyerId: id, amount: moneyBody });
+export const reasonBody = z.strictObject({ reason: reason.optional() });
+export const relistBody = z.strictObject({ price: moneyBody.optional() });
+
+export const stateQuery = z
+  .strictObject({
+    asOf: z.iso
+      .datetime({ offset: true, message: 'an ISO 8601 instant such as 2026-11-26T12:00:00Z' })
+      .optional(),
+    version: z.coerce.number().int().positive().optional(),
+  })
+  .refine((q) => !(q.asOf && q.version), 'give asOf or version, not both');
+
+export const historyQuery = z.strictObject({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
