@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { loadPropertyEventSchemas } from '../../property/schemas/property-schemas';
+import { representativeEvents } from '../../property/schemas/representative-events';
+import { infrastructureConfig } from '../config/infrastructure';
+import { AvroEventCodec } from './avro-event-codec';
+import { checkCompatibility } from './compatibility';
+import type { EventSchema } from './event-schema';
+
+const registryUrl = infrastructureConfig().SCHEMA_REGISTRY_URL;
+const registry = new SchemaRegistry({ host: registryUrl });
+
+describe('AvroEventCodec against the real registry', () => {
+  it('round-trips every property event type through the registry', async () => {
+    // A topic of its own, so this test never races the service's subjects.
+    const codec = new AvroEventCodec(
+      registry,
+      `codec-test-${randomUUID()}`,
+      await loadPropertyEventSchemas(),
+    );
+    await codec.registerAll();
+    const events = representativeEvents();
+    for (const event of events) {
+      const bytes = await codec.encode(event.type, 1, event.data);
+      expect(bytes.readInt32BE(1)).toBe(await codec.schemaId(event.type, 1));
+      // A fresh registry client resolves the id itself, as a consumer would.
+      const decoded = await new AvroEventCodec(new SchemaRegistry({ host: registryUrl }), 'any', []).decode(
+        bytes,
+      );
+      expect(JSON.parse(JSON.stringify(decoded))).toEqual(event.data);
+    }
+  });
+
+  it('caches schema ids: a second encode asks the registry nothing', async () => {
+    const codec = new AvroEventCodec(
+      registry,
+      `codec-cache-${randomUUID()}`,
+      await loadPropertyEventSchemas(),
+    );
+    await codec.registerAll();
+    const [event] = representativeEvents();
+    await codec.encode(event!.type, 1, event!.data);
+    const spy = jest.spyOn(registry, 'getRegistryIdBySchema');
+    await codec.encode(event!.type, 1, event!.data);
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+  });
+
+  it('reports an incompatible change naming the field, and accepts a compatible one', async () => {
+    const topic = `compat-test-${randomUUID()}`;
+    const schemas = await loadPropertyEventSchemas();
+    const listed = schemas.find((s) => s.eventType === 'PropertyListed') as EventSchema;
+    await new AvroEventCodec(registry, topic, [listed]).registerAll();
+
+    const breaking: EventSchema = {
+      ...listed,
+      schemaVersion: 2,
+      schema: {
+        ...listed.schema,
+        fields: [...listed.schema.fields, { name: 'energyLabel', type: 'string' }],
+      },
+    };
+    const verdict = await checkCompatibility(registryUrl, topic, breaking);
+    expect(verdict.status).toBe('incompatible');
+    expect(verdict.status === 'incompatible' && verdict.reason).toMatch(/energyLabel/);
+
+    const evolving: EventSchema = {
+      ...listed,
+      schemaVersion: 2,
+      schema: {
+        ...listed.schema,
+        fields: [...listed.schema.fields, { name: 'energyLabel', type: ['null', 'string'], default: null }],
+      },
+    };
+    expect((await checkCompatibility(registryUrl, topic, evolving)).status).toBe('compatible');
+    expect((await checkCompatibility(registryUrl, topic, listed)).status).toBe('unchanged');
+  });
+});

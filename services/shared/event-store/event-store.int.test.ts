@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { startPropertyService, type PropertyHarness } from '../../../test/support/property-harness';
+import { moneyFromMajor } from '../../property/domain/money';
+import { Property } from '../../property/domain/property';
+import { PostgresEventStore } from './event-store';
+import { Upcasters } from './upcasters';
+
+let api: PropertyHarness;
+beforeAll(async () => {
+  api = await startPropertyService();
+});
+afterAll(() => api.close());
+
+const context = { correlationId: 'event-store-test', causationId: null, traceparent: null, actor: 'test' };
+
+const newProperty = (id = randomUUID()) =>
+  Property.list(
+    id,
+    {
+      address: {
+        street: 'Main St 1',
+        city: 'Utrecht',
+        postalCode: '3511',
+        region: 'UT',
+        country: 'NL',
+        lat: 52.09,
+        lon: 5.12,
+      },
+      price: moneyFromMajor(400000, 'EUR'),
+      bedrooms: 2,
+      bathrooms: 1,
+      areaSqm: 80,
+      propertyType: 'house',
+    },
+    new Date(),
+  );
+
+async function rowsFor(id: string) {
+  const db = api.service.db;
+  const events = await db
+    .selectFrom('events')
+    .select(['event_id', 'version'])
+    .where('stream_id', '=', id)
+    .orderBy('version')
+    .execute();
+  const outbox = await db
+    .selectFrom('outbox')
+    .select(['event_id', 'aggregate_version', 'payload'])
+    .where('aggregateid', '=', id)
+    .orderBy('aggregate_version')
+    .execute();
+  return { events, outbox };
+}
+
+describe('PostgresEventStore', () => {
+  it('writes one outbox row per event, with the same event id, version and the Avro bytes', async () => {
+    const property = newProperty();
+    property.changePrice(moneyFromMajor(390000, 'EUR'));
+    await api.service.repository.save(property, 0, context);
+    const { events, outbox } = await rowsFor(property.id);
+    expect(events.map((e) => e.version)).toEqual([1, 2]);
+    expect(outbox.map((o) => [o.event_id, o.aggregate_version])).toEqual(
+      events.map((e) => [e.event_id, e.version]),
+    );
+    for (const row of outbox) expect(row.payload[0]).toBe(0); // Confluent wire format magic byte
+    const decoded = await api.service.codec.decode<{ newPrice: { amountMinor: number } }>(outbox[1]!.payload);
+    expect(decoded.newPrice.amountMinor).toBe(39_000_000);
+  });
+
+  it('rolls back the events when the outbox insert fails in the same transaction', async () => {
+    const id = randomUUID();
+    // Inject a failure into the second insert of the append, for this aggregate only.
+    const constraint = `reject_${id.replace(/-/g, '')}`;
+    await sql`ALTER TABLE property.outbox ADD CONSTRAINT ${sql.id(constraint)} CHECK (aggregateid <> ${sql.lit(id)}) NOT VALID`.execute(
+      api.service.db,
+    );
+    try {
+      await expect(api.service.repository.save(newProperty(id), 0, context)).rejects.toThrow(
+        /check constraint/,
+      );
+    } finally {
+      await sql`ALTER TABLE property.outbox DROP CONSTRAINT ${sql.id(constraint)}`.execute(api.service.db);
+    }
+    expect(await rowsFor(id)).toEqual({ events: [], outbox: [] });
+    // The same command succeeds once the fault is gone: nothing half-written blocks it.
+    await api.service.repository.save(newProperty(id), 0, context);
+    const after = await rowsFor(id);
+    expect(after.events).toHaveLength(1);
+    expect(after.outbox).toHaveLength(1);
+  });
+
+  it('keeps history append-only: UPDATE and DELETE on events are refused', async () => {
+    const property = newProperty();
+    await api.service.repository.save(property, 0, context);
+    await expect(
+      api.service.db
+        .updateTable('events')
+        .set({ event_type: 'Tampered' })
+        .where('stream_id', '=', property.id)
+        .execute(),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      api.service.db.deleteFrom('events').where('stream_id', '=', property.id).execute(),
+    ).rejects.toThrow(/append-only/);
+  });
+
+  it('upcasts old schema versions as they are read', async () => {
+    const property = newProperty();
+    await api.service.repository.save(property, 0, context);
+    // A reader that knows PropertyListed v2 (a v1 → v2 step) reads the stored v1 event as v2.
+    const upcasters = new Upcasters().register('PropertyListed', 1, (payload) => ({
+      ...payload,
+      description: 'upcast from v1',
+    }));
+    const reader = new PostgresEventStore('property', api.service.codec, upcasters);
+    const [listed] = await reader.read(api.service.db, property.id);
+    expect(listed?.schemaVersion).toBe(2);
+    expect(listed?.event.data).toMatchObject({ description: 'upcast from v1', bedrooms: 2 });
+  });
+});
