@@ -8,6 +8,8 @@ const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 const tier = (name, extra = {}) => ({
   displayName: name,
   testEnvironment: 'node',
+  // Never crawl .stack/ (data dirs hold files jest would take for snapshots).
+  roots: ['<rootDir>/services', '<rootDir>/stack', '<rootDir>/test', '<rootDir>/migrations', '<rootDir>/bench'],
   transform,
   testMatch: [`<rootDir>/{services,stack,test,migrations,bench}/**/*.${name}.test.ts`],
   ...extra,

@@ -6,6 +6,13 @@ import { ConfigError } from './shared/config/load-config';
 import { createDatabase } from './shared/db/database';
 import { schemaSets } from './cli/schema-sets';
 import { propertyConfig } from './property/property-config';
+import { ConnectClient } from './shared/connect/connect-client';
+import { applyConnector } from './shared/connect/connector-deployment';
+import { connectorNames, defaultConnectorStateDir, loadConnector } from './shared/connect/connector-file';
+import { createKafka } from './shared/kafka/kafka-client';
+import { applyTopics, describeChange } from './shared/kafka/topic-admin';
+import { loadTopicPlan } from './shared/kafka/topic-plan';
+
 import { createPropertyService } from './property/property-service';
 
 /**
@@ -21,11 +28,11 @@ async function main(): Promise<void> {
   }
 
   console.log('» migrations');
-  const admin = createDatabase<unknown>({ connectionString: config.DATABASE_URL, maxConnections: 2 });
+  const database = createDatabase<unknown>({ connectionString: config.DATABASE_URL, maxConnections: 2 });
   try {
-    await migrateAllToLatest(admin);
+    await migrateAllToLatest(database);
   } finally {
-    await admin.destroy();
+    await database.destroy();
   }
 
   console.log('» Avro schemas');
@@ -34,6 +41,26 @@ async function main(): Promise<void> {
     const registered = await new AvroEventCodec(registry, set.topic, await set.load()).registerAll();
     console.log(`  ${registered.size} schemas of ${set.topic} registered (subject = <topic>-<record name>)`);
   }
+
+  console.log('» Kafka topics (connectors/topics.json)');
+  const admin = createKafka(config.KAFKA_BROKERS, 'deedstream-main').admin();
+  await admin.connect();
+  try {
+    for (const change of await applyTopics(admin, loadTopicPlan()))
+      console.log(`  ${describeChange(change)}`);
+  } finally {
+    await admin.disconnect();
+  }
+
+  console.log(`» Debezium connectors on ${config.CONNECT_URL}`);
+  const connect = new ConnectClient(config.CONNECT_URL);
+  for (const name of connectorNames()) {
+    const result = await applyConnector(connect, loadConnector(name), defaultConnectorStateDir);
+    console.log(
+      `  ${name}: ${result.changed ? `applied ${result.changes.length} change(s)` : 'unchanged'}, RUNNING`,
+    );
+  }
+  console.log('  property.events ← property.outbox (topic per aggregate type, key = aggregate id)');
 
   const property = await createPropertyService(config);
   await property.listen();

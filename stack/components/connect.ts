@@ -3,7 +3,7 @@ import path from 'node:path';
 import { moduleOutputDir, resolveModule, type MavenModule } from '../artifacts';
 import type { Component, Health } from '../component';
 import { stackPaths } from '../paths';
-import { stackPorts } from '../ports';
+import { stackPorts, stackPostgres } from '../ports';
 import { renderConfig } from '../template';
 import { startJvm } from '../jvm';
 import { heapOf, kafkaModule } from './kafka';
@@ -49,8 +49,15 @@ export const connect: Component = {
       mainClass: 'org.apache.kafka.connect.cli.ConnectDistributed',
       heap: heapOf('CONNECT', '768m'),
       args: [configFile()],
-      // Connector configs read the outbox database's password as ${env:DEEDSTREAM_PG_PASSWORD}.
-      env: { DEEDSTREAM_PG_PASSWORD: process.env.DEEDSTREAM_PG_PASSWORD ?? 'deedstream' },
+      // Connector configs name the database only through ${env:…} placeholders (secrets never sit
+      // in the JSON); the worker resolves them from this environment.
+      env: {
+        DEEDSTREAM_PG_HOST: '127.0.0.1',
+        DEEDSTREAM_PG_PORT: String(stackPorts.postgres),
+        DEEDSTREAM_PG_DATABASE: stackPostgres.database,
+        DEEDSTREAM_PG_USER: stackPostgres.user,
+        DEEDSTREAM_PG_PASSWORD: stackPostgres.password,
+      },
     });
   },
 

@@ -83,3 +83,21 @@ export async function dropEventStoreTables(db: Kysely<unknown>, schema: string):
   await s.dropTable('events').ifExists().execute();
   await sql`DROP FUNCTION IF EXISTS ${sql.id(schema, 'forbid_event_mutation')}()`.execute(db);
 }
+
+/**
+ * A one-row table that Debezium's heartbeat.action.query updates. It is in the relay's
+ * publication, so even while the outbox is idle the connector sees a change now and
+ * then and can confirm its position: the replication slot advances and WAL is freed.
+ */
+export async function createRelayHeartbeatTable(db: Kysely<unknown>, schema: string): Promise<void> {
+  await db.schema
+    .withSchema(schema)
+    .createTable('debezium_heartbeat')
+    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('beat_at', 'timestamptz', (c) => c.notNull())
+    .execute();
+}
+
+export async function dropRelayHeartbeatTable(db: Kysely<unknown>, schema: string): Promise<void> {
+  await db.schema.withSchema(schema).dropTable('debezium_heartbeat').ifExists().execute();
+}

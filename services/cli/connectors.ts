@@ -1,0 +1,203 @@
+import path from 'node:path';
+import { Command } from 'commander';
+import { z } from 'zod';
+import { infrastructureSchema } from '../shared/config/infrastructure';
+import { loadConfig } from '../shared/config/load-config';
+import { ConnectClient } from '../shared/connect/connect-client';
+import { diffConfig, formatChange } from '../shared/connect/config-diff';
+import {
+  applyConnector,
+  desiredConfig,
+  resetOffsets,
+  rollbackConnector,
+  validateConnector,
+  waitForRunning,
+} from '../shared/connect/connector-deployment';
+import { connectorNames, defaultConnectorStateDir, loadConnector } from '../shared/connect/connector-file';
+import { replicationSlotLag } from '../shared/connect/replication-slot';
+import { createDatabase } from '../shared/db/database';
+
+const cliConfig = infrastructureSchema.extend({
+  SLOT_LAG_WARN_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 ** 3)
+    .describe('replication slot lag (bytes of WAL) past which `status` warns'),
+  CONNECTORS_STATE_DIR: z.string().default(defaultConnectorStateDir),
+});
+const config = () => loadConfig(cliConfig);
+const client = () => new ConnectClient(config().CONNECT_URL);
+
+/** `npm run connectors -- <command> [name]`: deploys and operates the Debezium outbox connectors. */
+const program = new Command('connectors').description(
+  'Deploys and operates the connectors in connectors/*.json on a Kafka Connect cluster (CONNECT_URL)',
+);
+
+/** Runs `action` for the named connector, or for every connector file when no name is given. */
+const eachConnector = (action: (name: string) => Promise<void>) => async (name?: string) => {
+  for (const n of name ? [name] : connectorNames()) await action(n);
+};
+
+program
+  .command('validate [name]')
+  .description("check the config with Connect's validate endpoint; print every error by field")
+  .action(
+    eachConnector(async (name) => {
+      const errors = await validateConnector(client(), loadConnector(name));
+      if (errors.length === 0) {
+        console.log(`${name}: valid`);
+        return;
+      }
+      for (const e of errors) console.log(`${name}: ${e.field}: ${e.message}`);
+      throw new Error(`${name}: ${errors.length} invalid field(s): ${errors.map((e) => e.field).join(', ')}`);
+    }),
+  );
+
+program
+  .command('diff [name]')
+  .description('show desired vs running config, key by key (changes nothing)')
+  .action(
+    eachConnector(async (name) => {
+      const definition = loadConnector(name);
+      const running = await client().connectorConfig(name);
+      const changes = diffConfig(running, desiredConfig(definition));
+      if (!running)
+        console.log(
+          `${name}: not deployed; apply would create it with ${Object.keys(definition.config).length} keys`,
+        );
+      else if (changes.length === 0)
+        console.log(`${name}: running config matches ${path.basename(definition.file)}`);
+      for (const change of running ? changes : []) console.log(`${name}: ${formatChange(change)}`);
+    }),
+  );
+
+program
+  .command('apply [name]')
+  .description(
+    'PUT the config if it changed (no-op otherwise), then wait until connector and tasks are RUNNING',
+  )
+  .option('--timeout <seconds>', 'how long to wait for RUNNING', '90')
+  .action(async (name: string | undefined, options: { timeout: string }) => {
+    await eachConnector(async (n) => {
+      const result = await applyConnector(
+        client(),
+        loadConnector(n),
+        config().CONNECTORS_STATE_DIR,
+        Number(options.timeout) * 1000,
+      );
+      if (!result.changed) console.log(`${n}: unchanged (no-op); ${result.status.connector.state}`);
+      else for (const change of result.changes) console.log(`${n}: ${formatChange(change)}`);
+      console.log(`${n}: RUNNING with ${result.status.tasks.length} task(s)`);
+    })(name);
+  });
+
+program
+  .command('rollback <name>')
+  .description('restore the config that the last changing apply replaced')
+  .action(async (name: string) => {
+    const status = await rollbackConnector(client(), name, config().CONNECTORS_STATE_DIR);
+    console.log(`${name}: rolled back; ${status.connector.state}`);
+  });
+
+program
+  .command('status [name]')
+  .description('connector and task states, and the replication slot lag')
+  .action(
+    eachConnector(async (name) => {
+      const slotName = loadConnector(name).config['slot.name'];
+      const status = await client().status(name);
+      console.log(
+        `${name}: connector ${status.connector.state}; tasks ${status.tasks.map((t) => `${t.id}:${t.state}`).join(' ')}`,
+      );
+      for (const failed of [status.connector, ...status.tasks].filter((s) => s.state === 'FAILED')) {
+        console.log(failed.trace?.split('\n').slice(0, 8).join('\n'));
+      }
+      if (slotName) await reportSlot(name, slotName);
+    }),
+  );
+
+async function reportSlot(name: string, slotName: string): Promise<void> {
+  const { DATABASE_URL, SLOT_LAG_WARN_BYTES } = config();
+  const db = createDatabase<unknown>({ connectionString: DATABASE_URL, maxConnections: 1 });
+  try {
+    const lag = await replicationSlotLag(db, slotName);
+    if (!lag) {
+      console.log(`${name}: replication slot ${slotName} does not exist (yet)`);
+      return;
+    }
+    const mib = (lag.lagBytes / 1024 ** 2).toFixed(1);
+    console.log(
+      `${name}: slot ${slotName} ${lag.active ? 'active' : 'INACTIVE'}, ${lag.lagBytes} bytes (${mib} MiB) behind the WAL`,
+    );
+    if (lag.lagBytes > SLOT_LAG_WARN_BYTES) {
+      console.log(
+        `${name}: WARNING slot lag exceeds ${SLOT_LAG_WARN_BYTES} bytes: Postgres is retaining WAL for it; check the connector, or drop the slot if the connector is gone for good`,
+      );
+      process.exitCode = 2;
+    }
+  } finally {
+    await db.destroy();
+  }
+}
+
+const simple = (
+  command: string,
+  description: string,
+  act: (c: ConnectClient, name: string) => Promise<void>,
+  done: string,
+) =>
+  program
+    .command(`${command} <name>`)
+    .description(description)
+    .action(async (name: string) => {
+      loadConnector(name);
+      await act(client(), name);
+      console.log(`${name}: ${done}`);
+    });
+
+simple(
+  'restart',
+  'restart failed connector and tasks only',
+  (c, n) => c.restartFailed(n).then(() => waitForRunning(c, n, 90_000).then(() => undefined)),
+  'failed parts restarted; RUNNING',
+);
+simple('pause', 'pause the connector (tasks stay assigned)', (c, n) => c.pause(n), 'pause requested');
+simple('resume', 'resume a paused or stopped connector', (c, n) => c.resume(n), 'resume requested');
+simple(
+  'stop',
+  'stop the connector (tasks are shut down; offsets can then be altered)',
+  (c, n) => c.stop(n),
+  'stop requested',
+);
+simple(
+  'delete',
+  'delete the connector (its offsets and replication slot remain)',
+  (c, n) => c.delete(n),
+  'deleted',
+);
+
+const offsets = program.command('offsets').description('read or reset a connector’s source offsets');
+offsets
+  .command('show <name>', { isDefault: true })
+  .description('print the committed source offsets')
+  .action(async (name: string) => {
+    loadConnector(name);
+    console.log(JSON.stringify(await client().offsets(name), null, 2));
+  });
+offsets
+  .command('reset <name>')
+  .description('stop → delete offsets → resume (refuses unless the connector can be stopped)')
+  .action(async (name: string) => {
+    loadConnector(name);
+    await resetOffsets(client(), name);
+    console.log(`${name}: offsets reset; connector RUNNING (it starts over per its snapshot.mode)`);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  const message = (error as Error).message ?? String(error);
+  console.error(`connectors: ${message.split('\n')[0]}`);
+  const rest = message.split('\n').slice(1).join('\n');
+  if (rest) console.error(rest);
+  process.exit(1);
+});

@@ -1,0 +1,134 @@
+/** A Kafka Connect failure, phrased for a person: what went wrong and what to do. */
+export class ConnectError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConnectError';
+  }
+}
+
+export type ConnectorState = 'RUNNING' | 'PAUSED' | 'STOPPED' | 'FAILED' | 'UNASSIGNED' | 'RESTARTING';
+
+export interface ConnectorStatus {
+  name: string;
+  connector: { state: ConnectorState; worker_id: string; trace?: string };
+  tasks: Array<{ id: number; state: ConnectorState; worker_id: string; trace?: string }>;
+  type: string;
+}
+
+export interface ValidationResult {
+  name: string;
+  error_count: number;
+  configs: Array<{
+    definition: { name: string } | null;
+    value: { name: string; value: string | null; errors: string[] } | null;
+  }>;
+}
+
+export interface ConnectorOffsets {
+  offsets: Array<{ partition: Record<string, unknown>; offset: Record<string, unknown> | null }>;
+}
+
+/** The slice of the Kafka Connect REST API that deployment needs. */
+export class ConnectClient {
+  constructor(readonly baseUrl: string) {}
+
+  async connectorConfig(name: string): Promise<Record<string, string> | undefined> {
+    const response = await this.request(
+      'GET',
+      `/connectors/${encodeURIComponent(name)}/config`,
+      undefined,
+      [404],
+    );
+    return response.status === 404 ? undefined : ((await response.json()) as Record<string, string>);
+  }
+
+  async putConfig(name: string, config: Record<string, string>): Promise<void> {
+    await this.request('PUT', `/connectors/${encodeURIComponent(name)}/config`, config);
+  }
+
+  async validate(connectorClass: string, config: Record<string, string>): Promise<ValidationResult> {
+    const response = await this.request(
+      'PUT',
+      `/connector-plugins/${encodeURIComponent(connectorClass)}/config/validate`,
+      config,
+    );
+    return (await response.json()) as ValidationResult;
+  }
+
+  async status(name: string): Promise<ConnectorStatus> {
+    const response = await this.request('GET', `/connectors/${encodeURIComponent(name)}/status`);
+    return (await response.json()) as ConnectorStatus;
+  }
+
+  async restartFailed(name: string): Promise<void> {
+    await this.request(
+      'POST',
+      `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=true`,
+    );
+  }
+
+  async pause(name: string): Promise<void> {
+    await this.request('PUT', `/connectors/${encodeURIComponent(name)}/pause`);
+  }
+
+  async resume(name: string): Promise<void> {
+    await this.request('PUT', `/connectors/${encodeURIComponent(name)}/resume`);
+  }
+
+  async stop(name: string): Promise<void> {
+    await this.request('PUT', `/connectors/${encodeURIComponent(name)}/stop`);
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.request('DELETE', `/connectors/${encodeURIComponent(name)}`);
+  }
+
+  async offsets(name: string): Promise<ConnectorOffsets> {
+    const response = await this.request('GET', `/connectors/${encodeURIComponent(name)}/offsets`);
+    return (await response.json()) as ConnectorOffsets;
+  }
+
+  async deleteOffsets(name: string): Promise<void> {
+    await this.request('DELETE', `/connectors/${encodeURIComponent(name)}/offsets`);
+  }
+
+  async list(): Promise<string[]> {
+    return (await (await this.request('GET', '/connectors')).json()) as string[];
+  }
+
+  private async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    allowed: number[] = [],
+  ): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(30_000),
+      });
+    } catch (error) {
+      throw new ConnectError(
+        `cannot reach Kafka Connect at ${this.baseUrl} (${(error as Error).cause ?? (error as Error).message}): start it with \`npm run stack -- up\` or set CONNECT_URL`,
+      );
+    }
+    if (response.ok || allowed.includes(response.status)) return response;
+    const text = await response.text();
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? text;
+    } catch {
+      // not JSON: keep the text
+    }
+    if (response.status === 404 && /connector .* not found|no status found for connector/i.test(message)) {
+      const name = /\/connectors\/([^/?]+)/.exec(path)?.[1];
+      throw new ConnectError(
+        `unknown connector "${decodeURIComponent(name ?? '')}" on ${this.baseUrl}: apply it first (npm run connectors -- apply <name>)`,
+      );
+    }
+    throw new ConnectError(`Kafka Connect answered ${response.status} to ${method} ${path}: ${message}`);
+  }
+}

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const topicSpec = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,249}$/, 'Kafka topic names use letters, digits, ".", "_" and "-"'),
+  purpose: z.string(),
+  partitions: z.number().int().positive().optional(),
+  replicationFactor: z.number().int().positive().optional(),
+  config: z.record(z.string(), z.string()).default({}),
+});
+
+const topicsFile = z.strictObject({
+  $comment: z.string().optional(),
+  defaults: z.strictObject({
+    partitions: z.number().int().positive(),
+    replicationFactor: z.number().int().positive(),
+  }),
+  topics: z.array(topicSpec).min(1),
+});
+
+export interface DesiredTopic {
+  name: string;
+  purpose: string;
+  partitions: number;
+  replicationFactor: number;
+  config: Record<string, string>;
+}
+
+export const defaultTopicsFile = path.resolve(__dirname, '../../../connectors/topics.json');
+
+/**
+ * Reads the versioned topic declarations. Event topics must keep their history: a
+ * `*.events` topic that is compacted or has finite retention is refused here, before
+ * it can reach a broker.
+ */
+export function loadTopicPlan(file = defaultTopicsFile): DesiredTopic[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
+  }
+  const parsed = topicsFile.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`${file}: ${problems}`);
+  }
+  const topics = parsed.data.topics.map((t) => ({
+    name: t.name,
+    purpose: t.purpose,
+    partitions: t.partitions ?? parsed.data.defaults.partitions,
+    replicationFactor: t.replicationFactor ?? parsed.data.defaults.replicationFactor,
+    config: t.config,
+  }));
+  for (const topic of topics.filter((t) => /\.events$/.test(t.name))) {
+    if (topic.config['cleanup.policy'] !== 'delete' || topic.config['retention.ms'] !== '-1') {
+      throw new Error(
+        `${file}: event topic ${topic.name} must keep full history (cleanup.policy=delete, retention.ms=-1); compaction or retention would lose events`,
+      );
+    }
+  }
+  return topics;
+}

@@ -1,0 +1,105 @@
+import type { Admin, Consumer, KafkaMessage } from 'kafkajs';
+import { infrastructureConfig } from '../../services/shared/config/infrastructure';
+import { ConnectClient } from '../../services/shared/connect/connect-client';
+import { applyConnector } from '../../services/shared/connect/connector-deployment';
+import { defaultConnectorStateDir, loadConnector } from '../../services/shared/connect/connector-file';
+import { createKafka } from '../../services/shared/kafka/kafka-client';
+import { applyTopics } from '../../services/shared/kafka/topic-admin';
+import { loadTopicPlan } from '../../services/shared/kafka/topic-plan';
+
+const config = infrastructureConfig();
+export const kafka = createKafka(config.KAFKA_BROKERS, 'deedstream-e2e');
+export const connect = new ConnectClient(config.CONNECT_URL);
+export const connectorStateDir = defaultConnectorStateDir;
+
+/** Topics and the outbox connector, as the main job deploys them (both idempotent). */
+export async function ensurePipeline(): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await applyTopics(admin, loadTopicPlan());
+  } finally {
+    await admin.disconnect();
+  }
+  await applyConnector(connect, loadConnector('property-outbox'), connectorStateDir);
+}
+
+export type Offsets = Array<{ partition: number; offset: string }>;
+
+/** The end of every partition now: messages produced from here on are "new". */
+export async function endOffsets(topic: string): Promise<Offsets> {
+  const admin: Admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high }));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface ReceivedMessage {
+  partition: number;
+  offset: string;
+  key: string;
+  value: Buffer;
+  headers: Record<string, string | null>;
+}
+
+export function headersOf(message: KafkaMessage): Record<string, string | null> {
+  const headers: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(message.headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    headers[key] = first === undefined || first === null ? null : first.toString();
+  }
+  return headers;
+}
+
+/**
+ * Reads a topic from the given offsets until `done(all so far)` holds, or fails after
+ * `timeoutMs` with what it saw. A bounded wait on a condition, never a fixed sleep.
+ */
+export async function readUntil(
+  topic: string,
+  from: Offsets,
+  done: (messages: ReceivedMessage[]) => boolean,
+  timeoutMs: number,
+): Promise<ReceivedMessage[]> {
+  const consumer: Consumer = kafka.consumer({
+    groupId: `e2e-${topic}-${Date.now()}-${Math.random()}`,
+    maxWaitTimeInMs: 100,
+  });
+  const messages: ReceivedMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: false });
+  try {
+    return await new Promise<ReceivedMessage[]>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`timed out after ${timeoutMs} ms on ${topic}; received ${messages.length} messages`),
+          ),
+        timeoutMs,
+      );
+      void consumer
+        .run({
+          eachMessage: async ({ partition, message }) => {
+            messages.push({
+              partition,
+              offset: message.offset,
+              key: message.key?.toString() ?? '',
+              value: message.value ?? Buffer.alloc(0),
+              headers: headersOf(message),
+            });
+            if (done(messages)) {
+              clearTimeout(timer);
+              resolve(messages);
+            }
+          },
+        })
+        .catch(reject);
+      for (const { partition, offset } of from) consumer.seek({ topic, partition, offset });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+}
