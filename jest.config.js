@@ -15,8 +15,10 @@ const tier = (name, extra = {}) => ({
   ...extra,
 });
 // Jest runs a project's globalSetup only when a test of that project is selected.
-const needsStack = { globalSetup: '<rootDir>/test/global-setup.ts', testTimeout: 120_000 };
+const needsStack = { globalSetup: '<rootDir>/test/global-setup.ts' };
 
 module.exports = {
   projects: [tier('unit'), tier('int', needsStack), tier('e2e', needsStack)],
+  // A global option in jest (projects cannot set it): int/e2e tests wait on real components.
+  testTimeout: 120_000,
 };

@@ -25,11 +25,12 @@ export function desiredConfig(definition: ConnectorDefinition): Record<string, s
   return { ...definition.config, name: definition.name };
 }
 
-/** Connect's validation errors, by field; a field holding a placeholder says so. */
-export async function validateConnector(
-  client: ConnectClient,
-  definition: ConnectorDefinition,
-): Promise<FieldError[]> {
+/**
+ * Connect's validation errors, by field. The worker resolves ${provider:…} placeholders
+ * before validating; one it could not resolve stays literal and shows up in the error
+ * text, which is the surest sign of a secret missing from the worker's environment.
+ */
+export async function validateConnector(client: ConnectClient, definition: ConnectorDefinition): Promise<FieldError[]> {
   const connectorClass = definition.config['connector.class'];
   if (!connectorClass) return [{ field: 'connector.class', message: 'missing' }];
   const result: ValidationResult = await client.validate(connectorClass, desiredConfig(definition));
@@ -37,15 +38,21 @@ export async function validateConnector(
   for (const { value } of result.configs) {
     // Connect lists some entries (group headers) without a value.
     if (!value) continue;
-    for (const message of value.errors) {
-      const placeholders = placeholdersIn(definition.config[value.name]);
-      const hint = placeholders.length
-        ? ` (the value comes from ${placeholders.join(', ')}: is it defined in the Connect worker's environment or file?)`
-        : '';
-      errors.push({ field: value.name, message: `${message}${hint}` });
-    }
+    for (const message of value.errors) errors.push({ field: value.name, message: `${message}${placeholderHint(message, definition)}` });
   }
   return errors;
+}
+
+function placeholderHint(message: string, definition: ConnectorDefinition): string {
+  const unresolved = placeholdersIn(message);
+  if (unresolved.length > 0) {
+    return ` — unresolved placeholder ${unresolved.join(', ')}: define it in the Connect worker's environment (or file provider)`;
+  }
+  if (/password authentication failed/i.test(message)) {
+    const secret = placeholdersIn(definition.config['database.password']);
+    if (secret.length > 0) return ` — check that ${secret.join(', ')} resolves to the right password on the Connect worker`;
+  }
+  return '';
 }
 
 /**

@@ -4,7 +4,8 @@ import { z } from 'zod';
 
 import { stackHome } from '../../../stack/paths';
 
-export const connectorsDir = path.resolve(__dirname, '../../../connectors');
+/** The folder of connector configs; CONNECTORS_DIR points the CLI at another one. */
+export const connectorsDir = path.resolve(process.env.CONNECTORS_DIR ?? path.join(__dirname, '../../../connectors'));
 
 /** Where `apply` keeps each replaced config, per Connect cluster, for `rollback` (git-ignored). */
 export const defaultConnectorStateDir = path.join(stackHome, 'state', 'connectors');
