@@ -1,0 +1,815 @@
+/**
+ * Property command throughput: the REST API against a raw-SQL baseline, in one run.
+ *
+ *   npm run bench:commands -- [--concurrency 32] [--duration 15] [--warmup 3] [--json]
+ *
+ * API path: the property service runs in this process (as in test/support/property-harness.ts);
+ * a closed-loop pool of N keep-alive HTTP clients runs in a worker thread, so client work
+ * does not queue on the service's event loop (it still shares the machine's cores, as a
+ * co-located client would).
+ *
+ * Raw path: the statements the API ends up issuing per command (SELECT of the stream for
+ * commands on an existing property, then BEGIN, INSERT events, INSERT outbox, COMMIT) sent
+ * straight through `pg`, with a pre-encoded Avro payload, the same concurrency and a pool of
+ * the service's size. It is the ceiling the API could reach on this machine and database.
+ *
+ * See bench/README.md for what the figures mean and the results measured so far.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import os from 'node:os';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { Command, InvalidArgumentError } from 'commander';
+import { Pool, type PoolClient } from 'pg';
+import { moneyFromMajor } from '../services/property/domain/money';
+import { Property } from '../services/property/domain/property';
+import type { PropertyEvent } from '../services/property/domain/property-events';
+import { propertyConfig } from '../services/property/property-config';
+import { propertySchema, propertyStreamType } from '../services/property/property-service';
+import type { AvroEventCodec } from '../services/shared/codec/avro-event-codec';
+import { listing, startPropertyService } from '../test/support/property-harness';
+
+// ---------------------------------------------------------------------------------------------
+// Shared: command mix, closed-loop driver, statistics
+// ---------------------------------------------------------------------------------------------
+
+type Kind = 'list' | 'price' | 'offer';
+const kinds: readonly Kind[] = ['list', 'price', 'offer'];
+type Mix = Record<Kind, number>;
+
+/** How one command ended. A conflict is a lost optimistic-concurrency race (409/412, 23505). */
+type Outcome =
+  { result: 'ok'; createdId?: string } | { result: 'conflict' } | { result: 'error'; detail: string };
+
+/** Runs one command of a kind; `target` is an existing stream for price and offer. */
+interface CommandPort {
+  run(kind: Kind, target: string | undefined): Promise<Outcome>;
+}
+
+interface PhaseResult {
+  commands: number;
+  ok: number;
+  conflicts: number;
+  errors: number;
+  /** Up to a few error descriptions with their counts, so a failing run says why. */
+  errorSamples: Record<string, number>;
+  byKind: Record<Kind, number>;
+  elapsedMs: number;
+  /** Latency of every finished command in ms, ascending. */
+  latenciesMs: Float64Array;
+}
+
+interface PhaseSpec {
+  concurrency: number;
+  mix: Mix;
+  /** Stop after this long, or … */
+  durationMs?: number;
+  /** … after this many commands (seeding). */
+  count?: number;
+}
+
+/** Stream ids the load has created so far; price changes and offers pick one at random. */
+class Targets {
+  readonly ids: string[] = [];
+  pick(): string | undefined {
+    return this.ids.length === 0 ? undefined : this.ids[Math.floor(Math.random() * this.ids.length)];
+  }
+}
+
+function pickKind(mix: Mix, total: number): Kind {
+  let r = Math.random() * total;
+  for (const kind of kinds) {
+    r -= mix[kind];
+    if (r < 0) return kind;
+  }
+  return 'offer';
+}
+
+/**
+ * Closed loop: `concurrency` workers each send one command, wait for it, send the next,
+ * until the deadline (or the count). Latency is measured around each command.
+ */
+async function runPhase(port: CommandPort, targets: Targets, spec: PhaseSpec): Promise<PhaseResult> {
+  const latencies: number[] = [];
+  const errorSamples: Record<string, number> = {};
+  const byKind: Record<Kind, number> = { list: 0, price: 0, offer: 0 };
+  let ok = 0;
+  let conflicts = 0;
+  let errors = 0;
+  let issued = 0;
+  const totalWeight = kinds.reduce((sum, k) => sum + spec.mix[k], 0);
+  const started = process.hrtime.bigint();
+  const deadline = spec.durationMs === undefined ? undefined : started + BigInt(spec.durationMs) * 1_000_000n;
+
+  const loop = async (): Promise<void> => {
+    for (;;) {
+      if (spec.count !== undefined && issued >= spec.count) return;
+      if (deadline !== undefined && process.hrtime.bigint() >= deadline) return;
+      issued++;
+      let kind = pickKind(spec.mix, totalWeight);
+      const target = kind === 'list' ? undefined : targets.pick();
+      if (target === undefined) kind = 'list';
+      const t0 = process.hrtime.bigint();
+      let outcome: Outcome;
+      try {
+        outcome = await port.run(kind, target);
+      } catch (error) {
+        outcome = { result: 'error', detail: (error as Error).message };
+      }
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      byKind[kind]++;
+      if (outcome.result === 'ok') {
+        ok++;
+        if (outcome.createdId) targets.ids.push(outcome.createdId);
+      } else if (outcome.result === 'conflict') {
+        conflicts++;
+      } else {
+        errors++;
+        const key = outcome.detail.slice(0, 160);
+        if (key in errorSamples || Object.keys(errorSamples).length < 5)
+          errorSamples[key] = (errorSamples[key] ?? 0) + 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: spec.concurrency }, loop));
+  const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    commands: latencies.length,
+    ok,
+    conflicts,
+    errors,
+    errorSamples,
+    byKind,
+    elapsedMs,
+    latenciesMs: sorted,
+  };
+}
+
+/** Nearest-rank percentile of an ascending array: exact, no interpolation or histogram buckets. */
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.max(1, Math.ceil(p * sorted.length));
+  return sorted[rank - 1] ?? Number.NaN;
+}
+
+// ---------------------------------------------------------------------------------------------
+// API path: HTTP clients (worker thread)
+// ---------------------------------------------------------------------------------------------
+
+interface ClientWorkerData {
+  port: number;
+  concurrency: number;
+}
+type ToClient = { phase: string; spec: PhaseSpec };
+type FromClient = { phase: string; result: PhaseResult } | { phase: string; failure: string };
+
+/** A request body shaped like a real client's: listing details, a new price, an offer. */
+class HttpCommands implements CommandPort {
+  private readonly agent: http.Agent;
+  /** Every price change asks a price no property has had, so none is refused as unchanged. */
+  private priceSeq = 0;
+
+  constructor(
+    private readonly port: number,
+    concurrency: number,
+  ) {
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  }
+
+  async run(kind: Kind, target: string | undefined): Promise<Outcome> {
+    switch (kind) {
+      case 'list': {
+        const n = Math.floor(Math.random() * 1000);
+        const res = await this.post(
+          '/properties',
+          listing({
+            address: {
+              street: `Keizersgracht ${n}`,
+              city: 'Amsterdam',
+              postalCode: '1015 CJ',
+              region: 'Noord-Holland',
+              country: 'NL',
+              lat: 52.3731,
+              lon: 4.8837,
+            },
+            description: 'Bright canal-side apartment with a roof terrace, two bedrooms and a study.',
+          }),
+          true,
+        );
+        if (res.status !== 201) return failed(res);
+        return { result: 'ok', createdId: (JSON.parse(res.body) as { id: string }).id };
+      }
+      case 'price': {
+        const amount = 300_000 + this.priceSeq++;
+        const res = await this.post(`/properties/${target}/price`, {
+          price: { amount, currency: 'EUR' },
+        });
+        return res.status === 200 ? { result: 'ok' } : failed(res);
+      }
+      case 'offer': {
+        const res = await this.post(`/properties/${target}/offers`, {
+          buyerId: `buyer-${Math.floor(Math.random() * 100_000)}`,
+          amount: { amount: 600_000 + Math.floor(Math.random() * 1000) * 100, currency: 'EUR' },
+        });
+        return res.status === 201 ? { result: 'ok' } : failed(res);
+      }
+    }
+  }
+
+  /** POST with a keep-alive socket; the body is read only when the caller needs it. */
+  private post(path: string, body: object, readBody = false): Promise<{ status: number; body: string }> {
+    const payload = JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: this.port,
+          path,
+          method: 'POST',
+          agent: this.agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          // Error bodies are kept too: they say what went wrong.
+          if (!readBody && status < 300) {
+            res.resume();
+            res.on('end', () => resolve({ status, body: '' }));
+            return;
+          }
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString('utf8') }));
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+}
+
+function failed(res: { status: number; body: string }): Outcome {
+  if (res.status === 409 || res.status === 412) return { result: 'conflict' };
+  return { result: 'error', detail: `HTTP ${res.status} ${res.body.slice(0, 120)}` };
+}
+
+/** Worker side: keeps its targets across phases (seed, warm-up, measure) and runs each on request. */
+function clientWorkerMain(): void {
+  const data = workerData as ClientWorkerData;
+  const commands = new HttpCommands(data.port, data.concurrency);
+  const targets = new Targets();
+  parentPort?.on('message', (message: ToClient) => {
+    runPhase(commands, targets, message.spec).then(
+      (result) => {
+        const reply: FromClient = { phase: message.phase, result };
+        parentPort?.postMessage(reply, [result.latenciesMs.buffer as ArrayBuffer]);
+      },
+      (error: unknown) => {
+        const reply: FromClient = { phase: message.phase, failure: String(error) };
+        parentPort?.postMessage(reply);
+      },
+    );
+  });
+}
+
+/** Main side of the client worker. */
+class ClientWorker {
+  private constructor(private readonly worker: Worker) {}
+
+  static start(data: ClientWorkerData): ClientWorker {
+    // Worker threads do not inherit tsx's loader; registering it first lets the worker run this file.
+    const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, {
+      eval: true,
+      workerData: data,
+    });
+    return new ClientWorker(worker);
+  }
+
+  get eventLoopUtilization(): (a?: EventLoopUtilization) => EventLoopUtilization {
+    return this.worker.performance.eventLoopUtilization;
+  }
+
+  run(phase: string, spec: PhaseSpec): Promise<PhaseResult> {
+    return new Promise((resolve, reject) => {
+      const onMessage = (message: FromClient) => {
+        if (message.phase !== phase) return;
+        this.worker.off('message', onMessage);
+        this.worker.off('error', reject);
+        if ('failure' in message) reject(new Error(message.failure));
+        else resolve(message.result);
+      };
+      this.worker.on('message', onMessage);
+      this.worker.once('error', reject);
+      const request: ToClient = { phase, spec };
+      this.worker.postMessage(request);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw path: the API's statements through pg
+// ---------------------------------------------------------------------------------------------
+
+const table = (name: string) => `"${propertySchema}"."${name}"`;
+// The statements kysely generates for the event store (compiled SQL of event-store.ts / outbox-writer.ts).
+const SELECT_STREAM = `select * from ${table('events')} where "stream_id" = $1 order by "version"`;
+const INSERT_EVENT = `insert into ${table('events')} ("event_id", "stream_id", "stream_type", "version", "event_type", "schema_version", "payload", "metadata", "occurred_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+const INSERT_OUTBOX = `insert into ${table('outbox')} ("id", "aggregatetype", "aggregateid", "type", "payload", "event_id", "aggregate_version", "correlation_id", "causation_id", "traceparent", "occurred_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
+const UNIQUE_VIOLATION = '23505';
+
+interface Template {
+  type: string;
+  /** jsonb payload as the service would store it. */
+  json: object;
+  /** Avro in the Confluent wire format, encoded once before the run. */
+  avro: Buffer;
+}
+
+/**
+ * Events the aggregate really raises (so payload sizes are realistic), encoded once with the
+ * service's codec: the baseline pays no Avro cost, only the database round trips.
+ */
+async function eventTemplates(codec: AvroEventCodec): Promise<Record<Kind, Template>> {
+  const property = Property.list(
+    'bench-raw-template',
+    {
+      address: {
+        street: 'Keizersgracht 123',
+        city: 'Amsterdam',
+        postalCode: '1015 CJ',
+        region: 'Noord-Holland',
+        country: 'NL',
+        lat: 52.3731,
+        lon: 4.8837,
+      },
+      price: moneyFromMajor(650_000, 'EUR'),
+      bedrooms: 3,
+      bathrooms: 2,
+      areaSqm: 120,
+      propertyType: 'apartment',
+      description: 'Bright canal-side apartment with a roof terrace, two bedrooms and a study.',
+    },
+    new Date(),
+  );
+  property.changePrice(moneyFromMajor(640_000, 'EUR'));
+  property.receiveOffer(randomUUID(), 'buyer-1', moneyFromMajor(630_000, 'EUR'));
+  const [listed, price, offer] = property.uncommittedEvents as readonly PropertyEvent[];
+  const template = async (event: PropertyEvent | undefined): Promise<Template> => {
+    if (!event) throw new Error('the template property raised fewer events than expected');
+    return { type: event.type, json: event.data, avro: await codec.encode(event.type, 1, event.data) };
+  };
+  return { list: await template(listed), price: await template(price), offer: await template(offer) };
+}
+
+class RawCommands implements CommandPort {
+  constructor(
+    private readonly pool: Pool,
+    private readonly templates: Record<Kind, Template>,
+  ) {}
+
+  async run(kind: Kind, target: string | undefined): Promise<Outcome> {
+    let streamId: string;
+    let version: number;
+    if (kind === 'list' || target === undefined) {
+      streamId = `bench-raw-${randomUUID()}`;
+      version = 1;
+    } else {
+      // What repository.load() reads before a command on an existing property.
+      const { rows } = await this.pool.query<{ version: number }>(SELECT_STREAM, [target]);
+      streamId = target;
+      version = (rows.at(-1)?.version ?? 0) + 1;
+    }
+    const template = this.templates[kind];
+    const eventId = randomUUID();
+    const occurredAt = new Date();
+    const metadata = {
+      eventId,
+      correlationId: randomUUID(),
+      causationId: null,
+      traceparent: null,
+      actor: null,
+    };
+    const payload = kind === 'list' ? { ...template.json, propertyId: streamId } : template.json;
+    const client: PoolClient = await this.pool.connect();
+    try {
+      await client.query('begin');
+      await client.query(INSERT_EVENT, [
+        eventId,
+        streamId,
+        propertyStreamType,
+        version,
+        template.type,
+        1,
+        JSON.stringify(payload),
+        JSON.stringify(metadata),
+        occurredAt,
+      ]);
+      await client.query(INSERT_OUTBOX, [
+        eventId,
+        propertyStreamType,
+        streamId,
+        template.type,
+        template.avro,
+        eventId,
+        version,
+        metadata.correlationId,
+        null,
+        null,
+        occurredAt.toISOString(),
+      ]);
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return { result: 'conflict' };
+      return { result: 'error', detail: (error as Error).message };
+    } finally {
+      client.release();
+    }
+    return kind === 'list' ? { result: 'ok', createdId: streamId } : { result: 'ok' };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orchestration and report
+// ---------------------------------------------------------------------------------------------
+
+interface Options {
+  concurrency: number;
+  duration: number;
+  rounds: number;
+  warmup: number;
+  properties: number;
+  mix: Mix;
+  pool?: number;
+  paths: Array<'api' | 'raw'>;
+  json: boolean;
+}
+
+interface PathReport {
+  path: 'api' | 'raw';
+  commands: number;
+  ok: number;
+  conflicts: number;
+  errors: number;
+  errorSamples: Record<string, number>;
+  byKind: Record<Kind, number>;
+  durationS: number;
+  commandsPerSecond: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Share of the phase the service's (main) event loop was busy. */
+  serverEventLoopUtilization: number;
+  /** Same for the HTTP client worker (API path only). */
+  clientEventLoopUtilization?: number;
+  /** CPU time of this whole process (service + clients) per wall second, in cores. */
+  processCpuCores: number;
+  /** Share of all cores busy machine-wide (Postgres, this process, everything else). */
+  machineCpuBusy: number;
+}
+
+const positiveInt = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
+  return n;
+};
+const nonNegative = (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number ≥ 0');
+  return n;
+};
+
+function parseMix(value: string): Mix {
+  const mix: Mix = { list: 0, price: 0, offer: 0 };
+  for (const part of value.split(',')) {
+    const [name, weight] = part.split('=');
+    const w = Number(weight);
+    if (!kinds.includes(name as Kind) || !Number.isFinite(w) || w < 0) {
+      throw new InvalidArgumentError(`expected e.g. list=10,price=45,offer=45, got "${part}"`);
+    }
+    mix[name as Kind] = w;
+  }
+  if (kinds.every((k) => mix[k] === 0)) throw new InvalidArgumentError('at least one weight must be > 0');
+  return mix;
+}
+
+function parsePaths(value: string): Array<'api' | 'raw'> {
+  const paths = value.split(',').map((p) => p.trim());
+  for (const p of paths)
+    if (p !== 'api' && p !== 'raw') throw new InvalidArgumentError(`unknown path "${p}"`);
+  return paths as Array<'api' | 'raw'>;
+}
+
+function parseOptions(argv: string[]): Options {
+  const program = new Command('bench:commands')
+    .description('Property command throughput through the REST API versus raw SQL, in one run')
+    .option(
+      '-c, --concurrency <n>',
+      'concurrent clients (and raw-path workers)',
+      positiveInt('concurrency'),
+      32,
+    )
+    .option('-d, --duration <s>', 'measured seconds per path', nonNegative, 15)
+    .option('-r, --rounds <n>', 'alternate the paths in this many measured rounds', positiveInt('rounds'), 3)
+    .option('-w, --warmup <s>', 'unmeasured warm-up seconds per path', nonNegative, 3)
+    .option(
+      '-p, --properties <n>',
+      'properties listed per path before the warm-up',
+      positiveInt('properties'),
+      1000,
+    )
+    .option('-m, --mix <weights>', 'command mix weights', parseMix, parseMix('list=10,price=45,offer=45'))
+    .option(
+      '--pool <n>',
+      'Postgres pool size of the service and the raw path (default PROPERTY_DB_POOL or 20)',
+      positiveInt('pool'),
+    )
+    .option('--paths <list>', 'which paths to run: api,raw', parsePaths, ['api', 'raw'] as Array<
+      'api' | 'raw'
+    >)
+    .option('--json', 'print the result as JSON instead of a table', false)
+    .parse(argv);
+  return program.opts<Options>();
+}
+
+/** Machine-wide busy share of all cores between two os.cpus() samples. */
+function cpuTimes(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const cpu of os.cpus()) {
+    const t = cpu.times;
+    const sum = t.user + t.nice + t.sys + t.idle + t.irq;
+    total += sum;
+    busy += sum - t.idle;
+  }
+  return { busy, total };
+}
+
+interface BenchResult {
+  commandLine: string;
+  machine: { cores: number; cpu: string; node: string; platform: string; backgroundCpuBusy: number };
+  settings: {
+    concurrency: number;
+    durationS: number;
+    warmupS: number;
+    propertiesPerPath: number;
+    mix: Mix;
+    dbPool: number;
+    rounds: number;
+  };
+  paths: PathReport[];
+  apiToRawRatio: number | null;
+}
+
+/** Resource use and results of one path, summed over its measured rounds. */
+class PathMeter {
+  private readonly results: PhaseResult[] = [];
+  private serverActive = 0;
+  private serverTotal = 0;
+  private clientActive = 0;
+  private clientTotal = 0;
+  private cpuMicros = 0;
+  private machineBusy = 0;
+  private machineTotal = 0;
+
+  constructor(
+    readonly path: 'api' | 'raw',
+    private readonly clientElu?: (a?: EventLoopUtilization) => EventLoopUtilization,
+  ) {}
+
+  async round(run: () => Promise<PhaseResult>): Promise<void> {
+    const elu0 = performance.eventLoopUtilization();
+    const clientElu0 = this.clientElu?.();
+    const cpu0 = process.cpuUsage();
+    const machine0 = cpuTimes();
+    this.results.push(await run());
+    const cpu = process.cpuUsage(cpu0);
+    const machine1 = cpuTimes();
+    const elu = performance.eventLoopUtilization(elu0);
+    this.serverActive += elu.active;
+    this.serverTotal += elu.active + elu.idle;
+    if (this.clientElu && clientElu0) {
+      const c = this.clientElu(clientElu0);
+      this.clientActive += c.active;
+      this.clientTotal += c.active + c.idle;
+    }
+    this.cpuMicros += cpu.user + cpu.system;
+    this.machineBusy += machine1.busy - machine0.busy;
+    this.machineTotal += machine1.total - machine0.total;
+  }
+
+  report(): PathReport {
+    const sum = (f: (r: PhaseResult) => number) => this.results.reduce((acc, r) => acc + f(r), 0);
+    const latencies = new Float64Array(sum((r) => r.latenciesMs.length));
+    let offset = 0;
+    for (const r of this.results) {
+      latencies.set(r.latenciesMs, offset);
+      offset += r.latenciesMs.length;
+    }
+    latencies.sort();
+    const errorSamples: Record<string, number> = {};
+    for (const r of this.results)
+      for (const [k, v] of Object.entries(r.errorSamples)) errorSamples[k] = (errorSamples[k] ?? 0) + v;
+    const seconds = sum((r) => r.elapsedMs) / 1000;
+    const ok = sum((r) => r.ok);
+    return {
+      path: this.path,
+      commands: latencies.length,
+      ok,
+      conflicts: sum((r) => r.conflicts),
+      errors: sum((r) => r.errors),
+      errorSamples,
+      byKind: {
+        list: sum((r) => r.byKind.list),
+        price: sum((r) => r.byKind.price),
+        offer: sum((r) => r.byKind.offer),
+      },
+      durationS: seconds,
+      commandsPerSecond: ok / seconds,
+      p50Ms: percentile(latencies, 0.5),
+      p90Ms: percentile(latencies, 0.9),
+      p99Ms: percentile(latencies, 0.99),
+      maxMs: percentile(latencies, 1),
+      serverEventLoopUtilization: this.serverActive / this.serverTotal,
+      ...(this.clientTotal > 0 ? { clientEventLoopUtilization: this.clientActive / this.clientTotal } : {}),
+      processCpuCores: this.cpuMicros / 1e6 / seconds,
+      machineCpuBusy: this.machineBusy / this.machineTotal,
+    };
+  }
+}
+
+/** Machine busy share over a short quiet sample: how much else is running on the box. */
+async function backgroundCpu(ms: number): Promise<number> {
+  const before = cpuTimes();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = cpuTimes();
+  return (after.busy - before.busy) / (after.total - before.total);
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv);
+  if (options.pool !== undefined) process.env.PROPERTY_DB_POOL = String(options.pool);
+  // The same configuration the service reads, so the raw path gets its pool size and database.
+  const config = propertyConfig();
+  const poolSize = config.PROPERTY_DB_POOL;
+  const harness = await startPropertyService();
+  const port = Number(new URL(harness.baseUrl).port);
+  const seconds = (s: number) => Math.round(s * 1000);
+  const phase = (durationS: number): PhaseSpec => ({
+    concurrency: options.concurrency,
+    mix: options.mix,
+    durationMs: seconds(durationS),
+  });
+  const seed: PhaseSpec = {
+    concurrency: options.concurrency,
+    mix: { list: 1, price: 0, offer: 0 },
+    count: options.properties,
+  };
+  const progress = (text: string) => {
+    if (!options.json) process.stderr.write(`${text}\n`);
+  };
+  const useApi = options.paths.includes('api');
+  const useRaw = options.paths.includes('raw');
+  const client = useApi ? ClientWorker.start({ port, concurrency: options.concurrency }) : undefined;
+  const pool = useRaw
+    ? new Pool({
+        connectionString: config.DATABASE_URL,
+        max: poolSize,
+        application_name: 'deedstream-bench-raw',
+      })
+    : undefined;
+  const meters: PathMeter[] = [];
+  const background = await backgroundCpu(1000);
+
+  try {
+    const rounds: Array<{ meter: PathMeter; run: (durationS: number) => Promise<PhaseResult> }> = [];
+    if (client) {
+      progress(`api: listing ${options.properties} properties, warming up ${options.warmup}s…`);
+      await client.run('seed', seed);
+      await client.run('warmup', phase(options.warmup));
+      const meter = new PathMeter('api', client.eventLoopUtilization);
+      meters.push(meter);
+      rounds.push({ meter, run: (d) => client.run('measure', phase(d)) });
+    }
+    if (pool) {
+      const raw = new RawCommands(pool, await eventTemplates(harness.service.codec));
+      const targets = new Targets();
+      progress(`raw: listing ${options.properties} streams, warming up ${options.warmup}s…`);
+      await runPhase(raw, targets, seed);
+      await runPhase(raw, targets, phase(options.warmup));
+      const meter = new PathMeter('raw');
+      meters.push(meter);
+      rounds.push({ meter, run: (d) => runPhase(raw, targets, phase(d)) });
+    }
+    // Alternating short rounds spreads whatever else the machine does over both paths,
+    // so the ratio stays meaningful on a shared box.
+    const roundS = options.duration / options.rounds;
+    for (let i = 1; i <= options.rounds; i++) {
+      for (const { meter, run } of rounds) {
+        progress(`${meter.path}: measuring round ${i}/${options.rounds} (${roundS.toFixed(1)}s)…`);
+        await meter.round(() => run(roundS));
+      }
+    }
+  } finally {
+    await client?.stop();
+    await pool?.end();
+    await harness.close();
+  }
+
+  const reports = meters.map((m) => m.report());
+  const api = reports.find((r) => r.path === 'api');
+  const raw = reports.find((r) => r.path === 'raw');
+  const result: BenchResult = {
+    commandLine: commandLine(),
+    machine: {
+      cores: os.availableParallelism(),
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      /** Machine busy share during 1 s before the load: other work sharing the cores. */
+      backgroundCpuBusy: background,
+    },
+    settings: {
+      concurrency: options.concurrency,
+      durationS: options.duration,
+      warmupS: options.warmup,
+      propertiesPerPath: options.properties,
+      mix: options.mix,
+      dbPool: poolSize,
+      rounds: options.rounds,
+    },
+    paths: reports,
+    apiToRawRatio: api && raw ? api.commandsPerSecond / raw.commandsPerSecond : null,
+  };
+  if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else printReport(result);
+}
+
+function commandLine(): string {
+  const args = process.argv.slice(2).join(' ');
+  return process.env.npm_lifecycle_event === 'bench:commands'
+    ? `npm run bench:commands${args ? ` -- ${args}` : ''}`
+    : `tsx bench/property-commands.ts ${args}`.trim();
+}
+
+function printReport(result: BenchResult): void {
+  const { machine, settings } = result;
+  const mix = kinds.map((k) => `${k}=${settings.mix[k]}`).join(',');
+  const lines = [
+    `command: ${result.commandLine}`,
+    `machine: ${machine.cores} cores (${machine.cpu}), node ${machine.node}, ${machine.platform}; ` +
+      `${(machine.backgroundCpuBusy * 100).toFixed(0)}% busy before the load`,
+    `settings: concurrency ${settings.concurrency}, db pool ${settings.dbPool}, warm-up ${settings.warmupS}s, ` +
+      `measured ${settings.durationS}s in ${settings.rounds} alternating rounds, mix ${mix}, ${settings.propertiesPerPath} properties listed first per path`,
+    '',
+  ];
+  const header = ['path', 'commands', 'duration', 'commands/s', 'p50 ms', 'p99 ms', 'conflicts', 'errors'];
+  const rows = result.paths.map((r) => [
+    r.path,
+    String(r.commands),
+    `${r.durationS.toFixed(1)} s`,
+    r.commandsPerSecond.toFixed(0),
+    r.p50Ms.toFixed(2),
+    r.p99Ms.toFixed(2),
+    String(r.conflicts),
+    String(r.errors),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const format = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  lines.push(format(header), ...rows.map(format), '');
+  if (result.apiToRawRatio !== null) lines.push(`api/raw: ${result.apiToRawRatio.toFixed(2)}`);
+  for (const r of result.paths) {
+    const elu =
+      `server loop ${(r.serverEventLoopUtilization * 100).toFixed(0)}% busy` +
+      (r.clientEventLoopUtilization === undefined
+        ? ''
+        : `, client loop ${(r.clientEventLoopUtilization * 100).toFixed(0)}%`);
+    lines.push(
+      `${r.path}: p90 ${r.p90Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(2)} ms; mix ${kinds.map((k) => `${k} ${r.byKind[k]}`).join(', ')}; ` +
+        `${elu}; this process ${r.processCpuCores.toFixed(2)} cores; machine ${(r.machineCpuBusy * 100).toFixed(0)}% busy`,
+    );
+    for (const [detail, count] of Object.entries(r.errorSamples)) lines.push(`  ${count}× ${detail}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+if (isMainThread) {
+  main().then(
+    // The service leaves nothing running, but the pg/kysely pools may keep sockets briefly; exit now.
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+} else {
+  clientWorkerMain();
+}
