@@ -9,7 +9,7 @@
  * co-located client would).
  *
  * Raw path: the statements the API ends up issuing per command (SELECT of the stream for
- * commands on an existing property, then BEGIN, INSERT events, INSERT outbox, COMMIT) sent
+ * commands on an existing property, then the one-statement append: events + outbox) sent
  * straight through `pg`, with a pre-encoded Avro payload, the same concurrency and a pool of
  * the service's size. It is the ceiling the API could reach on this machine and database.
  *
@@ -21,7 +21,7 @@ import os from 'node:os';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Command, InvalidArgumentError } from 'commander';
-import { Pool, type PoolClient } from 'pg';
+import { Pool } from 'pg';
 import { moneyFromMajor } from '../services/property/domain/money';
 import { Property } from '../services/property/domain/property';
 import type { PropertyEvent } from '../services/property/domain/property-events';
@@ -319,8 +319,8 @@ class ClientWorker {
 const table = (name: string) => `"${propertySchema}"."${name}"`;
 // The statements kysely generates for the event store (compiled SQL of event-store.ts / outbox-writer.ts).
 const SELECT_STREAM = `select * from ${table('events')} where "stream_id" = $1 order by "version"`;
-const INSERT_EVENT = `insert into ${table('events')} ("event_id", "stream_id", "stream_type", "version", "event_type", "schema_version", "payload", "metadata", "occurred_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
-const INSERT_OUTBOX = `insert into ${table('outbox')} ("id", "aggregatetype", "aggregateid", "type", "payload", "event_id", "aggregate_version", "correlation_id", "causation_id", "traceparent", "occurred_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
+// The append the event store issues: the events insert as a data-modifying CTE of the outbox insert.
+const APPEND = `with "appended" as (insert into ${table('events')} ("event_id", "stream_id", "stream_type", "version", "event_type", "schema_version", "payload", "metadata", "occurred_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning "position") insert into ${table('outbox')} ("id", "aggregatetype", "aggregateid", "type", "payload", "event_id", "aggregate_version", "correlation_id", "causation_id", "traceparent", "occurred_at") values ($1, $3, $2, $5, $10, $1, $4, $11, null, null, $12)`;
 const UNIQUE_VIOLATION = '23505';
 
 interface Template {
@@ -396,10 +396,8 @@ class RawCommands implements CommandPort {
       actor: null,
     };
     const payload = kind === 'list' ? { ...template.json, propertyId: streamId } : template.json;
-    const client: PoolClient = await this.pool.connect();
     try {
-      await client.query('begin');
-      await client.query(INSERT_EVENT, [
+      await this.pool.query(APPEND, [
         eventId,
         streamId,
         propertyStreamType,
@@ -409,27 +407,13 @@ class RawCommands implements CommandPort {
         JSON.stringify(payload),
         JSON.stringify(metadata),
         occurredAt,
-      ]);
-      await client.query(INSERT_OUTBOX, [
-        eventId,
-        propertyStreamType,
-        streamId,
-        template.type,
         template.avro,
-        eventId,
-        version,
         metadata.correlationId,
-        null,
-        null,
         occurredAt.toISOString(),
       ]);
-      await client.query('commit');
     } catch (error) {
-      await client.query('rollback').catch(() => undefined);
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) return { result: 'conflict' };
       return { result: 'error', detail: (error as Error).message };
-    } finally {
-      client.release();
     }
     return kind === 'list' ? { result: 'ok', createdId: streamId } : { result: 'ok' };
   }

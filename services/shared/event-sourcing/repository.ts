@@ -56,10 +56,15 @@ export class EventSourcedRepository<E extends DomainEvent, A extends EventSource
       toVersion: expectedVersion + events.length,
       eventIds: prepared.events.map((e) => e.metadata.eventId),
     };
-    await this.db.transaction().execute(async (trx) => {
-      await this.store.append(trx, prepared);
-      if (alsoWrite) await alsoWrite(trx, saved);
-    });
+    if (alsoWrite) {
+      await this.db.transaction().execute(async (trx) => {
+        await this.store.append(trx, prepared);
+        await alsoWrite(trx, saved);
+      });
+    } else {
+      // The append is one atomic statement; a transaction would only add round trips.
+      await this.store.append(this.db, prepared);
+    }
     aggregate.markCommitted();
     return saved;
   }

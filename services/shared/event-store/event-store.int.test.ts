@@ -68,7 +68,7 @@ describe('PostgresEventStore', () => {
     expect(decoded.newPrice.amountMinor).toBe(39_000_000);
   });
 
-  it('rolls back the events when the outbox insert fails in the same transaction', async () => {
+  it('writes no event when the outbox insert of the same append fails', async () => {
     const id = randomUUID();
     // Inject a failure into the second insert of the append, for this aggregate only.
     const constraint = `reject_${id.replace(/-/g, '')}`;

@@ -2,33 +2,30 @@ import type { Kysely } from 'kysely';
 import type { EventStoreTables } from '../event-store/tables';
 import type { OutboxMessage } from './outbox-message';
 
+/** Outbox rows for messages, in the table's column names. */
+export function outboxRows(messages: readonly OutboxMessage[]) {
+  return messages.map((m) => ({
+    id: m.id,
+    aggregatetype: m.aggregateType,
+    aggregateid: m.aggregateId,
+    type: m.type,
+    payload: m.payload,
+    event_id: m.eventId,
+    aggregate_version: m.aggregateVersion,
+    correlation_id: m.correlationId,
+    causation_id: m.causationId,
+    traceparent: m.traceparent,
+    occurred_at: m.occurredAt.toISOString(),
+  }));
+}
+
 /**
  * Writes outbox rows. Always called with the transaction that also writes the state
  * change, which is what makes the message and the change atomic.
  */
-export async function writeOutbox(
-  trx: Kysely<EventStoreTables>,
-  messages: readonly OutboxMessage[],
-): Promise<void> {
+export async function writeOutbox(trx: Kysely<EventStoreTables>, messages: readonly OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
-  await trx
-    .insertInto('outbox')
-    .values(
-      messages.map((m) => ({
-        id: m.id,
-        aggregatetype: m.aggregateType,
-        aggregateid: m.aggregateId,
-        type: m.type,
-        payload: m.payload,
-        event_id: m.eventId,
-        aggregate_version: m.aggregateVersion,
-        correlation_id: m.correlationId,
-        causation_id: m.causationId,
-        traceparent: m.traceparent,
-        occurred_at: m.occurredAt.toISOString(),
-      })),
-    )
-    .execute();
+  await trx.insertInto('outbox').values(outboxRows(messages)).execute();
 }
 
 /**
