@@ -9,7 +9,13 @@ const tier = (name, extra = {}) => ({
   displayName: name,
   testEnvironment: 'node',
   // Never crawl .stack/ (data dirs hold files jest would take for snapshots).
-  roots: ['<rootDir>/services', '<rootDir>/stack', '<rootDir>/test', '<rootDir>/migrations', '<rootDir>/bench'],
+  roots: [
+    '<rootDir>/services',
+    '<rootDir>/stack',
+    '<rootDir>/test',
+    '<rootDir>/migrations',
+    '<rootDir>/bench',
+  ],
   transform,
   testMatch: [`<rootDir>/{services,stack,test,migrations,bench}/**/*.${name}.test.ts`],
   ...extra,

@@ -11,16 +11,25 @@ import { createKafka } from '../shared/kafka/kafka-client';
 const repoRoot = path.resolve(__dirname, '../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'connectors-cli-'));
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'connectors-state-'));
-const name = 'cli-test-relay';
-const slot = 'deedstream_cli_test';
+// Unique per run: Connect keeps a deleted connector's offsets, which a reused name would inherit.
+const suffix = Math.random().toString(16).slice(2, 8);
+const name = `cli-test-${suffix}`;
+const slot = `deedstream_cli_${suffix}`;
+const prefix = `deedstream.clitest${suffix}`;
 
 /**
  * A connector of its own for these tests: same class and database as the property relay,
  * but its own slot and publication, capturing only the heartbeat table (filtered out), so
  * it never writes to the event topics other tests read.
  */
-function writeTestConnector(overrides: Record<string, string> = {}, fileName = name, declaredName = name): void {
-  const base = JSON.parse(fs.readFileSync(path.join(repoRoot, 'connectors/property-outbox.json'), 'utf8')) as {
+function writeTestConnector(
+  overrides: Record<string, string> = {},
+  fileName = name,
+  declaredName = name,
+): void {
+  const base = JSON.parse(
+    fs.readFileSync(path.join(repoRoot, 'connectors/property-outbox.json'), 'utf8'),
+  ) as {
     config: Record<string, string>;
   };
   const config: Record<string, string> = {
@@ -28,32 +37,48 @@ function writeTestConnector(overrides: Record<string, string> = {}, fileName = n
     'slot.name': slot,
     'publication.name': slot,
     'table.include.list': 'property.debezium_heartbeat',
-    'topic.prefix': 'deedstream.clitest',
+    'topic.prefix': prefix,
     'snapshot.mode': 'no_data',
     // Heartbeats commit offsets while every captured row is filtered out.
     'heartbeat.interval.ms': '1000',
-    'predicates': 'isHeartbeatRow',
-    'predicates.isHeartbeatRow.pattern': 'deedstream\\.clitest\\.property\\.debezium_heartbeat',
-    'transforms': 'dropHeartbeatRows',
+    predicates: 'isHeartbeatRow',
+    'predicates.isHeartbeatRow.pattern': `${prefix.replace(/\./g, '\\.')}\\.property\\.debezium_heartbeat`,
+    transforms: 'dropHeartbeatRows',
     ...overrides,
   };
-  for (const key of Object.keys(config)) if (key.startsWith('transforms.outbox') || key.startsWith('predicates.isOutboxRow') || key === 'heartbeat.action.query') delete config[key];
-  fs.writeFileSync(path.join(dir, `${fileName}.json`), JSON.stringify({ name: declaredName, config }, null, 2));
+  for (const key of Object.keys(config))
+    if (
+      key.startsWith('transforms.outbox') ||
+      key.startsWith('predicates.isOutboxRow') ||
+      key === 'heartbeat.action.query'
+    )
+      delete config[key];
+  fs.writeFileSync(
+    path.join(dir, `${fileName}.json`),
+    JSON.stringify({ name: declaredName, config }, null, 2),
+  );
 }
 
 function cli(...args: string[]): { status: number; out: string; err: string } {
-  const result = spawnSync(path.join(repoRoot, 'node_modules/.bin/tsx'), ['services/cli/connectors.ts', ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: { ...process.env, CONNECTORS_DIR: dir, CONNECTORS_STATE_DIR: stateDir, ...cliEnv },
-    timeout: 120_000,
-  });
+  const result = spawnSync(
+    path.join(repoRoot, 'node_modules/.bin/tsx'),
+    ['services/cli/connectors.ts', ...args],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, CONNECTORS_DIR: dir, CONNECTORS_STATE_DIR: stateDir, ...cliEnv },
+      timeout: 120_000,
+    },
+  );
   return { status: result.status ?? -1, out: result.stdout, err: result.stderr };
 }
 let cliEnv: Record<string, string> = {};
 
-const db = createDatabase<unknown>({ connectionString: infrastructureConfig().DATABASE_URL, maxConnections: 1 });
-const heartbeatTopic = '__debezium-heartbeat.deedstream.clitest';
+const db = createDatabase<unknown>({
+  connectionString: infrastructureConfig().DATABASE_URL,
+  maxConnections: 1,
+});
+const heartbeatTopic = `__debezium-heartbeat.${prefix}`;
 
 beforeAll(async () => {
   const admin = createKafka(infrastructureConfig().KAFKA_BROKERS, 'connectors-cli-test').admin();
@@ -67,7 +92,9 @@ afterAll(async () => {
   cli('delete', name);
   // The slot outlives the connector (by design): drop it once its walsender has let go.
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const active = await sql<{ active: boolean }>`SELECT active FROM pg_replication_slots WHERE slot_name = ${slot}`.execute(db);
+    const active = await sql<{
+      active: boolean;
+    }>`SELECT active FROM pg_replication_slots WHERE slot_name = ${slot}`.execute(db);
     if (active.rows.length === 0) break;
     if (!active.rows[0]?.active) {
       await sql`SELECT pg_drop_replication_slot(${slot})`.execute(db);
@@ -115,11 +142,14 @@ describe('npm run connectors', () => {
     else expect(warned.out).toContain('WARNING slot lag exceeds 1 bytes');
 
     // Offsets exist once the connector has seen a change and a heartbeat committed it.
-    await sql`INSERT INTO property.debezium_heartbeat (id, beat_at) VALUES (2, now()) ON CONFLICT (id) DO UPDATE SET beat_at = now()`.execute(db);
+    await sql`INSERT INTO property.debezium_heartbeat (id, beat_at) VALUES (2, now()) ON CONFLICT (id) DO UPDATE SET beat_at = now()`.execute(
+      db,
+    );
     const connect = new ConnectClient(infrastructureConfig().CONNECT_URL);
     const deadline = Date.now() + 30_000;
-    while ((await connect.offsets(name)).offsets.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    expect(cli('offsets', 'show', name).out).toContain('"server": "deedstream.clitest"');
+    while ((await connect.offsets(name)).offsets.length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 250));
+    expect(cli('offsets', 'show', name).out).toContain(`"server": "${prefix}"`);
     const reset = cli('offsets', 'reset', name);
     expect(reset.err).toBe('');
     expect(reset.out).toContain('offsets reset');
@@ -130,7 +160,11 @@ describe('npm run connectors', () => {
   });
 
   it('prints every validation error by field and exits non-zero', () => {
-    writeTestConnector({ 'plugin.name': 'no-such-decoder', 'snapshot.mode': 'sometimes' }, 'bad-fields', 'bad-fields');
+    writeTestConnector(
+      { 'plugin.name': 'no-such-decoder', 'snapshot.mode': 'sometimes' },
+      'bad-fields',
+      'bad-fields',
+    );
     const result = cli('validate', 'bad-fields');
     expect(result.status).toBe(1);
     expect(result.out).toMatch(/bad-fields: plugin\.name: /);
@@ -142,8 +176,14 @@ describe('npm run connectors', () => {
     writeTestConnector({ 'database.user': '${env:DEEDSTREAM_NO_SUCH_USER}' }, 'unresolved', 'unresolved');
     const result = cli('validate', 'unresolved');
     expect(result.status).toBe(1);
-    expect(result.out).toContain("unresolved placeholder ${env:DEEDSTREAM_NO_SUCH_USER}: define it in the Connect worker's environment");
-    writeTestConnector({ 'database.password': '${vault:secret/db:password}' }, 'bad-provider', 'bad-provider');
+    expect(result.out).toContain(
+      "unresolved placeholder ${env:DEEDSTREAM_NO_SUCH_USER}: define it in the Connect worker's environment",
+    );
+    writeTestConnector(
+      { 'database.password': '${vault:secret/db:password}' },
+      'bad-provider',
+      'bad-provider',
+    );
     const provider = cli('validate', 'bad-provider');
     expect(provider.status).toBe(1);
     expect(provider.err).toContain('has no "vault" config provider');
@@ -164,6 +204,8 @@ describe('npm run connectors', () => {
     const unreachable = cli('diff', name);
     cliEnv = {};
     expect(unreachable.status).toBe(1);
-    expect(unreachable.err.trim()).toMatch(/^connectors: cannot reach Kafka Connect at http:\/\/127\.0\.0\.1:1/);
+    expect(unreachable.err.trim()).toMatch(
+      /^connectors: cannot reach Kafka Connect at http:\/\/127\.0\.0\.1:1/,
+    );
   });
 });

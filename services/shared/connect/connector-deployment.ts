@@ -30,7 +30,10 @@ export function desiredConfig(definition: ConnectorDefinition): Record<string, s
  * before validating; one it could not resolve stays literal and shows up in the error
  * text, which is the surest sign of a secret missing from the worker's environment.
  */
-export async function validateConnector(client: ConnectClient, definition: ConnectorDefinition): Promise<FieldError[]> {
+export async function validateConnector(
+  client: ConnectClient,
+  definition: ConnectorDefinition,
+): Promise<FieldError[]> {
   const connectorClass = definition.config['connector.class'];
   if (!connectorClass) return [{ field: 'connector.class', message: 'missing' }];
   const result: ValidationResult = await client.validate(connectorClass, desiredConfig(definition));
@@ -38,7 +41,8 @@ export async function validateConnector(client: ConnectClient, definition: Conne
   for (const { value } of result.configs) {
     // Connect lists some entries (group headers) without a value.
     if (!value) continue;
-    for (const message of value.errors) errors.push({ field: value.name, message: `${message}${placeholderHint(message, definition)}` });
+    for (const message of value.errors)
+      errors.push({ field: value.name, message: `${message}${placeholderHint(message, definition)}` });
   }
   return errors;
 }
@@ -50,7 +54,8 @@ function placeholderHint(message: string, definition: ConnectorDefinition): stri
   }
   if (/password authentication failed/i.test(message)) {
     const secret = placeholdersIn(definition.config['database.password']);
-    if (secret.length > 0) return ` — check that ${secret.join(', ')} resolves to the right password on the Connect worker`;
+    if (secret.length > 0)
+      return ` — check that ${secret.join(', ')} resolves to the right password on the Connect worker`;
   }
   return '';
 }

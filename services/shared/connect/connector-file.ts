@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { stackHome } from '../../../stack/paths';
 
 /** The folder of connector configs; CONNECTORS_DIR points the CLI at another one. */
-export const connectorsDir = path.resolve(process.env.CONNECTORS_DIR ?? path.join(__dirname, '../../../connectors'));
+export const connectorsDir = path.resolve(
+  process.env.CONNECTORS_DIR ?? path.join(__dirname, '../../../connectors'),
+);
 
 /** Where `apply` keeps each replaced config, per Connect cluster, for `rollback` (git-ignored). */
 export const defaultConnectorStateDir = path.join(stackHome, 'state', 'connectors');
@@ -46,7 +48,9 @@ export function loadConnector(name: string): ConnectorDefinition {
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${path.relative(process.cwd(), file)} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    throw new Error(`${path.relative(process.cwd(), file)} is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const parsed = connectorFile.safeParse(raw);
   if (!parsed.success) {

@@ -23,7 +23,10 @@ export function outboxRows(messages: readonly OutboxMessage[]) {
  * Writes outbox rows. Always called with the transaction that also writes the state
  * change, which is what makes the message and the change atomic.
  */
-export async function writeOutbox(trx: Kysely<EventStoreTables>, messages: readonly OutboxMessage[]): Promise<void> {
+export async function writeOutbox(
+  trx: Kysely<EventStoreTables>,
+  messages: readonly OutboxMessage[],
+): Promise<void> {
   if (messages.length === 0) return;
   await trx.insertInto('outbox').values(outboxRows(messages)).execute();
 }
