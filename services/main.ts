@@ -14,6 +14,8 @@ import { applyTopics, describeChange } from './shared/kafka/topic-admin';
 import { loadTopicPlan } from './shared/kafka/topic-plan';
 
 import { createPropertyService } from './property/property-service';
+import { searchConfig } from './search/search-config';
+import { createSearchService } from './search/search-service';
 
 /**
  * The main job (`npm start`): brings the native stack up if it is not running, applies
@@ -67,11 +69,16 @@ async function main(): Promise<void> {
   console.log(
     `» property service   http://127.0.0.1:${config.PROPERTY_PORT}  (POST /properties, GET /properties/:id, /health, /metrics)`,
   );
+  const search = createSearchService(searchConfig());
+  await search.listen();
+  console.log(
+    `» search API         http://127.0.0.1:${searchConfig().SEARCH_PORT}  (GET /search/properties; projector group ${search.runner.groupId} → alias properties)`,
+  );
   console.log('Ctrl-C stops the services; the stack keeps running (npm run stack -- down stops it).');
 
   const stop = async (signal: string) => {
     console.log(`\n${signal}: stopping services`);
-    await property.close();
+    await Promise.all([property.close(), search.close()]);
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -17,6 +17,8 @@ export class HttpProblem extends Error {
     readonly detail: string,
     readonly extra: Record<string, unknown> = {},
     readonly type = `https://deedstream.dev/problems/${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+    /** Response headers that belong to the problem (Retry-After on a 503). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
     this.name = 'HttpProblem';
@@ -36,6 +38,7 @@ export class HttpProblem extends Error {
 export function sendProblem(res: Response, problem: HttpProblem, instance?: string): void {
   res
     .status(problem.status)
+    .set(problem.headers)
     .type('application/problem+json')
     .json({
       type: problem.type,

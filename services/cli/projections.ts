@@ -1,0 +1,95 @@
+import { Client } from '@elastic/elasticsearch';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { Command } from 'commander';
+import { infrastructureConfig } from '../shared/config/infrastructure';
+import { createKafka } from '../shared/kafka/kafka-client';
+import { consumerGroupLag } from '../shared/projection/consumer-lag';
+import { describeParked, parkedMessages, replayAggregate } from '../shared/projection/dlq-replay';
+import { DocumentStore } from '../shared/projection/document-store';
+import { ParkedKeys } from '../shared/projection/parked-keys';
+import { projectionNamed, projections } from './projection-set';
+
+/** `npm run projections -- status | dlq list <projection> | dlq replay <projection> [--key id]` */
+const config = infrastructureConfig();
+const kafka = createKafka(config.KAFKA_BROKERS, 'deedstream-projections-cli');
+const es = new Client({ node: config.ELASTICSEARCH_URL });
+
+const program = new Command('projections').description(
+  'Operates the Elasticsearch projections: lag, dead letters, replays',
+);
+
+program
+  .command('status')
+  .description("each projection's index, document count, consumer lag and parked aggregates")
+  .action(async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      for (const projection of projections) {
+        const aliases = await es.indices.getAlias({ name: projection.alias }, { ignore: [404] });
+        const index = Object.keys(aliases).filter((k) => k !== 'error' && k !== 'status')[0] ?? '(none)';
+        const count = index === '(none)' ? 0 : (await es.count({ index: projection.alias })).count;
+        const lag = await consumerGroupLag(admin, `projection.${projection.name}`, projection.topics);
+        const parked = await new ParkedKeys(es, projection.name).list();
+        console.log(
+          `${projection.name}: alias ${projection.alias} → ${index}, ${count} documents, lag ${lag.reduce((s, p) => s + p.lag, 0)}, ${parked.length} parked aggregate(s)`,
+        );
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+const dlq = program.command('dlq').description('dead-lettered (parked) messages of a projection');
+
+dlq
+  .command('list <projection>')
+  .description('parked aggregates and their DLQ messages, in order')
+  .action(async (name: string) => {
+    const projection = projectionNamed(name);
+    const parked = await new ParkedKeys(es, projection.name).list();
+    const records = await parkedMessages(kafka, projection);
+    const live = new Set(parked.map((p) => p.aggregateId));
+    console.log(`${name}: ${parked.length} parked aggregate(s), ${records.length} DLQ message(s) in all`);
+    for (const record of records.map(describeParked)) {
+      const state = live.has(record.aggregateId) ? 'PARKED  ' : 'replayed';
+      console.log(
+        `${state} ${record.aggregateId} v${record.aggregateVersion} ${record.eventType} [${record.reason}] ${record.error} (from ${record.original})`,
+      );
+    }
+  });
+
+dlq
+  .command('replay <projection>')
+  .description("re-drive parked aggregates' messages in order; lifts parking when all apply")
+  .option('--key <aggregateId>', 'only this aggregate')
+  .action(async (name: string, options: { key?: string }) => {
+    const projection = projectionNamed(name);
+    const parkedKeys = new ParkedKeys(es, projection.name);
+    const keys = options.key ? [options.key] : (await parkedKeys.list()).map((p) => p.aggregateId);
+    if (keys.length === 0) console.log(`${name}: nothing is parked`);
+    const deps = {
+      kafka,
+      registry: new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL }),
+      store: new DocumentStore(es, projection),
+      parkedKeys,
+    };
+    let failures = 0;
+    for (const key of keys) {
+      const result = await replayAggregate(deps, projection, key);
+      if (result.failed) {
+        failures += 1;
+        console.log(`${key}: still parked — ${result.failed}`);
+      } else console.log(`${key}: replayed ${result.replayed} message(s); unparked`);
+    }
+    if (failures > 0)
+      throw new Error(`${failures} aggregate(s) could not be replayed; fix the cause and replay again`);
+  });
+
+program
+  .parseAsync()
+  .catch((error: unknown) => {
+    console.error(`projections: ${(error as Error).message}`);
+    process.exitCode = 1;
+  })
+  .finally(() => es.close());

@@ -1,0 +1,118 @@
+import type { Money } from '../../property/domain/money';
+import type {
+  PropertyEvent,
+  PropertyEventOfType,
+  PropertyEventType,
+} from '../../property/domain/property-events';
+import type { ProjectedEvent, Projection } from '../../shared/projection/projection';
+import { propertySearchMappings, type PropertySearchDocument } from './property-search-document';
+
+export const propertySearchProjection: Projection<PropertySearchDocument> = {
+  name: 'property-search',
+  topics: ['property.events'],
+  alias: 'properties',
+  mappings: propertySearchMappings,
+  documentId: (event) => event.aggregateId,
+  apply: applyToSearchDocument,
+};
+
+const major = (money: Money) => ({ amount: money.amountMinor / 100, currency: money.currency });
+
+function data<T extends PropertyEventType>(event: ProjectedEvent): PropertyEventOfType<T>['data'] {
+  // The Avro schema of the event type guarantees this shape; the registry decoded it.
+  return event.data as unknown as PropertyEventOfType<T>['data'];
+}
+
+/** Folds one property event into its search document (pure; throws on an impossible sequence). */
+export function applyToSearchDocument(
+  current: PropertySearchDocument | undefined,
+  event: ProjectedEvent,
+): PropertySearchDocument | undefined {
+  const type = event.eventType as PropertyEvent['type'];
+  if (type === 'PropertyListed') {
+    if (event.version !== 1) throw new Error(`PropertyListed at version ${event.version}, expected 1`);
+    const listed = data<'PropertyListed'>(event);
+    return {
+      id: event.aggregateId,
+      version: 1,
+      status: 'listed',
+      ...addressFields(listed.address),
+      price: major(listed.price),
+      bedrooms: listed.bedrooms,
+      bathrooms: listed.bathrooms,
+      areaSqm: listed.areaSqm,
+      type: listed.propertyType,
+      description: listed.description,
+      listedAt: listed.listedAt,
+      updatedAt: event.occurredAt,
+      priceChangeCount: 0,
+      offerCount: 0,
+    };
+  }
+  if (!current) throw new Error(`${type} v${event.version} for a property the index has never seen listed`);
+  if (event.version !== current.version + 1) {
+    throw new Error(`${type} v${event.version} follows v${current.version}: an event is missing`);
+  }
+  const next: PropertySearchDocument = { ...current, version: event.version, updatedAt: event.occurredAt };
+  switch (type) {
+    case 'PropertyDetailsUpdated': {
+      const changes = data<'PropertyDetailsUpdated'>(event);
+      if (changes.address) Object.assign(next, addressFields(changes.address));
+      if (changes.bedrooms !== null) next.bedrooms = changes.bedrooms;
+      if (changes.bathrooms !== null) next.bathrooms = changes.bathrooms;
+      if (changes.areaSqm !== null) next.areaSqm = changes.areaSqm;
+      if (changes.propertyType !== null) next.type = changes.propertyType;
+      // A blank description is how the event says "removed".
+      if (changes.description !== null)
+        next.description = changes.description.trim() === '' ? null : changes.description;
+      return next;
+    }
+    case 'PriceChanged':
+      return {
+        ...next,
+        price: major(data<'PriceChanged'>(event).newPrice),
+        priceChangeCount: current.priceChangeCount + 1,
+      };
+    case 'OfferReceived':
+      return { ...next, offerCount: current.offerCount + 1 };
+    case 'PropertyReserved':
+      return { ...next, status: 'reserved' };
+    case 'ReservationReleased':
+      return { ...next, status: 'listed' };
+    case 'PropertySold':
+      return { ...next, status: 'sold' };
+    case 'ListingWithdrawn':
+      return { ...next, status: 'withdrawn' };
+    case 'PropertyRelisted': {
+      const relisted = data<'PropertyRelisted'>(event);
+      if (!relisted.price) return { ...next, status: 'listed' };
+      return {
+        ...next,
+        status: 'listed',
+        price: major(relisted.price),
+        priceChangeCount: current.priceChangeCount + 1,
+      };
+    }
+    case 'OfferAccepted':
+    case 'OfferRejected':
+    case 'OfferWithdrawn':
+      // Not searchable, but the version moves on so the order guard keeps working.
+      return next;
+    default:
+      throw new Error(`unknown event type ${String(type)}`);
+  }
+}
+
+function addressFields(address: PropertyEventOfType<'PropertyListed'>['data']['address']) {
+  return {
+    street: address.street,
+    city: address.city,
+    postalCode: address.postalCode,
+    region: address.region,
+    country: address.country,
+    address: [address.street, `${address.postalCode} ${address.city}`.trim(), address.region, address.country]
+      .filter(Boolean)
+      .join(', '),
+    location: { lat: address.lat, lon: address.lon },
+  };
+}

@@ -1,0 +1,47 @@
+import type { KafkaMessage, Producer } from 'kafkajs';
+
+export type ParkReason = 'undecodable' | 'handler-error' | 'rejected-document' | 'parked-behind';
+
+export interface ParkedMessage {
+  topic: string;
+  partition: number;
+  message: KafkaMessage;
+  reason: ParkReason;
+  error: string;
+}
+
+export const dlqTopicOf = (topic: string) => `${topic}.dlq`;
+
+/**
+ * Sends parked messages to `<topic>.dlq`, unchanged (key, value, original headers), with
+ * headers naming the error, the projection and where the message came from.
+ */
+export async function sendToDeadLetter(
+  producer: Producer,
+  projection: string,
+  parked: ParkedMessage[],
+): Promise<void> {
+  if (parked.length === 0) return;
+  const byTopic = new Map<string, ParkedMessage[]>();
+  for (const p of parked) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p]);
+  await producer.sendBatch({
+    acks: -1,
+    topicMessages: [...byTopic].map(([topic, messages]) => ({
+      topic: dlqTopicOf(topic),
+      messages: messages.map((p) => ({
+        key: p.message.key,
+        value: p.message.value,
+        headers: {
+          ...p.message.headers,
+          dlqProjection: projection,
+          dlqReason: p.reason,
+          dlqError: p.error.slice(0, 4000),
+          dlqOriginalTopic: p.topic,
+          dlqOriginalPartition: String(p.partition),
+          dlqOriginalOffset: p.message.offset,
+          dlqParkedAt: new Date().toISOString(),
+        },
+      })),
+    })),
+  });
+}

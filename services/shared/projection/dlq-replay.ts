@@ -1,0 +1,131 @@
+import type { Kafka } from 'kafkajs';
+import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { readTopicToEnd, type TopicRecord } from '../kafka/topic-reader';
+import { dlqTopicOf } from './dead-letter';
+import type { DocumentStore } from './document-store';
+import { decodeEvent, header } from './event-decoder';
+import { foldEvent } from './fold';
+import type { ParkedKeys } from './parked-keys';
+import type { Projection, VersionedDocument } from './projection';
+
+export interface ReplayResult {
+  aggregateId: string;
+  replayed: number;
+  /** Why the key is still parked, if it is. */
+  failed?: string;
+}
+
+export interface ParkedMessageView {
+  aggregateId: string;
+  dlqPartition: number;
+  dlqOffset: string;
+  eventType: string | undefined;
+  aggregateVersion: string | undefined;
+  reason: string | undefined;
+  error: string | undefined;
+  original: string;
+}
+
+/** The DLQ messages of one projection (optionally one aggregate), in parking order. */
+export async function parkedMessages(
+  kafka: Kafka,
+  projection: Projection<VersionedDocument>,
+  aggregateId?: string,
+): Promise<TopicRecord[]> {
+  const records: TopicRecord[] = [];
+  for (const topic of projection.topics) {
+    const all = await readTopicToEnd(kafka, dlqTopicOf(topic));
+    records.push(
+      ...all.filter(
+        (r) =>
+          header(r.message, 'dlqProjection') === projection.name &&
+          (aggregateId === undefined || r.message.key?.toString() === aggregateId),
+      ),
+    );
+  }
+  return records;
+}
+
+export function describeParked(record: TopicRecord): ParkedMessageView {
+  const m = record.message;
+  return {
+    aggregateId: m.key?.toString() ?? '',
+    dlqPartition: record.partition,
+    dlqOffset: m.offset,
+    eventType: header(m, 'eventType'),
+    aggregateVersion: header(m, 'aggregateVersion'),
+    reason: header(m, 'dlqReason'),
+    error: header(m, 'dlqError'),
+    original: `${header(m, 'dlqOriginalTopic')}/${header(m, 'dlqOriginalPartition')}@${header(m, 'dlqOriginalOffset')}`,
+  };
+}
+
+/**
+ * Re-drives one parked aggregate: applies its DLQ messages in order onto its documents
+ * (duplicates of what was applied since are skipped), writes them, then lifts parking —
+ * unless another message was parked meanwhile, in which case it goes round again.
+ */
+export async function replayAggregate<D extends VersionedDocument>(
+  deps: { kafka: Kafka; registry: SchemaRegistry; store: DocumentStore<D>; parkedKeys: ParkedKeys },
+  projection: Projection<D>,
+  aggregateId: string,
+): Promise<ReplayResult> {
+  for (let round = 0; round < 5; round += 1) {
+    const parking = await deps.parkedKeys.get(aggregateId);
+    if (!parking) return { aggregateId, replayed: 0 };
+    const records = await parkedMessages(
+      deps.kafka,
+      projection as unknown as Projection<VersionedDocument>,
+      aggregateId,
+    );
+    const events = [];
+    for (const record of records) {
+      try {
+        const original = {
+          ...record.message,
+          offset: header(record.message, 'dlqOriginalOffset') ?? record.message.offset,
+        };
+        events.push(
+          await decodeEvent(
+            deps.registry,
+            header(record.message, 'dlqOriginalTopic') ?? record.topic,
+            record.partition,
+            original,
+          ),
+        );
+      } catch (error) {
+        return {
+          aggregateId,
+          replayed: 0,
+          failed: `message at DLQ offset ${record.message.offset} is still undecodable: ${(error as Error).message}`,
+        };
+      }
+    }
+    const docIds = [...new Set(events.map((e) => projection.documentId(e)))];
+    const documents = await deps.store.getMany(docIds);
+    const changed = new Set<string>();
+    for (const event of events) {
+      try {
+        const { outcome, docId } = foldEvent(projection, documents, event);
+        if (outcome === 'applied') changed.add(docId);
+      } catch (error) {
+        return {
+          aggregateId,
+          replayed: 0,
+          failed: `${event.eventType} v${event.version} still fails: ${(error as Error).message}`,
+        };
+      }
+    }
+    const outcomes = await deps.store.write(new Map([...changed].map((id) => [id, documents.get(id) as D])));
+    const refused = outcomes.find((o) => o.result === 'rejected' || o.result === 'transient');
+    if (refused)
+      return {
+        aggregateId,
+        replayed: 0,
+        failed: `document ${refused.id} refused: ${'reason' in refused ? refused.reason : ''}`,
+      };
+    if (await deps.parkedKeys.unpark(aggregateId, parking.version))
+      return { aggregateId, replayed: events.length };
+  }
+  return { aggregateId, replayed: 0, failed: 'messages kept being parked during the replay; try again' };
+}

@@ -1,0 +1,75 @@
+import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import type { KafkaMessage } from 'kafkajs';
+import type { ProjectedEvent } from './projection';
+import { TransientError } from './transient';
+
+/** A message that can never become an event (bad bytes, unknown schema, missing header). */
+export class UndecodableMessageError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UndecodableMessageError';
+  }
+}
+
+export function header(message: KafkaMessage, name: string): string | undefined {
+  const value = message.headers?.[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first === null ? undefined : first.toString();
+}
+
+/**
+ * Turns a relayed message into an event: the key is the aggregate id, the relay's
+ * headers give id, type, version and time, the value is Avro decoded via the registry.
+ */
+export async function decodeEvent(
+  registry: SchemaRegistry,
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+): Promise<ProjectedEvent> {
+  const aggregateId = message.key?.toString();
+  const eventId = header(message, 'eventId');
+  const eventType = header(message, 'eventType');
+  const version = Number(header(message, 'aggregateVersion'));
+  const occurredAt = header(message, 'occurredAt');
+  if (!aggregateId || !eventId || !eventType || !Number.isInteger(version) || version < 1 || !occurredAt) {
+    throw new UndecodableMessageError(
+      'missing key or relay headers (eventId, eventType, aggregateVersion, occurredAt)',
+    );
+  }
+  if (!message.value || message.value.length < 5 || message.value[0] !== 0) {
+    throw new UndecodableMessageError(
+      'value is not in the Confluent wire format (magic byte 0, schema id, Avro body)',
+    );
+  }
+  let data: unknown;
+  try {
+    data = await registry.decode(message.value);
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    const text = (error as Error).message ?? String(error);
+    if (status === 404 || /not found/i.test(text)) {
+      throw new UndecodableMessageError(`unknown schema id ${message.value.readInt32BE(1)}: ${text}`, {
+        cause: error,
+      });
+    }
+    if (status !== undefined && status >= 500)
+      throw new TransientError(`schema registry: ${text}`, { cause: error });
+    if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up|fetch failed/i.test(text)) {
+      throw new TransientError(`schema registry unreachable: ${text}`, { cause: error });
+    }
+    throw new UndecodableMessageError(`Avro decoding failed: ${text}`, { cause: error });
+  }
+  return {
+    aggregateId,
+    eventId,
+    eventType,
+    version,
+    occurredAt,
+    // Avro records decode into class instances; projections want plain JSON values.
+    data: JSON.parse(JSON.stringify(data)) as Record<string, unknown>,
+    topic,
+    partition,
+    offset: message.offset,
+  };
+}

@@ -1,0 +1,22 @@
+import type { ProjectedEvent, Projection, VersionedDocument } from './projection';
+
+export type FoldOutcome = 'applied' | 'duplicate' | 'ignored';
+
+/**
+ * Applies one event to the working set of documents. An event whose version the
+ * document already has is a duplicate and changes nothing; `projection.apply` may throw
+ * to refuse an event.
+ */
+export function foldEvent<D extends VersionedDocument>(
+  projection: Projection<D>,
+  documents: Map<string, D>,
+  event: ProjectedEvent,
+): { outcome: FoldOutcome; docId: string } {
+  const docId = projection.documentId(event);
+  const current = documents.get(docId);
+  if (current && current.version >= event.version) return { outcome: 'duplicate', docId };
+  const next = projection.apply(current, event);
+  if (!next) return { outcome: 'ignored', docId };
+  documents.set(docId, next);
+  return { outcome: 'applied', docId };
+}

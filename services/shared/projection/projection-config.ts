@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { infrastructureSchema } from '../config/infrastructure';
+
+/** Settings every projector and query API shares; services extend it with their port. */
+export const projectionConfigSchema = infrastructureSchema.extend({
+  PROJECTION_BATCH_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5000)
+    .default(500)
+    .describe('messages per Elasticsearch bulk request'),
+  PROJECTION_LINGER_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(50)
+    .describe('how long a fetch waits to fill a batch'),
+  PROJECTION_RETRY_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(15_000)
+    .describe('cap of the retry backoff on transient failures'),
+  CONSISTENCY_WAIT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(5_000)
+    .describe('read-your-writes: longest wait for a consistency token'),
+});
+
+export type ProjectionConfig = z.infer<typeof projectionConfigSchema>;

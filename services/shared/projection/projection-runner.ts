@@ -1,0 +1,246 @@
+import type { Client } from '@elastic/elasticsearch';
+import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Logger } from '../observability/logger';
+import { sendToDeadLetter, type ParkedMessage, type ParkReason } from './dead-letter';
+import { DocumentStore } from './document-store';
+import { decodeEvent } from './event-decoder';
+import { foldEvent } from './fold';
+import { ParkedKeys } from './parked-keys';
+import type { ProjectedEvent, Projection, VersionedDocument } from './projection';
+import type { ProjectionMetrics } from './projection-metrics';
+import { isTransient, TransientError } from './transient';
+
+export interface RunnerOptions {
+  /** Messages applied and written per Elasticsearch bulk request. */
+  batchSize: number;
+  /** How long a fetch waits for more messages before a smaller batch is processed. */
+  lingerMs: number;
+  retryInitialMs: number;
+  retryMaxMs: number;
+  /** Another consumer group than `projection.<name>`: a second reader of the same topics (a replay). */
+  groupId?: string;
+}
+
+export const defaultRunnerOptions: RunnerOptions = {
+  batchSize: 500,
+  lingerMs: 50,
+  retryInitialMs: 100,
+  retryMaxMs: 15_000,
+};
+
+export interface RunnerDeps {
+  kafka: Kafka;
+  es: Client;
+  registry: SchemaRegistry;
+  logger: Logger;
+  metrics: ProjectionMetrics;
+}
+
+type Item = {
+  message: KafkaMessage;
+  event?: ProjectedEvent;
+  failure?: { reason: ParkReason; error: string };
+};
+
+/**
+ * Runs one projection as a Kafka consumer group. Per batch: decode, fold events into the
+ * documents they touch, write them with one bulk request, then commit the offsets. A
+ * transient failure retries the batch (writes are version-guarded, so retries are
+ * harmless); a message that can never be applied is parked in the DLQ, and so is every
+ * later message of the same aggregate until it is replayed.
+ */
+export class ProjectionRunner<D extends VersionedDocument> {
+  readonly store: DocumentStore<D>;
+  readonly parkedKeys: ParkedKeys;
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private readonly lag = new Map<string, number>();
+
+  constructor(
+    private readonly deps: RunnerDeps,
+    readonly projection: Projection<D>,
+    private readonly options: RunnerOptions = defaultRunnerOptions,
+  ) {
+    this.store = new DocumentStore(deps.es, projection);
+    this.parkedKeys = new ParkedKeys(deps.es, projection.name);
+  }
+
+  get groupId(): string {
+    return this.options.groupId ?? `projection.${this.projection.name}`;
+  }
+
+  /** Messages behind the partition ends, summed, as of the last batch of each partition. */
+  get totalLag(): number {
+    return [...this.lag.values()].reduce((sum, n) => sum + n, 0);
+  }
+
+  async start(): Promise<void> {
+    await this.parkedKeys.ensureIndex();
+    await this.store.ensureIndex();
+    this.producer = this.deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await this.producer.connect();
+    this.consumer = this.deps.kafka.consumer({
+      groupId: this.groupId,
+      maxWaitTimeInMs: this.options.lingerMs,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.projection.topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 4,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  /** Finishes the batch in hand, commits it and leaves the group. */
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+  }
+
+  private async onBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    for (let start = 0; start < batch.messages.length; start += this.options.batchSize) {
+      if (!isRunning() || isStale()) return;
+      const chunk = batch.messages.slice(start, start + this.options.batchSize);
+      const stop = this.deps.metrics.batchSeconds.startTimer({ projection: this.projection.name });
+      await this.withRetry(() => this.processChunk(topic, partition, chunk), heartbeat, isRunning);
+      stop();
+      this.deps.metrics.batchSize.observe({ projection: this.projection.name }, chunk.length);
+      const last = chunk[chunk.length - 1] as KafkaMessage;
+      resolveOffset(last.offset);
+      // Offsets are committed only once the batch's writes (and any parking) are acknowledged.
+      await this.consumer?.commitOffsets([
+        { topic, partition, offset: (BigInt(last.offset) + 1n).toString() },
+      ]);
+      const behind = Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n);
+      this.lag.set(`${topic}/${partition}`, behind);
+      this.deps.metrics.lag.set(
+        { projection: this.projection.name, topic, partition: String(partition) },
+        behind,
+      );
+      await heartbeat();
+    }
+  }
+
+  private async withRetry(
+    work: () => Promise<void>,
+    heartbeat: () => Promise<void>,
+    isRunning: () => boolean,
+  ): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await work();
+        return;
+      } catch (error) {
+        if (!isTransient(error) || !isRunning()) throw error;
+        this.deps.metrics.retries.inc({ projection: this.projection.name });
+        // Exponential backoff with full jitter, capped, so many runners do not retry in step.
+        const ceiling = Math.min(this.options.retryMaxMs, this.options.retryInitialMs * 2 ** attempt);
+        const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+        this.deps.logger.warn(
+          { err: error, attempt, delayMs: Math.round(delay) },
+          `${this.projection.name}: transient failure, retrying`,
+        );
+        const until = Date.now() + delay;
+        while (Date.now() < until && isRunning()) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, until - Date.now())));
+          await heartbeat().catch(() => undefined);
+        }
+      }
+    }
+  }
+
+  /** Decodes, folds and writes one chunk; parks what can never be applied. */
+  async processChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+    const items: Item[] = [];
+    for (const message of messages) {
+      try {
+        items.push({ message, event: await decodeEvent(this.deps.registry, topic, partition, message) });
+      } catch (error) {
+        if (isTransient(error)) throw error;
+        items.push({ message, failure: { reason: 'undecodable', error: (error as Error).message } });
+      }
+    }
+    const name = this.projection.name;
+    const keyOf = (item: Item) => item.event?.aggregateId ?? item.message.key?.toString() ?? '';
+    const parkedBefore = await this.parkedKeys.parkedAmong([...new Set(items.map(keyOf))]);
+    const docIds = [...new Set(items.flatMap((i) => (i.event ? [this.projection.documentId(i.event)] : [])))];
+    const documents = await this.store.getMany(docIds);
+    const changed = new Map<string, D>();
+    const contributors = new Map<string, Set<string>>();
+    const toPark = new Map<string, ParkedMessage[]>();
+    const park = (item: Item, reason: ParkReason, error: string) => {
+      const key = keyOf(item);
+      toPark.set(key, [
+        ...(toPark.get(key) ?? []),
+        { topic, partition, message: item.message, reason, error },
+      ]);
+    };
+
+    for (const item of items) {
+      const key = keyOf(item);
+      if (parkedBefore.has(key) || toPark.has(key)) {
+        park(item, 'parked-behind', `an earlier message of ${key} is parked; replay it first`);
+        continue;
+      }
+      if (item.failure || !item.event) {
+        park(item, item.failure?.reason ?? 'undecodable', item.failure?.error ?? 'undecodable');
+        continue;
+      }
+      const event = item.event;
+      let folded: ReturnType<typeof foldEvent<D>>;
+      try {
+        folded = foldEvent(this.projection, documents, event);
+      } catch (error) {
+        park(item, 'handler-error', `${event.eventType} v${event.version}: ${(error as Error).message}`);
+        continue;
+      }
+      this.deps.metrics.events.inc({
+        projection: name,
+        outcome: folded.outcome === 'duplicate' ? 'duplicate' : 'applied',
+      });
+      if (folded.outcome !== 'applied') continue;
+      changed.set(folded.docId, documents.get(folded.docId) as D);
+      contributors.set(folded.docId, (contributors.get(folded.docId) ?? new Set()).add(key));
+    }
+
+    const outcomes = await this.store.write(changed);
+    const transient = outcomes.find((o) => o.result === 'transient');
+    if (transient && transient.result === 'transient')
+      throw new TransientError(`bulk write of ${transient.id}: ${transient.reason}`);
+    for (const outcome of outcomes) {
+      if (outcome.result !== 'rejected') continue;
+      // The document (all this chunk's events of its aggregate) was refused: park those events.
+      for (const key of contributors.get(outcome.id) ?? []) {
+        for (const item of items.filter(
+          (i) => keyOf(i) === key && !toPark.get(key)?.some((p) => p.message === i.message),
+        )) {
+          park(item, 'rejected-document', outcome.reason);
+        }
+      }
+    }
+
+    for (const [key, parked] of toPark) {
+      parked.sort((a, b) => Number(BigInt(a.message.offset) - BigInt(b.message.offset)));
+      await sendToDeadLetter(this.producer as Producer, name, parked);
+      await this.parkedKeys.park(key, parked[0]?.error ?? '', parked.length);
+      this.deps.metrics.parked.inc({ projection: name }, parked.length);
+      this.deps.metrics.events.inc({ projection: name, outcome: 'parked' }, parked.length);
+      this.deps.logger.warn(
+        { aggregateId: key, parked: parked.length, reason: parked[0]?.reason, error: parked[0]?.error },
+        `${name}: parked in the DLQ`,
+      );
+    }
+  }
+}

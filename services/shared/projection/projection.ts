@@ -1,0 +1,36 @@
+import type { estypes } from '@elastic/elasticsearch';
+
+/** A relayed event as a projection sees it: decoded payload plus the relay's headers. */
+export interface ProjectedEvent {
+  aggregateId: string;
+  eventId: string;
+  eventType: string;
+  /** The aggregate's version after this event (1 for its first event). */
+  version: number;
+  occurredAt: string;
+  data: Record<string, unknown>;
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** Every projected document carries the version of the last event applied to it. */
+export interface VersionedDocument {
+  version: number;
+}
+
+/**
+ * A read model in Elasticsearch, built by folding events. `apply` must be pure: given
+ * the current document (or none) and the next event, return the new document, or
+ * `undefined` for events it ignores. Throwing refuses the event: it is parked in the DLQ.
+ */
+export interface Projection<D extends VersionedDocument> {
+  name: string;
+  topics: string[];
+  /** The alias queries use; the runner writes through it to the current physical index. */
+  alias: string;
+  mappings: estypes.MappingTypeMapping;
+  /** The document an event belongs to (usually its aggregate id). */
+  documentId(event: ProjectedEvent): string;
+  apply(current: D | undefined, event: ProjectedEvent): D | undefined;
+}
