@@ -4,7 +4,7 @@ import { readTopicToEnd, type TopicRecord } from '../kafka/topic-reader';
 import { dlqTopicOf } from './dead-letter';
 import type { DocumentStore } from './document-store';
 import { decodeEvent, header } from './event-decoder';
-import { foldEvent } from './fold';
+import { foldEvent, type Fact } from './fold';
 import type { ParkedKeys } from './parked-keys';
 import type { Projection, VersionedDocument } from './projection';
 
@@ -104,10 +104,12 @@ export async function replayAggregate<D extends VersionedDocument>(
     const docIds = [...new Set(events.map((e) => projection.documentId(e)))];
     const documents = await deps.store.getMany(docIds);
     const changed = new Set<string>();
+    const facts: Fact[] = [];
     for (const event of events) {
       try {
-        const { outcome, docId } = foldEvent(projection, documents, event);
-        if (outcome === 'applied') changed.add(docId);
+        const folded = foldEvent(projection, documents, event);
+        if (folded.outcome === 'applied') changed.add(folded.docId);
+        facts.push(...folded.facts);
       } catch (error) {
         return {
           aggregateId,
@@ -116,7 +118,10 @@ export async function replayAggregate<D extends VersionedDocument>(
         };
       }
     }
-    const outcomes = await deps.store.write(new Map([...changed].map((id) => [id, documents.get(id) as D])));
+    const outcomes = await deps.store.write(
+      new Map([...changed].map((id) => [id, documents.get(id) as D])),
+      facts,
+    );
     const refused = outcomes.find((o) => o.result === 'rejected' || o.result === 'transient');
     if (refused)
       return {

@@ -1,4 +1,5 @@
 import type { Client, estypes } from '@elastic/elasticsearch';
+import type { Fact } from './fold';
 import type { Projection, VersionedDocument } from './projection';
 
 export type WriteOutcome =
@@ -19,30 +20,48 @@ export class DocumentStore<D extends VersionedDocument> {
     private readonly projection: Projection<D>,
   ) {}
 
-  /** Creates `<alias>-<timestamp>` and points the alias at it, unless the alias exists. */
+  /** The alias of the fact documents, if the projection has facts. */
+  get factsAlias(): string {
+    return `${this.projection.alias}-facts`;
+  }
+
+  /** Creates `<alias>-<timestamp>` (and its facts index) behind the aliases, unless they exist. */
   async ensureIndex(): Promise<string> {
     const alias = this.projection.alias;
     if (await this.es.indices.existsAlias({ name: alias })) {
       const current = await this.es.indices.getAlias({ name: alias });
       return Object.keys(current)[0] as string;
     }
-    const index = await this.createPhysicalIndex();
-    await this.es.indices.updateAliases({ actions: [{ add: { index, alias, is_write_index: true } }] });
+    const { index, factsIndex } = await this.createPhysicalIndices();
+    await this.es.indices.updateAliases({
+      actions: [
+        { add: { index, alias, is_write_index: true } },
+        ...(factsIndex ? [{ add: { index: factsIndex, alias: this.factsAlias, is_write_index: true } }] : []),
+      ],
+    });
     return index;
   }
 
-  /** A new, empty physical index with the projection's mappings (used for rebuilds too). */
-  async createPhysicalIndex(settings: estypes.IndicesIndexSettings = {}): Promise<string> {
-    const index = `${this.projection.alias}-${new Date()
+  /** New, empty physical indices with the projection's mappings (used for rebuilds too). */
+  async createPhysicalIndices(
+    settings: estypes.IndicesIndexSettings = {},
+  ): Promise<{ index: string; factsIndex?: string }> {
+    const stamp = new Date()
       .toISOString()
       .replace(/[-:.TZ]/g, '')
-      .toLowerCase()}`;
-    await this.es.indices.create({
-      index,
-      settings: { number_of_shards: 1, number_of_replicas: 0, ...settings },
-      mappings: this.projection.mappings,
-    });
-    return index;
+      .toLowerCase();
+    const create = (index: string, mappings: estypes.MappingTypeMapping) =>
+      this.es.indices.create({
+        index,
+        settings: { number_of_shards: 1, number_of_replicas: 0, ...settings },
+        mappings,
+      });
+    const index = `${this.projection.alias}-${stamp}`;
+    await create(index, this.projection.mappings);
+    if (!this.projection.facts) return { index };
+    const factsIndex = `${this.factsAlias}-${stamp}`;
+    await create(factsIndex, this.projection.facts.mappings);
+    return { index, factsIndex };
   }
 
   async getMany(ids: string[], index = this.projection.alias): Promise<Map<string, D>> {
@@ -54,20 +73,40 @@ export class DocumentStore<D extends VersionedDocument> {
     return docs;
   }
 
-  async write(documents: Map<string, D>, index = this.projection.alias): Promise<WriteOutcome[]> {
-    if (documents.size === 0) return [];
+  /**
+   * One bulk request: documents with external versions, facts with create-only (a fact
+   * that exists is a duplicate). Outcomes name the projected document each write serves.
+   */
+  async write(
+    documents: Map<string, D>,
+    facts: Fact[] = [],
+    target: { index: string; factsIndex?: string } = {
+      index: this.projection.alias,
+      factsIndex: this.factsAlias,
+    },
+  ): Promise<WriteOutcome[]> {
+    if (documents.size === 0 && facts.length === 0) return [];
     // Bulk bodies alternate action lines and documents.
-    const operations: Array<estypes.BulkOperationContainer | D> = [];
+    const operations: Array<estypes.BulkOperationContainer | object> = [];
+    const served: string[] = [];
     for (const [id, doc] of documents) {
       operations.push(
-        { index: { _index: index, _id: id, version: doc.version, version_type: 'external' } },
+        { index: { _index: target.index, _id: id, version: doc.version, version_type: 'external' } },
         doc,
       );
+      served.push(id);
+    }
+    for (const fact of facts) {
+      operations.push(
+        { create: { _index: target.factsIndex ?? this.factsAlias, _id: fact.id } },
+        fact.document,
+      );
+      served.push(fact.docId);
     }
     const response = await this.es.bulk({ operations });
-    return response.items.map((item): WriteOutcome => {
-      const result = item.index as estypes.BulkResponseItem;
-      const id = result._id as string;
+    return response.items.map((item, i): WriteOutcome => {
+      const result = (item.index ?? item.create) as estypes.BulkResponseItem;
+      const id = served[i] as string;
       if (!result.error) return { id, result: 'written' };
       const reason = `${result.error.type}: ${result.error.reason ?? ''}`;
       if (result.status === 409) return { id, result: 'stale' };

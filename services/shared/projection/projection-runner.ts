@@ -5,7 +5,7 @@ import type { Logger } from '../observability/logger';
 import { sendToDeadLetter, type ParkedMessage, type ParkReason } from './dead-letter';
 import { DocumentStore } from './document-store';
 import { decodeEvent } from './event-decoder';
-import { foldEvent } from './fold';
+import { foldEvent, type Fact } from './fold';
 import { ParkedKeys } from './parked-keys';
 import type { ProjectedEvent, Projection, VersionedDocument } from './projection';
 import type { ProjectionMetrics } from './projection-metrics';
@@ -178,6 +178,7 @@ export class ProjectionRunner<D extends VersionedDocument> {
     const docIds = [...new Set(items.flatMap((i) => (i.event ? [this.projection.documentId(i.event)] : [])))];
     const documents = await this.store.getMany(docIds);
     const changed = new Map<string, D>();
+    const facts: Fact[] = [];
     const contributors = new Map<string, Set<string>>();
     const toPark = new Map<string, ParkedMessage[]>();
     const park = (item: Item, reason: ParkReason, error: string) => {
@@ -212,10 +213,11 @@ export class ProjectionRunner<D extends VersionedDocument> {
       });
       if (folded.outcome !== 'applied') continue;
       changed.set(folded.docId, documents.get(folded.docId) as D);
+      facts.push(...folded.facts);
       contributors.set(folded.docId, (contributors.get(folded.docId) ?? new Set()).add(key));
     }
 
-    const outcomes = await this.store.write(changed);
+    const outcomes = await this.store.write(changed, facts);
     const transient = outcomes.find((o) => o.result === 'transient');
     if (transient && transient.result === 'transient')
       throw new TransientError(`bulk write of ${transient.id}: ${transient.reason}`);

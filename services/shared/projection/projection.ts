@@ -33,4 +33,13 @@ export interface Projection<D extends VersionedDocument> {
   /** The document an event belongs to (usually its aggregate id). */
   documentId(event: ProjectedEvent): string;
   apply(current: D | undefined, event: ProjectedEvent): D | undefined;
+  /**
+   * Optional immutable fact documents per event (e.g. market analytics' daily facts), given
+   * the document before and after the event. They go to `<alias>-facts`, keyed by event id
+   * and created only once, so a redelivered event adds nothing.
+   */
+  facts?: {
+    mappings: estypes.MappingTypeMapping;
+    of(before: D | undefined, after: D, event: ProjectedEvent): Array<{ id: string; document: object }>;
+  };
 }
