@@ -1,5 +1,7 @@
 import type { Admin, Consumer, KafkaMessage } from 'kafkajs';
+import { migrateAllToLatest } from '../../migrations/migrator';
 import { infrastructureConfig } from '../../services/shared/config/infrastructure';
+import { createDatabase } from '../../services/shared/db/database';
 import { ConnectClient } from '../../services/shared/connect/connect-client';
 import { applyConnector } from '../../services/shared/connect/connector-deployment';
 import { defaultConnectorStateDir, loadConnector } from '../../services/shared/connect/connector-file';
@@ -12,8 +14,15 @@ export const kafka = createKafka(config.KAFKA_BROKERS, 'deedstream-e2e');
 export const connect = new ConnectClient(config.CONNECT_URL);
 export const connectorStateDir = defaultConnectorStateDir;
 
-/** Topics and the outbox connector, as the main job deploys them (both idempotent). */
+/** Migrations, topics and the outbox connector, in the main job's order (all idempotent). */
 export async function ensurePipeline(): Promise<void> {
+  // The connector's publication needs the outbox table, so the schema comes first.
+  const db = createDatabase<unknown>({ connectionString: config.DATABASE_URL, maxConnections: 1 });
+  try {
+    await migrateAllToLatest(db);
+  } finally {
+    await db.destroy();
+  }
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -82,8 +82,24 @@ export async function applyConnector(
     if (running) savePrevious(stateDir, client.baseUrl, definition.name, running);
     await client.putConfig(definition.name, desiredConfig(definition));
   }
+  if (changes.length === 0) {
+    // Converge: the config is right but a part failed earlier (e.g. its tables did not exist yet).
+    const current = await client.status(definition.name);
+    if (hasFailed(current)) {
+      await client.restartFailed(definition.name);
+      // The restart is asynchronous: until it begins, status still says FAILED.
+      const deadline = Date.now() + 15_000;
+      while (hasFailed(await client.status(definition.name)) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  }
   const status = await waitForRunning(client, definition.name, timeoutMs);
   return { changed: changes.length > 0, changes, status };
+}
+
+function hasFailed(status: ConnectorStatus): boolean {
+  return [status.connector, ...status.tasks].some((s) => s.state === 'FAILED');
 }
 
 /** Restores the config that the last changing `apply` replaced. */

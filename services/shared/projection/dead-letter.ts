@@ -1,4 +1,4 @@
-import type { KafkaMessage, Producer } from 'kafkajs';
+import type { IHeaders, KafkaMessage, Producer } from 'kafkajs';
 
 export type ParkReason = 'undecodable' | 'handler-error' | 'rejected-document' | 'parked-behind';
 
@@ -11,6 +11,14 @@ export interface ParkedMessage {
 }
 
 export const dlqTopicOf = (topic: string) => `${topic}.dlq`;
+
+/** The original headers minus null ones (the relay sends null for an absent causationId; a producer cannot). */
+function presentHeaders(message: KafkaMessage): IHeaders {
+  const headers: IHeaders = {};
+  for (const [key, value] of Object.entries(message.headers ?? {}))
+    if (value !== null && value !== undefined) headers[key] = value;
+  return headers;
+}
 
 /**
  * Sends parked messages to `<topic>.dlq`, unchanged (key, value, original headers), with
@@ -32,7 +40,7 @@ export async function sendToDeadLetter(
         key: p.message.key,
         value: p.message.value,
         headers: {
-          ...p.message.headers,
+          ...presentHeaders(p.message),
           dlqProjection: projection,
           dlqReason: p.reason,
           dlqError: p.error.slice(0, 4000),
