@@ -14,6 +14,8 @@ import { applyTopics, describeChange } from './shared/kafka/topic-admin';
 import { loadTopicPlan } from './shared/kafka/topic-plan';
 
 import { createPropertyService } from './property/property-service';
+import { analyticsConfig } from './analytics/analytics-config';
+import { createAnalyticsService } from './analytics/analytics-service';
 import { searchConfig } from './search/search-config';
 import { createSearchService } from './search/search-service';
 
@@ -74,11 +76,16 @@ async function main(): Promise<void> {
   console.log(
     `» search API         http://127.0.0.1:${searchConfig().SEARCH_PORT}  (GET /search/properties; projector group ${search.runner.groupId} → alias properties)`,
   );
+  const analytics = createAnalyticsService(analyticsConfig());
+  await analytics.listen();
+  console.log(
+    `» analytics API      http://127.0.0.1:${analyticsConfig().ANALYTICS_PORT}  (GET /analytics/markets/:city, /analytics/properties/:id; projector group ${analytics.runner.groupId} → alias market-properties)`,
+  );
   console.log('Ctrl-C stops the services; the stack keeps running (npm run stack -- down stops it).');
 
   const stop = async (signal: string) => {
     console.log(`\n${signal}: stopping services`);
-    await Promise.all([property.close(), search.close()]);
+    await Promise.all([property.close(), search.close(), analytics.close()]);
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -1,9 +1,19 @@
+import { marketAnalyticsProjection } from '../analytics/projections/market-analytics-projection';
 import { propertySearchProjection } from '../search/projections/property-search-projection';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { propertySchema, propertyStreamType, propertyTopic } from '../property/property-service';
+import { AvroEventCodec } from '../shared/codec/avro-event-codec';
+import { infrastructureConfig } from '../shared/config/infrastructure';
+import { createDatabase } from '../shared/db/database';
+import type { RecordedEvent } from '../shared/event-sourcing/domain-event';
+import { PostgresEventStore } from '../shared/event-store/event-store';
+import type { EventStoreTables } from '../shared/event-store/tables';
 import type { Projection, VersionedDocument } from '../shared/projection/projection';
 
 /** Every projection this repository runs, by name. */
 export const projections: ReadonlyArray<Projection<VersionedDocument>> = [
   propertySearchProjection as unknown as Projection<VersionedDocument>,
+  marketAnalyticsProjection as unknown as Projection<VersionedDocument>,
 ];
 
 export function projectionNamed(name: string): Projection<VersionedDocument> {
@@ -11,4 +21,25 @@ export function projectionNamed(name: string): Projection<VersionedDocument> {
   if (!found)
     throw new Error(`unknown projection "${name}": use one of ${projections.map((p) => p.name).join(', ')}`);
   return found;
+}
+
+/** Where a projection's truth lives: the event store of the service that publishes its topic. */
+export function eventSourceOf(projection: Projection<VersionedDocument>): {
+  readAll: (afterPosition: bigint, limit: number) => Promise<RecordedEvent[]>;
+  close: () => Promise<void>;
+} {
+  if (!projection.topics.every((t) => t === propertyTopic)) {
+    throw new Error(`${projection.name}: no event store is known for ${projection.topics.join(', ')}`);
+  }
+  const config = infrastructureConfig();
+  const db = createDatabase<EventStoreTables>({
+    connectionString: config.DATABASE_URL,
+    maxConnections: 2,
+  }).withSchema(propertySchema);
+  // Reading needs no encoding: the codec is never asked for a schema.
+  const store = new PostgresEventStore(
+    propertyStreamType,
+    new AvroEventCodec(new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL }), propertyTopic, []),
+  );
+  return { readAll: (after, limit) => store.readAll(db, after, limit), close: () => db.destroy() };
 }

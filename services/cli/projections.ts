@@ -7,9 +7,14 @@ import { consumerGroupLag } from '../shared/projection/consumer-lag';
 import { describeParked, parkedMessages, replayAggregate } from '../shared/projection/dlq-replay';
 import { DocumentStore } from '../shared/projection/document-store';
 import { ParkedKeys } from '../shared/projection/parked-keys';
-import { projectionNamed, projections } from './projection-set';
+import { loadConfig } from '../shared/config/load-config';
+import { projectionConfigSchema } from '../shared/projection/projection-config';
+import { createProjectionDeps } from '../shared/projection/projection-deps';
+import { rebuildProjection } from '../shared/projection/rebuild';
+import { verifyProjection } from '../shared/projection/verify';
+import { eventSourceOf, projectionNamed, projections } from './projection-set';
 
-/** `npm run projections -- status | dlq list <projection> | dlq replay <projection> [--key id]` */
+/** `npm run projections -- status | dlq list|replay <projection> | rebuild <projection> | verify <projection> [--repair]` */
 const config = infrastructureConfig();
 const kafka = createKafka(config.KAFKA_BROKERS, 'deedstream-projections-cli');
 const es = new Client({ node: config.ELASTICSEARCH_URL });
@@ -84,6 +89,62 @@ dlq
     }
     if (failures > 0)
       throw new Error(`${failures} aggregate(s) could not be replayed; fix the cause and replay again`);
+  });
+
+program
+  .command('rebuild <projection>')
+  .description(
+    'build a fresh index from the beginning of the topics while the live one serves, then swap the alias',
+  )
+  .action(async (name: string) => {
+    const projection = projectionNamed(name);
+    const { deps, runnerOptions } = createProjectionDeps(
+      'projections-cli',
+      loadConfig(projectionConfigSchema, { ...process.env, LOG_LEVEL: 'warn' }),
+    );
+    const admin = deps.kafka.admin();
+    await admin.connect();
+    try {
+      const report = await rebuildProjection(
+        deps,
+        admin,
+        projection,
+        { ...runnerOptions, batchSize: 2_000 },
+        (m) => console.log(`${name}: ${m}`),
+      );
+      console.log(
+        `${name}: rebuilt ${report.documents} documents from ${report.events} messages in ${report.seconds.toFixed(1)} s (${Math.round(report.events / report.seconds)} events/s); ${report.oldIndex ?? '(none)'} → ${report.newIndex}`,
+      );
+    } finally {
+      await admin.disconnect();
+      await deps.es.close();
+    }
+  });
+
+program
+  .command('verify <projection>')
+  .description(
+    'fold the Postgres event store and compare with the index (version + content hash); exit 1 on drift',
+  )
+  .option('--repair', 're-project just the documents that differ')
+  .action(async (name: string, options: { repair?: boolean }) => {
+    const projection = projectionNamed(name);
+    const source = eventSourceOf(projection);
+    try {
+      const report = await verifyProjection(es, projection, source.readAll, options.repair ?? false);
+      console.log(
+        `${name}: ${report.events} events in ${report.streams} streams → ${report.documents} expected documents; ${report.drift.length} drifted`,
+      );
+      for (const d of report.drift.slice(0, 50)) console.log(`  ${d.kind.padEnd(7)} ${d.id}: ${d.detail}`);
+      if (report.drift.length > 50) console.log(`  … and ${report.drift.length - 50} more`);
+      if (options.repair) console.log(`${name}: repaired ${report.repaired} document(s)`);
+      else if (report.drift.length > 0)
+        throw new Error(
+          `${report.drift.length} document(s) drifted from the event store; run with --repair to re-project them`,
+        );
+    } finally {
+      await source.close();
+    }
   });
 
 program

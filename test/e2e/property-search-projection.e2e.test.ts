@@ -52,7 +52,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await runner.stop();
   await api.close();
-  await deps.es.indices.delete({ index: `${projection.alias}-*` }, { ignore: [404] });
+  // By name: a wildcard delete is refused where action.destructive_requires_name is on (the default).
+  const indices = Object.keys(await deps.es.indices.get({ index: `${projection.alias}*` }));
+  if (indices.length > 0) await deps.es.indices.delete({ index: indices });
   await deps.es.close();
 });
 

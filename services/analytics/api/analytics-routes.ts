@@ -7,7 +7,6 @@ import { utcDay } from '../calendar-day';
 import { daysOnMarket } from '../projections/days-on-market';
 import type { MarketFactDocument } from '../projections/market-fact-document';
 import type { MarketPropertyDocument } from '../projections/market-property-document';
-import { isIndexNotFound, unavailableWithoutIndex } from './index-availability';
 import {
   buildActiveListingsRequest,
   buildFactsRequest,
@@ -17,7 +16,7 @@ import {
   type MarketParams,
 } from './market-query';
 import { toMarketReport, type ActiveListingsAggregations, type FactsAggregations } from './market-response';
-import { consistencyTokenOf } from './read-consistency';
+import { consistencyTokenOf, isIndexNotFound, unavailableWithoutIndex } from '../../shared/http/read-model';
 
 export interface AnalyticsRoutesDeps {
   es: Client;
@@ -63,10 +62,10 @@ export function analyticsRoutes({
     const params: MarketParams = { city: city.data, ...query.data };
     await awaitConsistency(req, params.consistentWith);
     const [facts, active] = await Promise.all([
-      unavailableWithoutIndex(factsAlias, () =>
+      unavailableWithoutIndex('Analytics', factsAlias, () =>
         es.search<MarketFactDocument, FactsAggregations>({ index: factsAlias, ...buildFactsRequest(params) }),
       ),
-      unavailableWithoutIndex(alias, () =>
+      unavailableWithoutIndex('Analytics', alias, () =>
         es.search<MarketPropertyDocument, ActiveListingsAggregations>({
           index: alias,
           ...buildActiveListingsRequest(params),
@@ -82,7 +81,7 @@ export function analyticsRoutes({
     const id = parseOr400(propertyId, req.params.id, 'path.id');
     const query = parseOr400(propertyQuery, req.query, 'query');
     await awaitConsistency(req, query.consistentWith);
-    const document = await unavailableWithoutIndex(alias, async () => {
+    const document = await unavailableWithoutIndex('Analytics', alias, async () => {
       try {
         return (await es.get<MarketPropertyDocument>({ index: alias, id }))._source;
       } catch (error) {

@@ -1,3 +1,4 @@
+import { consistencyTokenParam } from '../../shared/http/read-model';
 import type { estypes } from '@elastic/elasticsearch';
 import { z } from 'zod';
 import { addDays, daysBetween, daysFromTo, endOfDay, isCalendarDay, type CalendarDay } from '../calendar-day';
@@ -24,10 +25,7 @@ const text = () => z.string({ error: 'give this parameter once, as text' });
 const day = () => text().trim().refine(isCalendarDay, 'a day as YYYY-MM-DD, such as 2026-03-01');
 
 export const cityParamSchema = text().trim().min(1, 'must not be blank').max(100, 'at most 100 characters');
-export const consistencyTokenSchema = text()
-  .trim()
-  .min(1, 'must not be blank')
-  .max(200, 'at most 200 characters');
+export const consistencyTokenSchema = consistencyTokenParam;
 
 const shape = {
   from: day(),

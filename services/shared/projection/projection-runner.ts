@@ -20,6 +20,8 @@ export interface RunnerOptions {
   retryMaxMs: number;
   /** Another consumer group than `projection.<name>`: a second reader of the same topics (a replay). */
   groupId?: string;
+  /** Write to these physical indices instead of through the alias (a rebuild). */
+  target?: { index: string; factsIndex?: string };
 }
 
 export const defaultRunnerOptions: RunnerOptions = {
@@ -77,7 +79,7 @@ export class ProjectionRunner<D extends VersionedDocument> {
 
   async start(): Promise<void> {
     await this.parkedKeys.ensureIndex();
-    await this.store.ensureIndex();
+    if (!this.options.target) await this.store.ensureIndex();
     this.producer = this.deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
     this.consumer = this.deps.kafka.consumer({
@@ -176,7 +178,7 @@ export class ProjectionRunner<D extends VersionedDocument> {
     const keyOf = (item: Item) => item.event?.aggregateId ?? item.message.key?.toString() ?? '';
     const parkedBefore = await this.parkedKeys.parkedAmong([...new Set(items.map(keyOf))]);
     const docIds = [...new Set(items.flatMap((i) => (i.event ? [this.projection.documentId(i.event)] : [])))];
-    const documents = await this.store.getMany(docIds);
+    const documents = await this.store.getMany(docIds, this.options.target?.index);
     const changed = new Map<string, D>();
     const facts: Fact[] = [];
     const contributors = new Map<string, Set<string>>();
@@ -217,7 +219,7 @@ export class ProjectionRunner<D extends VersionedDocument> {
       contributors.set(folded.docId, (contributors.get(folded.docId) ?? new Set()).add(key));
     }
 
-    const outcomes = await this.store.write(changed, facts);
+    const outcomes = await this.store.write(changed, facts, this.options.target);
     const transient = outcomes.find((o) => o.result === 'transient');
     if (transient && transient.result === 'transient')
       throw new TransientError(`bulk write of ${transient.id}: ${transient.reason}`);

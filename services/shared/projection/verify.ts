@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import type { Client, estypes } from '@elastic/elasticsearch';
+import type { RecordedEvent } from '../event-sourcing/domain-event';
+import type { ProjectedEvent, Projection, VersionedDocument } from './projection';
+
+export interface Drift {
+  id: string;
+  kind: 'missing' | 'stale' | 'extra';
+  detail: string;
+}
+
+export interface VerifyReport {
+  streams: number;
+  events: number;
+  documents: number;
+  drift: Drift[];
+  repaired: number;
+}
+
+/** The event as the relay would have delivered it: same id, type, version, time and payload. */
+export function asProjectedEvent(recorded: RecordedEvent): ProjectedEvent {
+  return {
+    aggregateId: recorded.streamId,
+    eventId: recorded.eventId,
+    eventType: recorded.event.type,
+    version: recorded.version,
+    occurredAt: recorded.occurredAt.toISOString(),
+    data: recorded.event.data as Record<string, unknown>,
+    topic: 'event-store',
+    partition: -1,
+    offset: recorded.position.toString(),
+  };
+}
+
+/** A content hash that ignores key order. */
+export function contentHash(value: unknown): string {
+  const canonical = (v: unknown): string => {
+    if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+    if (v !== null && typeof v === 'object') {
+      return `{${Object.keys(v as object)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+        .join(',')}}`;
+    }
+    return JSON.stringify(v ?? null);
+  };
+  return createHash('sha256').update(canonical(value)).digest('hex');
+}
+
+/**
+ * Folds the event store (the source of truth) into the documents the projection should
+ * hold and compares them with the index: version and content hash per document. With
+ * `repair`, re-projects just the documents that differ and deletes extra ones.
+ */
+export async function verifyProjection<D extends VersionedDocument>(
+  es: Client,
+  projection: Projection<D>,
+  readAll: (afterPosition: bigint, limit: number) => Promise<RecordedEvent[]>,
+  repair: boolean,
+): Promise<VerifyReport> {
+  const expected = new Map<string, D>();
+  const streams = new Set<string>();
+  let events = 0;
+  for (let after = 0n; ;) {
+    const page = await readAll(after, 5_000);
+    if (page.length === 0) break;
+    for (const recorded of page) {
+      const event = asProjectedEvent(recorded);
+      const id = projection.documentId(event);
+      const next = projection.apply(expected.get(id), event);
+      if (next) expected.set(id, next);
+      streams.add(recorded.streamId);
+    }
+    events += page.length;
+    after = (page.at(-1) as RecordedEvent).position;
+  }
+
+  const actual = new Map<string, D>();
+  // A point in time gives one consistent view to page through with search_after.
+  const pit = await es.openPointInTime({ index: projection.alias, keep_alive: '2m' });
+  try {
+    let searchAfter: estypes.SortResults | undefined;
+    for (;;) {
+      const response = await es.search<D>({
+        pit: { id: pit.id, keep_alive: '2m' },
+        size: 5_000,
+        sort: [{ _shard_doc: 'asc' }],
+        ...(searchAfter ? { search_after: searchAfter } : {}),
+      });
+      for (const hit of response.hits.hits) if (hit._source) actual.set(hit._id as string, hit._source);
+      if (response.hits.hits.length < 5_000) break;
+      searchAfter = response.hits.hits.at(-1)?.sort;
+    }
+  } finally {
+    await es.closePointInTime({ id: pit.id }).catch(() => undefined);
+  }
+
+  const drift: Drift[] = [];
+  for (const [id, doc] of expected) {
+    const found = actual.get(id);
+    if (!found) drift.push({ id, kind: 'missing', detail: `expected v${doc.version}` });
+    else if (found.version !== doc.version)
+      drift.push({ id, kind: 'stale', detail: `index has v${found.version}, event store v${doc.version}` });
+    else if (contentHash(found) !== contentHash(doc))
+      drift.push({ id, kind: 'stale', detail: `v${doc.version} content differs from the event store's` });
+  }
+  for (const id of actual.keys())
+    if (!expected.has(id)) drift.push({ id, kind: 'extra', detail: 'no such aggregate in the event store' });
+
+  let repaired = 0;
+  if (repair) {
+    for (const d of drift) {
+      // Delete first: an edited document may carry a higher version than the truth.
+      await es.delete({ index: projection.alias, id: d.id, refresh: false }, { ignore: [404] });
+      const doc = expected.get(d.id);
+      if (doc)
+        await es.index({
+          index: projection.alias,
+          id: d.id,
+          document: doc,
+          version: doc.version,
+          version_type: 'external',
+        });
+      repaired += 1;
+    }
+    if (repaired > 0) await es.indices.refresh({ index: projection.alias });
+  }
+  return { streams: streams.size, events, documents: expected.size, drift, repaired };
+}
