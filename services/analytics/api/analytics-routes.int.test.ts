@@ -218,12 +218,12 @@ beforeEach(() => waitForToken.mockClear());
 // ---------------------------------------------------------------------------------------------
 
 describe('writing through DocumentStore', () => {
-  it('refuses an older document version and a fact it already has', async () => {
+  it('refuses to overwrite a document it did not read, and a fact it already has', async () => {
     // a4 as it was after its first event only: a redelivery of PropertyListed.
     const first = new Map<string, MarketPropertyDocument>();
     const replay = foldEvent(projection, first, events.find((e) => e.aggregateId === 'a4') as ProjectedEvent);
     const outcomes = await store.write(first, replay.facts);
-    expect(outcomes.map((o) => o.result)).toEqual(['stale', 'stale']);
+    expect(outcomes.map((o) => o.result)).toEqual(['conflict', 'duplicate']);
     expect((await store.getMany(['a4'])).get('a4')).toEqual(documents.get('a4'));
   });
 });

@@ -121,7 +121,11 @@ export async function replayAggregate<D extends VersionedDocument>(
     const outcomes = await deps.store.write(
       new Map([...changed].map((id) => [id, documents.get(id) as D])),
       facts,
+      undefined,
+      documents.versions,
     );
+    // The live runner wrote meanwhile: go round again with fresh documents.
+    if (outcomes.some((o) => o.result === 'conflict')) continue;
     const refused = outcomes.find((o) => o.result === 'rejected' || o.result === 'transient');
     if (refused)
       return {

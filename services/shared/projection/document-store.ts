@@ -4,15 +4,29 @@ import type { Projection, VersionedDocument } from './projection';
 
 export type WriteOutcome =
   | { id: string; result: 'written' }
-  /** Elasticsearch already holds this version or a newer one: a duplicate, nothing to do. */
-  | { id: string; result: 'stale' }
+  /** A fact that already exists: its event was applied before. */
+  | { id: string; result: 'duplicate' }
+  /** The document changed since it was read (another writer): re-read and apply again. */
+  | { id: string; result: 'conflict' }
   | { id: string; result: 'rejected'; reason: string }
   | { id: string; result: 'transient'; reason: string };
 
+/** Where a document stood when it was read, for a compare-and-set write. */
+export interface ReadVersion {
+  seqNo: number;
+  primaryTerm: number;
+}
+
+/** Documents as read, with the sequence numbers a compare-and-set write needs. */
+export class LoadedDocuments<D> extends Map<string, D> {
+  readonly versions = new Map<string, ReadVersion>();
+}
+
 /**
- * A projection's documents in Elasticsearch, behind its alias. Writes use external
- * versioning with the aggregate version, so Elasticsearch itself refuses to let an
- * older or duplicate event overwrite newer state, whatever order writers arrive in.
+ * A projection's documents in Elasticsearch, behind its alias. Every document carries the
+ * aggregate version it reflects; folding skips events at or below it, and the write is a
+ * compare-and-set on the sequence number read (or create-only for a new document), so an
+ * older or duplicate event can never overwrite newer state, whatever the order of writers.
  */
 export class DocumentStore<D extends VersionedDocument> {
   constructor(
@@ -64,18 +78,22 @@ export class DocumentStore<D extends VersionedDocument> {
     return { index, factsIndex };
   }
 
-  async getMany(ids: string[], index = this.projection.alias): Promise<Map<string, D>> {
-    const docs = new Map<string, D>();
+  async getMany(ids: string[], index = this.projection.alias): Promise<LoadedDocuments<D>> {
+    const docs = new LoadedDocuments<D>();
     if (ids.length === 0) return docs;
     const response = await this.es.mget<D>({ index, ids, realtime: true });
-    for (const doc of response.docs)
-      if ('found' in doc && doc.found && doc._source) docs.set(doc._id, doc._source);
+    for (const doc of response.docs) {
+      if (!('found' in doc) || !doc.found || !doc._source) continue;
+      docs.set(doc._id, doc._source);
+      docs.versions.set(doc._id, { seqNo: doc._seq_no as number, primaryTerm: doc._primary_term as number });
+    }
     return docs;
   }
 
   /**
-   * One bulk request: documents with external versions, facts with create-only (a fact
-   * that exists is a duplicate). Outcomes name the projected document each write serves.
+   * One bulk request: each document as a compare-and-set against the version it was read
+   * at (`read`), or create-only if it was not there; facts create-only (one that exists is
+   * a duplicate). Outcomes name the projected document each write serves.
    */
   async write(
     documents: Map<string, D>,
@@ -84,32 +102,43 @@ export class DocumentStore<D extends VersionedDocument> {
       index: this.projection.alias,
       factsIndex: this.factsAlias,
     },
+    read: Map<string, ReadVersion> = new Map(),
   ): Promise<WriteOutcome[]> {
     if (documents.size === 0 && facts.length === 0) return [];
     // Bulk bodies alternate action lines and documents.
     const operations: Array<estypes.BulkOperationContainer | object> = [];
-    const served: string[] = [];
+    const served: Array<{ id: string; fact: boolean }> = [];
     for (const [id, doc] of documents) {
+      const seen = read.get(id);
       operations.push(
-        { index: { _index: target.index, _id: id, version: doc.version, version_type: 'external' } },
+        seen
+          ? {
+              index: {
+                _index: target.index,
+                _id: id,
+                if_seq_no: seen.seqNo,
+                if_primary_term: seen.primaryTerm,
+              },
+            }
+          : { create: { _index: target.index, _id: id } },
         doc,
       );
-      served.push(id);
+      served.push({ id, fact: false });
     }
     for (const fact of facts) {
       operations.push(
         { create: { _index: target.factsIndex ?? this.factsAlias, _id: fact.id } },
         fact.document,
       );
-      served.push(fact.docId);
+      served.push({ id: fact.docId, fact: true });
     }
     const response = await this.es.bulk({ operations });
     return response.items.map((item, i): WriteOutcome => {
       const result = (item.index ?? item.create) as estypes.BulkResponseItem;
-      const id = served[i] as string;
+      const { id, fact } = served[i] as { id: string; fact: boolean };
       if (!result.error) return { id, result: 'written' };
       const reason = `${result.error.type}: ${result.error.reason ?? ''}`;
-      if (result.status === 409) return { id, result: 'stale' };
+      if (result.status === 409) return { id, result: fact ? 'duplicate' : 'conflict' };
       if (result.status === 429 || result.status >= 500) return { id, result: 'transient', reason };
       return { id, result: 'rejected', reason };
     });

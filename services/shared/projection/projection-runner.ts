@@ -219,10 +219,13 @@ export class ProjectionRunner<D extends VersionedDocument> {
       contributors.set(folded.docId, (contributors.get(folded.docId) ?? new Set()).add(key));
     }
 
-    const outcomes = await this.store.write(changed, facts, this.options.target);
+    const outcomes = await this.store.write(changed, facts, this.options.target, documents.versions);
     const transient = outcomes.find((o) => o.result === 'transient');
     if (transient && transient.result === 'transient')
       throw new TransientError(`bulk write of ${transient.id}: ${transient.reason}`);
+    const conflict = outcomes.find((o) => o.result === 'conflict');
+    // Another writer (a replay, a second runner) changed a document since it was read: re-read and fold again.
+    if (conflict) throw new TransientError(`document ${conflict.id} changed while this batch was applied`);
     for (const outcome of outcomes) {
       if (outcome.result !== 'rejected') continue;
       // The document (all this chunk's events of its aggregate) was refused: park those events.

@@ -76,6 +76,8 @@ export async function verifyProjection<D extends VersionedDocument>(
   }
 
   const actual = new Map<string, D>();
+  // Searches see only refreshed documents; the projector writes without refreshing.
+  await es.indices.refresh({ index: projection.alias });
   // A point in time gives one consistent view to page through with search_after.
   const pit = await es.openPointInTime({ index: projection.alias, keep_alive: '2m' });
   try {
@@ -110,17 +112,10 @@ export async function verifyProjection<D extends VersionedDocument>(
   let repaired = 0;
   if (repair) {
     for (const d of drift) {
-      // Delete first: an edited document may carry a higher version than the truth.
-      await es.delete({ index: projection.alias, id: d.id, refresh: false }, { ignore: [404] });
       const doc = expected.get(d.id);
-      if (doc)
-        await es.index({
-          index: projection.alias,
-          id: d.id,
-          document: doc,
-          version: doc.version,
-          version_type: 'external',
-        });
+      // A plain write: the document's own version field, not Elasticsearch's, guards later events.
+      if (doc) await es.index({ index: projection.alias, id: d.id, document: doc });
+      else await es.delete({ index: projection.alias, id: d.id }, { ignore: [404] });
       repaired += 1;
     }
     if (repaired > 0) await es.indices.refresh({ index: projection.alias });
