@@ -10,7 +10,10 @@ import { PostgresEventStore } from '../shared/event-store/event-store';
 import type { EventStoreTables } from '../shared/event-store/tables';
 import type { Projection, VersionedDocument } from '../shared/projection/projection';
 
-/** Every projection this repository runs, by name. */
+/**
+ * Every projection this repository runs, by name. The list holds projections of different
+ * document types; the operations that take one from it only need what every document has.
+ */
 export const projections: ReadonlyArray<Projection<VersionedDocument>> = [
   propertySearchProjection as unknown as Projection<VersionedDocument>,
   marketAnalyticsProjection as unknown as Projection<VersionedDocument>,
@@ -24,7 +27,7 @@ export function projectionNamed(name: string): Projection<VersionedDocument> {
 }
 
 /** Where a projection's truth lives: the event store of the service that publishes its topic. */
-export function eventSourceOf(projection: Projection<VersionedDocument>): {
+export function eventSourceOf(projection: Pick<Projection<VersionedDocument>, 'name' | 'topics'>): {
   readAll: (afterPosition: bigint, limit: number) => Promise<RecordedEvent[]>;
   close: () => Promise<void>;
 } {

@@ -23,7 +23,7 @@ const projection: Projection<PropertySearchDocument> = {
 const config = loadConfig(projectionConfigSchema, { ...process.env, LOG_LEVEL: 'silent' });
 const { deps, runnerOptions } = createProjectionDeps('ops-e2e', config);
 const runner = new ProjectionRunner(deps, projection, runnerOptions);
-const source = eventSourceOf(projection as never);
+const source = eventSourceOf(projection);
 const admin = kafka.admin();
 let api: PropertyHarness;
 

@@ -115,8 +115,7 @@ describe('property search projection', () => {
 
     // Other properties keep flowing past the poisoned one.
     await applied(other, 2);
-    const parkedFor = async () =>
-      (await parkedMessages(kafka, projection as never, stuck)).map((r) => r.message);
+    const parkedFor = async () => (await parkedMessages(kafka, projection, stuck)).map((r) => r.message);
     let parked = await parkedFor();
     for (
       const deadline = Date.now() + 60_000;
@@ -171,11 +170,11 @@ describe('property search projection', () => {
     await producer.disconnect();
     const after = await list();
     await applied(after, 1);
-    let parked = await parkedMessages(kafka, projection as never, garbageKey);
+    let parked = await parkedMessages(kafka, projection, garbageKey);
     for (
       const deadline = Date.now() + 60_000;
       parked.length === 0 && Date.now() < deadline;
-      parked = await parkedMessages(kafka, projection as never, garbageKey)
+      parked = await parkedMessages(kafka, projection, garbageKey)
     ) {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

@@ -73,11 +73,7 @@ export async function replayAggregate<D extends VersionedDocument>(
   for (let round = 0; round < 5; round += 1) {
     const parking = await deps.parkedKeys.get(aggregateId);
     if (!parking) return { aggregateId, replayed: 0 };
-    const records = await parkedMessages(
-      deps.kafka,
-      projection as unknown as Projection<VersionedDocument>,
-      aggregateId,
-    );
+    const records = await parkedMessages(deps.kafka, projection, aggregateId);
     const events = [];
     for (const record of records) {
       try {
