@@ -1,3 +1,14 @@
+import {
+  backgroundCpu,
+  commandLine,
+  distribution,
+  now,
+  percentile,
+  sleep,
+  table,
+  withMachineCpu,
+  type Distribution,
+} from './support/measure';
 /**
  * Outbox relay: commit→Kafka latency at a fixed offered load, backlog drain throughput, and
  * the broker's own produce rate as a baseline, in one run.
@@ -17,7 +28,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigResourceTypes, type IHeaders, type Message } from 'kafkajs';
@@ -34,8 +44,6 @@ import { connect, endOffsets, headersOf, kafka, type Offsets } from '../test/sup
 import { startPropertyService } from '../test/support/property-harness';
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across threads and the JVM. */
-const now = (): number => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------
 // Consumer worker: reads property.events and reports every message with its receive time
@@ -381,55 +389,6 @@ async function closedLoop(
 // ---------------------------------------------------------------------------------------------
 // Statistics
 // ---------------------------------------------------------------------------------------------
-
-/** Nearest-rank percentile of an ascending array: exact, no interpolation or histogram buckets. */
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.max(1, Math.ceil(p * sorted.length));
-  return sorted[rank - 1] ?? Number.NaN;
-}
-
-interface Distribution {
-  count: number;
-  minMs: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  maxMs: number;
-}
-
-function distribution(values: number[]): Distribution {
-  const sorted = Float64Array.from(values).sort();
-  return {
-    count: sorted.length,
-    minMs: percentile(sorted, 0),
-    p50Ms: percentile(sorted, 0.5),
-    p95Ms: percentile(sorted, 0.95),
-    p99Ms: percentile(sorted, 0.99),
-    maxMs: percentile(sorted, 1),
-  };
-}
-
-/** Machine-wide busy and total CPU time over all cores (os.cpus() counters). */
-function cpuTimes(): { busy: number; total: number } {
-  let busy = 0;
-  let total = 0;
-  for (const cpu of os.cpus()) {
-    const t = cpu.times;
-    const sum = t.user + t.nice + t.sys + t.idle + t.irq;
-    total += sum;
-    busy += sum - t.idle;
-  }
-  return { busy, total };
-}
-
-/** Measures the machine's busy share while `work` runs. */
-async function withMachineCpu<T>(work: () => Promise<T>): Promise<{ result: T; machineCpuBusy: number }> {
-  const before = cpuTimes();
-  const result = await work();
-  const after = cpuTimes();
-  return { result, machineCpuBusy: (after.busy - before.busy) / (after.total - before.total) };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Phases
@@ -809,11 +768,6 @@ interface BenchResult {
   goal: { p99Ms: number; rate: number; met: boolean | null };
 }
 
-async function backgroundCpu(ms: number): Promise<number> {
-  const { machineCpuBusy } = await withMachineCpu(() => sleep(ms));
-  return machineCpuBusy;
-}
-
 async function topicTimestampType(topic: string): Promise<string> {
   const admin = kafka.admin();
   await admin.connect();
@@ -853,7 +807,7 @@ async function main(): Promise<void> {
     60_000,
   );
   const result: BenchResult = {
-    commandLine: commandLine(),
+    commandLine: commandLine('bench:relay', 'bench/outbox-relay.ts'),
     startedAt: new Date().toISOString(),
     machine: {
       cores: os.availableParallelism(),
@@ -895,22 +849,8 @@ async function main(): Promise<void> {
   else printReport(result);
 }
 
-function commandLine(): string {
-  const args = process.argv.slice(2).join(' ');
-  return process.env.npm_lifecycle_event === 'bench:relay'
-    ? `npm run bench:relay${args ? ` -- ${args}` : ''}`
-    : `tsx bench/outbox-relay.ts ${args}`.trim();
-}
-
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '-');
 const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '-');
-
-function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const format = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  return [format(header), ...rows.map(format)];
-}
 
 function printReport(result: BenchResult): void {
   const { machine, connector } = result;

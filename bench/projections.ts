@@ -1,3 +1,12 @@
+import {
+  commandLine,
+  distribution,
+  now,
+  sleep,
+  table,
+  withMachineCpu,
+  type Distribution,
+} from './support/measure';
 /**
  * Projections: projector throughput against plain `_bulk` loading of the same documents,
  * rebuild rate, and commit→applied/searchable latency at a fixed offered load, in one run.
@@ -14,7 +23,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Client } from '@elastic/elasticsearch';
 import type { Admin } from 'kafkajs';
@@ -36,9 +44,6 @@ import { ProjectionRunner, type RunnerOptions } from '../services/shared/project
 import { rebuildProjection } from '../services/shared/projection/rebuild';
 import { kafka } from '../test/support/pipeline';
 import { startPropertyService } from '../test/support/property-harness';
-
-const now = (): number => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 type PropertyRepository = EventSourcedRepository<PropertyEvent, Property>;
 type Doc = PropertySearchDocument;
@@ -77,48 +82,6 @@ function newListing(id: string, n: number): Property {
 // ---------------------------------------------------------------------------------------------
 // Statistics and machine
 // ---------------------------------------------------------------------------------------------
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.max(1, Math.ceil(p * sorted.length)) - 1] ?? Number.NaN;
-}
-
-interface Distribution {
-  count: number;
-  p50Ms: number;
-  p90Ms: number;
-  p99Ms: number;
-  maxMs: number;
-}
-
-function distribution(values: number[]): Distribution {
-  const sorted = Float64Array.from(values).sort();
-  return {
-    count: sorted.length,
-    p50Ms: percentile(sorted, 0.5),
-    p90Ms: percentile(sorted, 0.9),
-    p99Ms: percentile(sorted, 0.99),
-    maxMs: percentile(sorted, 1),
-  };
-}
-
-function cpuTimes(): { busy: number; total: number } {
-  let busy = 0;
-  let total = 0;
-  for (const { times: t } of os.cpus()) {
-    const sum = t.user + t.nice + t.sys + t.idle + t.irq;
-    total += sum;
-    busy += sum - t.idle;
-  }
-  return { busy, total };
-}
-
-async function withMachineCpu<T>(work: () => Promise<T>): Promise<{ result: T; machineCpuBusy: number }> {
-  const before = cpuTimes();
-  const result = await work();
-  const after = cpuTimes();
-  return { result, machineCpuBusy: (after.busy - before.busy) / Math.max(1, after.total - before.total) };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Kafka helpers
@@ -716,13 +679,6 @@ interface BenchResult {
   goals: { ratio: boolean | null; rebuild: boolean | null; latencyP99: boolean | null };
 }
 
-function commandLine(): string {
-  const args = process.argv.slice(2).join(' ');
-  return process.env.npm_lifecycle_event === 'bench:projections'
-    ? `npm run bench:projections${args ? ` -- ${args}` : ''}`
-    : `tsx bench/projections.ts ${args}`.trim();
-}
-
 async function cleanup(ctx: Context, runner: ProjectionRunner<Doc>): Promise<void> {
   await runner.stop().catch(() => undefined);
   const { es } = ctx.deps;
@@ -778,7 +734,7 @@ async function main(): Promise<void> {
   const repository = harness.service.repository;
   const { machineCpuBusy: background } = await withMachineCpu(() => sleep(1000));
   const result: BenchResult = {
-    commandLine: commandLine(),
+    commandLine: commandLine('bench:projections', 'bench/projections.ts'),
     startedAt: new Date().toISOString(),
     machine: {
       cores: os.availableParallelism(),
@@ -834,13 +790,6 @@ const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('e
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(0) : '-');
 const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
 const goal = (met: boolean | null) => (met === null ? '' : met ? ' (goal met)' : ' (goal MISSED)');
-
-function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const format = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  return [format(header), ...rows.map(format)];
-}
 
 function printReport(r: BenchResult): void {
   const m = r.machine;

@@ -1,3 +1,4 @@
+import { backgroundCpu, commandLine, cpuTimes, percentile } from './support/measure';
 /**
  * Property command throughput: the REST API against a raw-SQL baseline, in one run.
  *
@@ -145,13 +146,6 @@ async function runPhase(port: CommandPort, targets: Targets, spec: PhaseSpec): P
     elapsedMs,
     latenciesMs: sorted,
   };
-}
-
-/** Nearest-rank percentile of an ascending array: exact, no interpolation or histogram buckets. */
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.max(1, Math.ceil(p * sorted.length));
-  return sorted[rank - 1] ?? Number.NaN;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -523,19 +517,6 @@ function parseOptions(argv: string[]): Options {
   return program.opts<Options>();
 }
 
-/** Machine-wide busy share of all cores between two os.cpus() samples. */
-function cpuTimes(): { busy: number; total: number } {
-  let busy = 0;
-  let total = 0;
-  for (const cpu of os.cpus()) {
-    const t = cpu.times;
-    const sum = t.user + t.nice + t.sys + t.idle + t.irq;
-    total += sum;
-    busy += sum - t.idle;
-  }
-  return { busy, total };
-}
-
 interface BenchResult {
   commandLine: string;
   machine: { cores: number; cpu: string; node: string; platform: string; backgroundCpuBusy: number };
@@ -629,14 +610,6 @@ class PathMeter {
   }
 }
 
-/** Machine busy share over a short quiet sample: how much else is running on the box. */
-async function backgroundCpu(ms: number): Promise<number> {
-  const before = cpuTimes();
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  const after = cpuTimes();
-  return (after.busy - before.busy) / (after.total - before.total);
-}
-
 async function main(): Promise<void> {
   const options = parseOptions(process.argv);
   if (options.pool !== undefined) process.env.PROPERTY_DB_POOL = String(options.pool);
@@ -711,7 +684,7 @@ async function main(): Promise<void> {
   const api = reports.find((r) => r.path === 'api');
   const raw = reports.find((r) => r.path === 'raw');
   const result: BenchResult = {
-    commandLine: commandLine(),
+    commandLine: commandLine('bench:commands', 'bench/property-commands.ts'),
     machine: {
       cores: os.availableParallelism(),
       cpu: os.cpus()[0]?.model ?? 'unknown',
@@ -734,13 +707,6 @@ async function main(): Promise<void> {
   };
   if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else printReport(result);
-}
-
-function commandLine(): string {
-  const args = process.argv.slice(2).join(' ');
-  return process.env.npm_lifecycle_event === 'bench:commands'
-    ? `npm run bench:commands${args ? ` -- ${args}` : ''}`
-    : `tsx bench/property-commands.ts ${args}`.trim();
 }
 
 function printReport(result: BenchResult): void {
