@@ -1,3 +1,4 @@
+import { sampleListing } from './support/sample-listing';
 import {
   backgroundCpu,
   commandLine,
@@ -32,7 +33,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigResourceTypes, type IHeaders, type Message } from 'kafkajs';
 import type { ConnectorState } from '../services/shared/connect/connect-client';
-import { moneyFromMajor, moneyFromMinor } from '../services/property/domain/money';
+import { moneyFromMinor } from '../services/property/domain/money';
 import { Property } from '../services/property/domain/property';
 import type { PropertyEvent } from '../services/property/domain/property-events';
 import { propertyTopic } from '../services/property/property-service';
@@ -266,27 +267,7 @@ class PropertyEventWriter {
 
   private newListing(): Property {
     const n = this.seq++;
-    return Property.list(
-      `bench-relay-${this.runId}-${n}`,
-      {
-        address: {
-          street: `Keizersgracht ${n % 1000}`,
-          city: 'Amsterdam',
-          postalCode: '1015 CJ',
-          region: 'Noord-Holland',
-          country: 'NL',
-          lat: 52.3731,
-          lon: 4.8837,
-        },
-        price: moneyFromMajor(650_000, 'EUR'),
-        bedrooms: 3,
-        bathrooms: 2,
-        areaSqm: 120,
-        propertyType: 'apartment',
-        description: 'Bright canal-side apartment with a roof terrace, two bedrooms and a study.',
-      },
-      new Date(),
-    );
+    return sampleListing(`bench-relay-${this.runId}-${n}`, n);
   }
 }
 

@@ -1,3 +1,4 @@
+import { sampleListing } from './support/sample-listing';
 import {
   commandLine,
   distribution,
@@ -26,7 +27,7 @@ import os from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Client } from '@elastic/elasticsearch';
 import type { Admin } from 'kafkajs';
-import { moneyFromMajor, moneyFromMinor } from '../services/property/domain/money';
+import { moneyFromMinor } from '../services/property/domain/money';
 import { Property } from '../services/property/domain/property';
 import type { PropertyEvent } from '../services/property/domain/property-events';
 import { propertyTopic } from '../services/property/property-service';
@@ -54,30 +55,6 @@ const saveContext = () => ({
   traceparent: null,
   actor: 'bench-projections',
 });
-
-function newListing(id: string, n: number): Property {
-  return Property.list(
-    id,
-    {
-      address: {
-        street: `Keizersgracht ${n % 1000}`,
-        city: 'Amsterdam',
-        postalCode: '1015 CJ',
-        region: 'Noord-Holland',
-        country: 'NL',
-        lat: 52.3731,
-        lon: 4.8837,
-      },
-      price: moneyFromMajor(650_000, 'EUR'),
-      bedrooms: 3,
-      bathrooms: 2,
-      areaSqm: 120,
-      propertyType: 'apartment',
-      description: 'Bright canal-side apartment with a roof terrace, two bedrooms and a study.',
-    },
-    new Date(),
-  );
-}
 
 // ---------------------------------------------------------------------------------------------
 // Statistics and machine
@@ -224,7 +201,7 @@ async function seed(
   const worker = async () => {
     while (next < options.properties) {
       const n = next++;
-      const property = newListing(`bench-proj-${runId}-${n}`, n);
+      const property = sampleListing(`bench-proj-${runId}-${n}`, n);
       for (let c = 1; c <= options.changes; c++) property.changePrice(moneyFromMinor(650_000_00 - c, 'EUR'));
       await repository.save(property, property.persistedVersion, saveContext());
     }
@@ -470,7 +447,7 @@ async function latencyPhase(
     const property = reuse
       ? (idle.splice(Math.floor(Math.random() * idle.length), 1)[0] as Property)
       : undefined;
-    const aggregate = property ?? newListing(`bench-proj-lat-${runId}-${seq}`, seq);
+    const aggregate = property ?? sampleListing(`bench-proj-lat-${runId}-${seq}`, seq);
     seq++;
     if (property) property.changePrice(moneyFromMinor(640_000_00 + seq, 'EUR'));
     try {

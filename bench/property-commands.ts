@@ -1,3 +1,4 @@
+import { sampleListing } from './support/sample-listing';
 import { backgroundCpu, commandLine, cpuTimes, percentile } from './support/measure';
 /**
  * Property command throughput: the REST API against a raw-SQL baseline, in one run.
@@ -24,7 +25,6 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { Command, InvalidArgumentError } from 'commander';
 import { Pool } from 'pg';
 import { moneyFromMajor } from '../services/property/domain/money';
-import { Property } from '../services/property/domain/property';
 import type { PropertyEvent } from '../services/property/domain/property-events';
 import { propertyConfig } from '../services/property/property-config';
 import { propertySchema, propertyStreamType } from '../services/property/property-service';
@@ -330,27 +330,7 @@ interface Template {
  * service's codec: the baseline pays no Avro cost, only the database round trips.
  */
 async function eventTemplates(codec: AvroEventCodec): Promise<Record<Kind, Template>> {
-  const property = Property.list(
-    'bench-raw-template',
-    {
-      address: {
-        street: 'Keizersgracht 123',
-        city: 'Amsterdam',
-        postalCode: '1015 CJ',
-        region: 'Noord-Holland',
-        country: 'NL',
-        lat: 52.3731,
-        lon: 4.8837,
-      },
-      price: moneyFromMajor(650_000, 'EUR'),
-      bedrooms: 3,
-      bathrooms: 2,
-      areaSqm: 120,
-      propertyType: 'apartment',
-      description: 'Bright canal-side apartment with a roof terrace, two bedrooms and a study.',
-    },
-    new Date(),
-  );
+  const property = sampleListing('bench-raw-template', 123);
   property.changePrice(moneyFromMajor(640_000, 'EUR'));
   property.receiveOffer(randomUUID(), 'buyer-1', moneyFromMajor(630_000, 'EUR'));
   const [listed, price, offer] = property.uncommittedEvents as readonly PropertyEvent[];
