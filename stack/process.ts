@@ -73,7 +73,9 @@ export function forgetPid(component: string): void {
   fs.rmSync(stackPaths.pidOf(component), { force: true });
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process exists and is not a zombie. */
+export function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
   } catch {

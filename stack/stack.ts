@@ -11,6 +11,7 @@ import { stackPaths } from './paths';
 import {
   forgetPid,
   hasDied,
+  isAlive,
   isPortFree,
   logTail,
   portHolder,
@@ -217,7 +218,7 @@ async function acquireLock(): Promise<() => void> {
       return () => fs.rmSync(lockFile, { force: true });
     } catch {
       const owner = Number(fs.readFileSync(lockFile, 'utf8'));
-      if (!isProcessAlive(owner)) {
+      if (!isAlive(owner)) {
         fs.rmSync(lockFile, { force: true });
         continue;
       }
@@ -229,15 +230,5 @@ async function acquireLock(): Promise<() => void> {
       }
       await sleep(500);
     }
-  }
-}
-
-function isProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

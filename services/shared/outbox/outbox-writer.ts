@@ -20,18 +20,6 @@ export function outboxRows(messages: readonly OutboxMessage[]) {
 }
 
 /**
- * Writes outbox rows. Always called with the transaction that also writes the state
- * change, which is what makes the message and the change atomic.
- */
-export async function writeOutbox(
-  trx: Kysely<EventStoreTables>,
-  messages: readonly OutboxMessage[],
-): Promise<void> {
-  if (messages.length === 0) return;
-  await trx.insertInto('outbox').values(outboxRows(messages)).execute();
-}
-
-/**
  * Outbox housekeeping: deletes rows older than `olderThan`. Safe at any age, because
  * Debezium reads the INSERT from the WAL (held by its replication slot), not the table;
  * the rows are kept a while only so people can inspect what was sent.
