@@ -5,6 +5,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { infrastructureConfig } from '../shared/config/infrastructure';
 import { ConnectClient } from '../shared/connect/connect-client';
+import { loadConnector } from '../shared/connect/connector-file';
 import { createDatabase } from '../shared/db/database';
 import { createKafka } from '../shared/kafka/kafka-client';
 
@@ -27,11 +28,8 @@ function writeTestConnector(
   fileName = name,
   declaredName = name,
 ): void {
-  const base = JSON.parse(
-    fs.readFileSync(path.join(repoRoot, 'connectors/property-outbox.json'), 'utf8'),
-  ) as {
-    config: Record<string, string>;
-  };
+  // The property relay's resolved config (its file is templated); written here as a full file.
+  const base = loadConnector('property-outbox', path.join(repoRoot, 'connectors'));
   const config: Record<string, string> = {
     ...base.config,
     'slot.name': slot,
