@@ -645,7 +645,13 @@ interface BenchResult {
   commandLine: string;
   startedAt: string;
   machine: { cores: number; cpu: string; node: string; platform: string; backgroundCpuBusy: number };
-  projection: { name: string; alias: string; batchSize: number; lingerMs: number };
+  projection: {
+    name: string;
+    alias: string;
+    batchSize: number;
+    lingerMs: number;
+    partitionsConcurrently: number;
+  };
   options: Options;
   seed?: SeedReport;
   projector?: ThroughputReport;
@@ -725,6 +731,7 @@ async function main(): Promise<void> {
       alias: projection.alias,
       batchSize: ctx.runnerOptions.batchSize,
       lingerMs: ctx.runnerOptions.lingerMs,
+      partitionsConcurrently: ctx.runnerOptions.partitionsConcurrently,
     },
     options,
     projectorToPlain: null,
@@ -773,7 +780,7 @@ function printReport(r: BenchResult): void {
   const lines = [
     `command: ${r.commandLine}`,
     `machine: ${m.cores} cores (${m.cpu}), node ${m.node}, ${m.platform}; ${pct(m.backgroundCpuBusy)} busy before the run`,
-    `projection: ${r.projection.name} (alias ${r.projection.alias}), batchSize ${r.projection.batchSize}, linger ${r.projection.lingerMs} ms`,
+    `projection: ${r.projection.name} (alias ${r.projection.alias}), batchSize ${r.projection.batchSize}, linger ${r.projection.lingerMs} ms, ${r.projection.partitionsConcurrently} partitions at once`,
   ];
   if (r.seed)
     lines.push(

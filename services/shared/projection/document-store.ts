@@ -39,14 +39,20 @@ export class DocumentStore<D extends VersionedDocument> {
     return `${this.projection.alias}-facts`;
   }
 
-  /** Creates `<alias>-<timestamp>` (and its facts index) behind the aliases, unless they exist. */
-  async ensureIndex(): Promise<string> {
+  /**
+   * Creates `<alias>-<timestamp>` (and its facts index) behind the aliases, unless they
+   * exist; either way the live indices get `refreshInterval`, so a changed setting applies
+   * on the next start.
+   */
+  async ensureIndex(refreshInterval = '1s'): Promise<string> {
     const alias = this.projection.alias;
     if (await this.es.indices.existsAlias({ name: alias })) {
       const current = await this.es.indices.getAlias({ name: alias });
+      const aliases = [alias, ...(this.projection.facts ? [this.factsAlias] : [])];
+      await this.es.indices.putSettings({ index: aliases, settings: { refresh_interval: refreshInterval } });
       return Object.keys(current)[0] as string;
     }
-    const { index, factsIndex } = await this.createPhysicalIndices();
+    const { index, factsIndex } = await this.createPhysicalIndices({ refresh_interval: refreshInterval });
     await this.es.indices.updateAliases({
       actions: [
         { add: { index, alias, is_write_index: true } },

@@ -17,6 +17,18 @@ export const projectionConfigSchema = infrastructureSchema.extend({
     .max(10_000)
     .default(50)
     .describe('how long a fetch waits to fill a batch'),
+  PROJECTION_PARTITIONS_CONCURRENTLY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(12)
+    .describe('partitions whose batches are processed at once'),
+  PROJECTION_REFRESH_INTERVAL: z
+    .string()
+    .regex(/^\d+(ms|s)$/, 'a duration such as 250ms or 1s')
+    .default('250ms')
+    .describe('refresh_interval of the live indices: how soon writes become searchable'),
   PROJECTION_RETRY_MAX_MS: z.coerce
     .number()
     .int()

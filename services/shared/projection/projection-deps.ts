@@ -23,6 +23,8 @@ export function createProjectionDeps(service: string, config: ProjectionConfig) 
     lingerMs: config.PROJECTION_LINGER_MS,
     retryInitialMs: 100,
     retryMaxMs: config.PROJECTION_RETRY_MAX_MS,
+    partitionsConcurrently: config.PROJECTION_PARTITIONS_CONCURRENTLY,
+    refreshInterval: config.PROJECTION_REFRESH_INTERVAL,
   };
   return { deps, metrics, logger, runnerOptions };
 }

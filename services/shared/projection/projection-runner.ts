@@ -2,14 +2,16 @@ import type { Client } from '@elastic/elasticsearch';
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from '../observability/logger';
-import { sendToDeadLetter, type ParkedMessage, type ParkReason } from './dead-letter';
+import { sendToDeadLetter, type ParkedMessage, type ParkReason } from '../kafka/dead-letter';
 import { DocumentStore } from './document-store';
-import { decodeEvent } from './event-decoder';
+import { decodeEvent } from '../kafka/relayed-message';
 import { foldEvent, type Fact } from './fold';
 import { ParkedKeys } from './parked-keys';
+import { BatchCoalescer } from './batch-coalescer';
 import type { ProjectedEvent, Projection, VersionedDocument } from './projection';
 import type { ProjectionMetrics } from './projection-metrics';
-import { isTransient, TransientError } from './transient';
+import { retryTransient } from '../kafka/retry-transient';
+import { isTransient, TransientError } from '../kafka/transient';
 
 export interface RunnerOptions {
   /** Messages applied and written per Elasticsearch bulk request. */
@@ -18,6 +20,10 @@ export interface RunnerOptions {
   lingerMs: number;
   retryInitialMs: number;
   retryMaxMs: number;
+  /** Partitions whose batches are processed at once (kafkajs `partitionsConsumedConcurrently`). */
+  partitionsConcurrently: number;
+  /** The live index's `refresh_interval`: how soon a write becomes searchable. */
+  refreshInterval: string;
   /** Another consumer group than `projection.<name>`: a second reader of the same topics (a replay). */
   groupId?: string;
   /** Write to these physical indices instead of through the alias (a rebuild). */
@@ -29,6 +35,8 @@ export const defaultRunnerOptions: RunnerOptions = {
   lingerMs: 50,
   retryInitialMs: 100,
   retryMaxMs: 15_000,
+  partitionsConcurrently: 12,
+  refreshInterval: '250ms',
 };
 
 export interface RunnerDeps {
@@ -39,7 +47,16 @@ export interface RunnerDeps {
   metrics: ProjectionMetrics;
 }
 
+/** One partition's slice of messages, applied together with other partitions' slices. */
+export interface PartitionChunk {
+  topic: string;
+  partition: number;
+  messages: KafkaMessage[];
+}
+
 type Item = {
+  topic: string;
+  partition: number;
   message: KafkaMessage;
   event?: ProjectedEvent;
   failure?: { reason: ParkReason; error: string };
@@ -58,6 +75,7 @@ export class ProjectionRunner<D extends VersionedDocument> {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private readonly lag = new Map<string, number>();
+  private readonly coalescer = new BatchCoalescer<PartitionChunk>((chunks) => this.processChunks(chunks), 5);
 
   constructor(
     private readonly deps: RunnerDeps,
@@ -79,7 +97,7 @@ export class ProjectionRunner<D extends VersionedDocument> {
 
   async start(): Promise<void> {
     await this.parkedKeys.ensureIndex();
-    if (!this.options.target) await this.store.ensureIndex();
+    if (!this.options.target) await this.store.ensureIndex(this.options.refreshInterval);
     this.producer = this.deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
     this.consumer = this.deps.kafka.consumer({
@@ -93,7 +111,7 @@ export class ProjectionRunner<D extends VersionedDocument> {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 4,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently,
       eachBatch: (payload) => this.onBatch(payload),
     });
   }
@@ -116,7 +134,21 @@ export class ProjectionRunner<D extends VersionedDocument> {
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(start, start + this.options.batchSize);
       const stop = this.deps.metrics.batchSeconds.startTimer({ projection: this.projection.name });
-      await this.withRetry(() => this.processChunk(topic, partition, chunk), heartbeat, isRunning);
+      await retryTransient(
+        () => this.coalescer.submit({ topic, partition, messages: chunk }),
+        { initialMs: this.options.retryInitialMs, maxMs: this.options.retryMaxMs },
+        {
+          isRunning,
+          heartbeat,
+          onRetry: (error, attempt, delayMs) => {
+            this.deps.metrics.retries.inc({ projection: this.projection.name });
+            this.deps.logger.warn(
+              { err: error, attempt, delayMs },
+              `${this.projection.name}: transient failure, retrying`,
+            );
+          },
+        },
+      );
       stop();
       this.deps.metrics.batchSize.observe({ projection: this.projection.name }, chunk.length);
       const last = chunk[chunk.length - 1] as KafkaMessage;
@@ -135,50 +167,33 @@ export class ProjectionRunner<D extends VersionedDocument> {
     }
   }
 
-  private async withRetry(
-    work: () => Promise<void>,
-    heartbeat: () => Promise<void>,
-    isRunning: () => boolean,
-  ): Promise<void> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        await work();
-        return;
-      } catch (error) {
-        if (!isTransient(error) || !isRunning()) throw error;
-        this.deps.metrics.retries.inc({ projection: this.projection.name });
-        // Exponential backoff with full jitter, capped, so many runners do not retry in step.
-        const ceiling = Math.min(this.options.retryMaxMs, this.options.retryInitialMs * 2 ** attempt);
-        const delay = ceiling / 2 + Math.random() * (ceiling / 2);
-        this.deps.logger.warn(
-          { err: error, attempt, delayMs: Math.round(delay) },
-          `${this.projection.name}: transient failure, retrying`,
-        );
-        const until = Date.now() + delay;
-        while (Date.now() < until && isRunning()) {
-          await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, until - Date.now())));
-          await heartbeat().catch(() => undefined);
-        }
-      }
-    }
-  }
-
-  /** Decodes, folds and writes one chunk; parks what can never be applied. */
-  async processChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+  /**
+   * Decodes, folds and writes the chunks of one or more partitions with one parking
+   * lookup, one document read and one bulk write; parks what can never be applied.
+   * Chunks of different partitions never share an aggregate (the key picks the partition).
+   */
+  async processChunks(chunks: PartitionChunk[]): Promise<void> {
     const items: Item[] = [];
-    for (const message of messages) {
-      try {
-        items.push({ message, event: await decodeEvent(this.deps.registry, topic, partition, message) });
-      } catch (error) {
-        if (isTransient(error)) throw error;
-        items.push({ message, failure: { reason: 'undecodable', error: (error as Error).message } });
+    for (const { topic, partition, messages } of chunks) {
+      for (const message of messages) {
+        try {
+          const event = await decodeEvent(this.deps.registry, topic, partition, message);
+          items.push({ topic, partition, message, event });
+        } catch (error) {
+          if (isTransient(error)) throw error;
+          const failure = { reason: 'undecodable' as const, error: (error as Error).message };
+          items.push({ topic, partition, message, failure });
+        }
       }
     }
     const name = this.projection.name;
     const keyOf = (item: Item) => item.event?.aggregateId ?? item.message.key?.toString() ?? '';
-    const parkedBefore = await this.parkedKeys.parkedAmong([...new Set(items.map(keyOf))]);
     const docIds = [...new Set(items.flatMap((i) => (i.event ? [this.projection.documentId(i.event)] : [])))];
-    const documents = await this.store.getMany(docIds, this.options.target?.index);
+    // Independent reads: one round trip of latency instead of two.
+    const [parkedBefore, documents] = await Promise.all([
+      this.parkedKeys.parkedAmong([...new Set(items.map(keyOf))]),
+      this.store.getMany(docIds, this.options.target?.index),
+    ]);
     const changed = new Map<string, D>();
     const facts: Fact[] = [];
     const contributors = new Map<string, Set<string>>();
@@ -187,7 +202,7 @@ export class ProjectionRunner<D extends VersionedDocument> {
       const key = keyOf(item);
       toPark.set(key, [
         ...(toPark.get(key) ?? []),
-        { topic, partition, message: item.message, reason, error },
+        { topic: item.topic, partition: item.partition, message: item.message, reason, error },
       ]);
     };
 

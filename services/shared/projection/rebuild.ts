@@ -28,7 +28,7 @@ export async function rebuildProjection<D extends VersionedDocument>(
 ): Promise<RebuildReport> {
   const began = Date.now();
   const probe = new ProjectionRunner(deps, projection, options);
-  await probe.store.ensureIndex();
+  await probe.store.ensureIndex(options.refreshInterval);
   const aliasOf = async (alias: string) =>
     Object.keys(await deps.es.indices.getAlias({ name: alias }, { ignore: [404] })).filter(
       (k) => k !== 'error' && k !== 'status',
@@ -62,7 +62,7 @@ export async function rebuildProjection<D extends VersionedDocument>(
     await caughtUp();
     await deps.es.indices.putSettings({
       index: [target.index, target.factsIndex].filter((i): i is string => Boolean(i)),
-      settings: { refresh_interval: '1s' },
+      settings: { refresh_interval: options.refreshInterval },
     });
     await deps.es.indices.refresh({
       index: [target.index, target.factsIndex].filter((i): i is string => Boolean(i)),
