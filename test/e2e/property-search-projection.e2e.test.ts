@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { consumerGroupLag } from '../../services/shared/projection/consumer-lag';
 import { parkedMessages, replayAggregate } from '../../services/shared/projection/dlq-replay';
-import { header } from '../../services/shared/projection/event-decoder';
+import { header } from '../../services/shared/kafka/relayed-message';
 import type { ProjectedEvent, Projection } from '../../services/shared/projection/projection';
 import { projectionConfigSchema } from '../../services/shared/projection/projection-config';
 import { createProjectionDeps } from '../../services/shared/projection/projection-deps';

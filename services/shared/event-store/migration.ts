@@ -45,6 +45,27 @@ export async function createEventStoreTables(db: Kysely<unknown>, schema: string
     CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON ${sql.id(schema, 'events')}
     FOR EACH STATEMENT EXECUTE FUNCTION ${sql.id(schema, 'forbid_event_mutation')}()`.execute(db);
 
+  await createOutboxTable(db, schema);
+
+  await s
+    .createTable('idempotency_keys')
+    .addColumn('key', 'text', (c) => c.notNull())
+    .addColumn('scope', 'text', (c) => c.notNull())
+    .addColumn('request_hash', 'text', (c) => c.notNull())
+    .addColumn('response_status', 'integer', (c) => c.notNull())
+    .addColumn('response_body', 'jsonb', (c) => c.notNull())
+    .addColumn('response_headers', 'jsonb', (c) => c.notNull())
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addPrimaryKeyConstraint('idempotency_keys_pk', ['scope', 'key'])
+    .execute();
+}
+
+/**
+ * The outbox in the shape Debezium's Outbox Event Router reads. Every service that sends
+ * anything (events, commands, replies) has one in its own schema, relayed by its own connector.
+ */
+export async function createOutboxTable(db: Kysely<unknown>, schema: string): Promise<void> {
+  const s = db.schema.withSchema(schema);
   await s
     .createTable('outbox')
     .addColumn('id', 'uuid', (c) => c.primaryKey())
@@ -62,18 +83,6 @@ export async function createEventStoreTables(db: Kysely<unknown>, schema: string
     .execute();
   // Housekeeping deletes relayed rows by age.
   await s.createIndex('outbox_created_at').on('outbox').column('created_at').execute();
-
-  await s
-    .createTable('idempotency_keys')
-    .addColumn('key', 'text', (c) => c.notNull())
-    .addColumn('scope', 'text', (c) => c.notNull())
-    .addColumn('request_hash', 'text', (c) => c.notNull())
-    .addColumn('response_status', 'integer', (c) => c.notNull())
-    .addColumn('response_body', 'jsonb', (c) => c.notNull())
-    .addColumn('response_headers', 'jsonb', (c) => c.notNull())
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addPrimaryKeyConstraint('idempotency_keys_pk', ['scope', 'key'])
-    .execute();
 }
 
 export async function dropEventStoreTables(db: Kysely<unknown>, schema: string): Promise<void> {

@@ -1,6 +1,5 @@
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { KafkaMessage } from 'kafkajs';
-import type { ProjectedEvent } from './projection';
 import { TransientError } from './transient';
 
 /** A message that can never become an event (bad bytes, unknown schema, missing header). */
@@ -17,6 +16,20 @@ export function header(message: KafkaMessage, name: string): string | undefined 
   return first === undefined || first === null ? undefined : first.toString();
 }
 
+/** A message relayed from an outbox: decoded payload plus the relay's headers. */
+export interface RelayedMessage {
+  aggregateId: string;
+  eventId: string;
+  eventType: string;
+  /** The aggregate's version after this event (1 for its first event). */
+  version: number;
+  occurredAt: string;
+  data: Record<string, unknown>;
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
 /**
  * Turns a relayed message into an event: the key is the aggregate id, the relay's
  * headers give id, type, version and time, the value is Avro decoded via the registry.
@@ -26,7 +39,7 @@ export async function decodeEvent(
   topic: string,
   partition: number,
   message: KafkaMessage,
-): Promise<ProjectedEvent> {
+): Promise<RelayedMessage> {
   const aggregateId = message.key?.toString();
   const eventId = header(message, 'eventId');
   const eventType = header(message, 'eventType');

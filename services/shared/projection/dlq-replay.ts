@@ -1,9 +1,9 @@
 import type { Kafka } from 'kafkajs';
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { readTopicToEnd, type TopicRecord } from '../kafka/topic-reader';
-import { dlqTopicOf } from './dead-letter';
+import { dlqTopicOf } from '../kafka/dead-letter';
 import type { DocumentStore } from './document-store';
-import { decodeEvent, header } from './event-decoder';
+import { decodeEvent, header } from '../kafka/relayed-message';
 import { foldEvent, type Fact } from './fold';
 import type { ParkedKeys } from './parked-keys';
 import type { Projection, VersionedDocument } from './projection';

@@ -1,18 +1,8 @@
 import type { estypes } from '@elastic/elasticsearch';
+import type { RelayedMessage } from '../kafka/relayed-message';
 
 /** A relayed event as a projection sees it: decoded payload plus the relay's headers. */
-export interface ProjectedEvent {
-  aggregateId: string;
-  eventId: string;
-  eventType: string;
-  /** The aggregate's version after this event (1 for its first event). */
-  version: number;
-  occurredAt: string;
-  data: Record<string, unknown>;
-  topic: string;
-  partition: number;
-  offset: string;
-}
+export type ProjectedEvent = RelayedMessage;
 
 /** Every projected document carries the version of the last event applied to it. */
 export interface VersionedDocument {

@@ -1,0 +1,60 @@
+import { sql, type Kysely } from 'kysely';
+import type { MessagingTables } from './messaging-tables';
+
+/** The message was processed before; the transaction that noticed it must roll back. */
+export class DuplicateMessage extends Error {
+  constructor(consumer: string, messageId: string) {
+    super(`${consumer} already processed message ${messageId}`);
+    this.name = 'DuplicateMessage';
+  }
+}
+
+export async function createInboxTable(db: Kysely<unknown>, schema: string): Promise<void> {
+  await db.schema
+    .withSchema(schema)
+    .createTable('inbox')
+    .addColumn('consumer', 'text', (c) => c.notNull())
+    .addColumn('message_id', 'text', (c) => c.notNull())
+    .addColumn('processed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addPrimaryKeyConstraint('inbox_pk', ['consumer', 'message_id'])
+    .execute();
+}
+
+export async function dropInboxTable(db: Kysely<unknown>, schema: string): Promise<void> {
+  await db.schema.withSchema(schema).dropTable('inbox').ifExists().execute();
+}
+
+/**
+ * Records that `consumer` processed `messageId`, inside the caller's transaction. Throws
+ * DuplicateMessage if it was recorded before, so the state change and the reply written
+ * in the same transaction happen at most once however often the message is delivered.
+ * Two concurrent deliveries serialize on the primary key: the second waits, then fails.
+ */
+export async function claimMessage(
+  trx: Kysely<MessagingTables>,
+  consumer: string,
+  messageId: string,
+): Promise<void> {
+  const row = await trx
+    .insertInto('inbox')
+    .values({ consumer, message_id: messageId })
+    .onConflict((oc) => oc.columns(['consumer', 'message_id']).doNothing())
+    .returning('message_id')
+    .executeTakeFirst();
+  if (!row) throw new DuplicateMessage(consumer, messageId);
+}
+
+/** A cheap look before doing any work; the claim in the transaction remains the guard. */
+export async function wasProcessed(
+  db: Kysely<MessagingTables>,
+  consumer: string,
+  messageId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('inbox')
+    .select('message_id')
+    .where('consumer', '=', consumer)
+    .where('message_id', '=', messageId)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,45 @@
+import type { Insertable } from 'kysely';
+import type { OutboxTable } from '../event-store/tables';
+import { outboxRows } from '../outbox/outbox-writer';
+import type { MessageCodecs } from './message-codecs';
+
+/** A command or reply on its way out through the sender's outbox. */
+export interface OutgoingMessage {
+  /** The topic it is relayed to, e.g. `payment.commands`. */
+  channel: string;
+  /** Kafka key: messages with one key are delivered in order. */
+  key: string;
+  type: string;
+  data: object;
+  messageId: string;
+  /** Every message of one business process (one purchase) carries the same correlation id. */
+  correlationId: string;
+  /** The message (or request) that caused this one. */
+  causationId: string | null;
+  /** Position of the message in its process (sent as the aggregateVersion header). */
+  sequence: number;
+}
+
+/** Outbox rows for messages: Avro-encoded now, so the transaction that inserts them stays short. */
+export async function messageOutboxRows(
+  codecs: MessageCodecs,
+  messages: readonly OutgoingMessage[],
+): Promise<Array<Insertable<OutboxTable>>> {
+  const occurredAt = new Date();
+  const encoded = await Promise.all(
+    messages.map(async (m) => ({
+      id: m.messageId,
+      aggregateType: m.channel,
+      aggregateId: m.key,
+      type: m.type,
+      payload: await codecs.encode(m.channel, m.type, m.data),
+      eventId: m.messageId,
+      aggregateVersion: m.sequence,
+      correlationId: m.correlationId,
+      causationId: m.causationId,
+      traceparent: null,
+      occurredAt,
+    })),
+  );
+  return outboxRows(encoded);
+}
