@@ -33,7 +33,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigResourceTypes, type IHeaders, type Message } from 'kafkajs';
 import type { ConnectorState } from '../services/shared/connect/connect-client';
-import { moneyFromMinor } from '../services/property/domain/money';
+import { moneyFromMinor } from '../services/shared/domain/money';
 import { Property } from '../services/property/domain/property';
 import type { PropertyEvent } from '../services/property/domain/property-events';
 import { propertyTopic } from '../services/property/property-service';

@@ -27,7 +27,7 @@ import os from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Client } from '@elastic/elasticsearch';
 import type { Admin } from 'kafkajs';
-import { moneyFromMinor } from '../services/property/domain/money';
+import { moneyFromMinor } from '../services/shared/domain/money';
 import { Property } from '../services/property/domain/property';
 import type { PropertyEvent } from '../services/property/domain/property-events';
 import { propertyTopic } from '../services/property/property-service';

@@ -24,7 +24,7 @@ import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Command, InvalidArgumentError } from 'commander';
 import { Pool } from 'pg';
-import { moneyFromMajor } from '../services/property/domain/money';
+import { moneyFromMajor } from '../services/shared/domain/money';
 import type { PropertyEvent } from '../services/property/domain/property-events';
 import { propertyConfig } from '../services/property/property-config';
 import { propertySchema, propertyStreamType } from '../services/property/property-service';

@@ -1,4 +1,4 @@
-import { moneyFromMajor } from '../../services/property/domain/money';
+import { moneyFromMajor } from '../../services/shared/domain/money';
 import { Property } from '../../services/property/domain/property';
 
 /** A realistic canal-side listing, so bench payloads have the size real events have. */

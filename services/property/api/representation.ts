@@ -1,16 +1,9 @@
 import type { RecordedEvent } from '../../shared/event-sourcing/domain-event';
-import { moneyFromMajor, toMajor, type Money } from '../domain/money';
+import { moneyFromBody, moneyJson } from '../../shared/http/money-json';
+
+export { moneyFromBody, moneyJson };
 import type { PropertyEvent } from '../domain/property-events';
 import type { PropertyView } from '../domain/property-view';
-
-/** Money as the API shows it: major units. */
-export function moneyJson(money: Money): { amount: number; currency: string } {
-  return { amount: toMajor(money), currency: money.currency };
-}
-
-export function moneyFromBody(body: { amount: number; currency: string }): Money {
-  return moneyFromMajor(body.amount, body.currency);
-}
 
 /** "<id>@<version>": what the query APIs wait for before answering (read-your-writes). */
 export function consistencyToken(id: string, version: number): string {

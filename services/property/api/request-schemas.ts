@@ -1,15 +1,8 @@
 import { z } from 'zod';
+import { moneyBody } from '../../shared/http/money-json';
 import { propertyTypes } from '../domain/property-type';
 
-/** Money as clients send it: major units (450000.5 = 450,000.50) with an ISO 4217 currency. */
-export const moneyBody = z.strictObject({
-  amount: z
-    .number()
-    .positive('must be greater than 0')
-    .max(10_000_000_000_000, 'must be at most 10 trillion')
-    .refine((n) => Math.round(n * 100) / 100 === n, 'at most two decimal places'),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR'),
-});
+export { moneyBody };
 
 export const addressBody = z.strictObject({
   street: z.string().trim().min(1).max(200),

@@ -1,5 +1,5 @@
 export * from './address';
-export * from './money';
+export * from '../../shared/domain/money';
 export * from './property';
 export * from './property-details';
 export * from './property-events';

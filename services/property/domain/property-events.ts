@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../../shared/event-sourcing/domain-event';
 import type { Address } from './address';
-import type { Money } from './money';
+import type { Money } from '../../shared/domain/money';
 import type { PropertyType } from './property-type';
 
 // Payloads are stored as jsonb and encoded as Avro, so they hold plain JSON values only,

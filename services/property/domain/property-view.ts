@@ -1,5 +1,5 @@
 import type { Address } from './address';
-import type { Money } from './money';
+import type { Money } from '../../shared/domain/money';
 import type { PropertyType } from './property-type';
 
 export type PropertyStatus = 'listed' | 'reserved' | 'sold' | 'withdrawn';

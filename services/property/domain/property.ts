@@ -1,6 +1,13 @@
 import { EventSourcedAggregate } from '../../shared/event-sourcing/aggregate';
 import { addressEquals, validAddress, type Address } from './address';
-import { formatMoney, isPositive, moneyEquals, moneyFromMinor, sameCurrency, type Money } from './money';
+import {
+  formatMoney,
+  isPositive,
+  moneyEquals,
+  moneyFromMinor,
+  sameCurrency,
+  type Money,
+} from '../../shared/domain/money';
 import {
   normalizedDescription,
   validAreaSqm,

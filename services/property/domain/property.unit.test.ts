@@ -1,6 +1,6 @@
 import { DomainError } from '../../shared/event-sourcing/domain-error';
 import type { Address } from './address';
-import { moneyFromMajor, type Money } from './money';
+import { moneyFromMajor, type Money } from '../../shared/domain/money';
 import { Property, type ListPropertyInput } from './property';
 import type { PropertyEvent } from './property-events';
 import { propertyRules, type PropertyRule } from './property-rules';

@@ -1,4 +1,4 @@
-import { maxAmountMinor, moneyFromMajor } from '../domain/money';
+import { maxAmountMinor, moneyFromMajor } from '../../shared/domain/money';
 import { Property } from '../domain/property';
 import type { PropertyEvent } from '../domain/property-events';
 

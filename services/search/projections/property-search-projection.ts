@@ -1,4 +1,4 @@
-import type { Money } from '../../property/domain/money';
+import type { Money } from '../../shared/domain/money';
 import type {
   PropertyEvent,
   PropertyEventOfType,

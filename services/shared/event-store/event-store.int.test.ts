@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { startPropertyService, type PropertyHarness } from '../../../test/support/property-harness';
-import { moneyFromMajor } from '../../property/domain/money';
+import { moneyFromMajor } from '../domain/money';
 import { Property } from '../../property/domain/property';
 import { PostgresEventStore } from './event-store';
 import { Upcasters } from './upcasters';

@@ -1,4 +1,9 @@
-import { violation } from './property-rules';
+import { DomainError } from '../event-sourcing/domain-error';
+
+type MoneyRule = 'invalid-money' | 'currency-mismatch';
+function violation(rule: MoneyRule, message: string): never {
+  throw new DomainError(rule, message);
+}
 
 /**
  * An amount in integer minor units, so that sums and comparisons are exact. Every currency
