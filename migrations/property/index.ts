@@ -5,6 +5,7 @@ import {
   dropEventStoreTables,
   dropRelayHeartbeatTable,
 } from '../../services/shared/event-store/migration';
+import { createInboxTable, dropInboxTable } from '../../services/shared/messaging/inbox';
 
 /** The property service's schema: its event store, outbox and idempotency keys. */
 export const propertyMigrations: Record<string, Migration> = {
@@ -15,5 +16,9 @@ export const propertyMigrations: Record<string, Migration> = {
   '0002_relay_heartbeat': {
     up: (db) => createRelayHeartbeatTable(db, 'property'),
     down: (db) => dropRelayHeartbeatTable(db, 'property'),
+  },
+  '0003_saga_inbox': {
+    up: (db) => createInboxTable(db, 'property'),
+    down: (db) => dropInboxTable(db, 'property'),
   },
 };

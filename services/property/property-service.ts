@@ -12,7 +12,12 @@ import { createServiceApp } from '../shared/http/service-app';
 import { createLogger, type Logger } from '../shared/observability/logger';
 import { ServiceMetrics } from '../shared/observability/metrics';
 import { deleteOutboxOlderThan } from '../shared/outbox/outbox-writer';
+import { createKafka } from '../shared/kafka/kafka-client';
+import type { MessagingTables } from '../shared/messaging/messaging-tables';
+import { createParticipant, type Participant } from '../shared/messaging/participant';
 import { propertyRoutes } from './api/property-routes';
+import { propertyCommandHandlers } from './handlers/property-command-handlers';
+import { loadPropertyCommandSchemas } from './messages/property-messages';
 import { Property } from './domain/property';
 import type { PropertyEvent } from './domain/property-events';
 import type { PropertyConfig } from './property-config';
@@ -23,11 +28,16 @@ export const propertyStreamType = 'property';
 /** Debezium routes outbox rows by aggregatetype to `<aggregatetype>.events`. */
 export const propertyTopic = 'property.events';
 
+/** The property schema: its event store plus the saga's inbox. */
+export type PropertyTables = EventStoreTables & MessagingTables;
+
 export interface PropertyService {
   db: Kysely<EventStoreTables>;
   codec: AvroEventCodec;
   store: PostgresEventStore<PropertyEvent>;
   repository: EventSourcedRepository<PropertyEvent, Property>;
+  /** The purchase saga's commands (reserve, release, mark sold) on `property.commands`. */
+  participant: Participant;
   listen(port?: number): Promise<Server>;
   close(): Promise<void>;
   logger: Logger;
@@ -47,6 +57,20 @@ export async function createPropertyService(config: PropertyConfig): Promise<Pro
   const store = new PostgresEventStore<PropertyEvent>(propertyStreamType, codec);
   const repository = new EventSourcedRepository<PropertyEvent, Property>(db, store, (id) =>
     Property.empty(id),
+  );
+  // The same pool and schema; kysely's table types are invariant, so the saga's view of it is a cast.
+  const sagaDb = db as unknown as Kysely<PropertyTables>;
+  const participant = await createParticipant(
+    {
+      service: 'property',
+      db: sagaDb,
+      registry,
+      kafka: createKafka(config.KAFKA_BROKERS, 'deedstream-property', logger),
+      logger,
+      metrics,
+    },
+    loadPropertyCommandSchemas,
+    propertyCommandHandlers(repository, sagaDb),
   );
   const runner = new CommandRunner(repository, new IdempotencyStore(db), metrics, propertyStreamType);
 
@@ -75,6 +99,7 @@ export async function createPropertyService(config: PropertyConfig): Promise<Pro
     store,
     repository,
     logger,
+    participant,
     listen: (port = config.PROPERTY_PORT) =>
       new Promise((resolve, reject) => {
         const s = app.listen(port, '127.0.0.1', () => resolve(s));
@@ -83,6 +108,7 @@ export async function createPropertyService(config: PropertyConfig): Promise<Pro
       }),
     close: async () => {
       clearInterval(housekeeping);
+      await participant.consumer.stop();
       if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
       await db.destroy();
     },

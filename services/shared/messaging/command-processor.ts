@@ -17,7 +17,14 @@ import { messageOutboxRows } from './outgoing-message';
  * Commits a successful command: claims it in the inbox and writes the SUCCEEDED reply to
  * the outbox, inside the handler's own transaction (the one that changes its state).
  */
-export type Acknowledge = (trx: Kysely<MessagingTables>, detail?: string) => Promise<void>;
+export type Acknowledge = (trx: ServiceTransaction, detail?: string) => Promise<void>;
+
+/**
+ * A kysely transaction over a service's own tables, which include MessagingTables. Typed
+ * loosely because kysely's database types are invariant: Kysely<PaymentTables> is not a
+ * Kysely<MessagingTables> to the compiler, though it has those tables.
+ */
+export type ServiceTransaction = object;
 
 /**
  * Applies one command. It must call `acknowledge` inside the transaction that makes its
@@ -68,8 +75,10 @@ export class CommandProcessor {
     }
     let acknowledged = false;
     const acknowledge: Acknowledge = async (trx, detail) => {
-      await claimMessage(trx, this.consumerName, command.messageId);
-      await this.reply(trx, command, { outcome: 'SUCCEEDED', rule: null, reason: detail ?? null });
+      // A service's own tables extend MessagingTables; kysely's types are invariant in them.
+      const messaging = trx as unknown as Kysely<MessagingTables>;
+      await claimMessage(messaging, this.consumerName, command.messageId);
+      await this.reply(messaging, command, { outcome: 'SUCCEEDED', rule: null, reason: detail ?? null });
       acknowledged = true;
     };
     try {

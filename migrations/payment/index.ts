@@ -1,0 +1,46 @@
+import { sql, type Migration } from 'kysely';
+import { createRelayHeartbeatTable, createOutboxTable } from '../../services/shared/event-store/migration';
+import { createInboxTable } from '../../services/shared/messaging/inbox';
+
+const schema = 'payment';
+
+/** The payment service: accounts with reservations, plus its inbox and outbox. */
+export const paymentMigrations: Record<string, Migration> = {
+  '0001_accounts': {
+    up: async (db) => {
+      await db.schema.createSchema(schema).ifNotExists().execute();
+      await createOutboxTable(db, schema);
+      await createRelayHeartbeatTable(db, schema);
+      await createInboxTable(db, schema);
+      const s = db.schema.withSchema(schema);
+      await s
+        .createTable('accounts')
+        .addColumn('buyer_id', 'text', (c) => c.primaryKey())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('balance_minor', 'bigint', (c) => c.notNull())
+        .addColumn('reserved_minor', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        // The invariant holds in the database too: available = balance - reserved >= 0.
+        .addCheckConstraint(
+          'accounts_reserved_within_balance',
+          sql`0 <= reserved_minor AND reserved_minor <= balance_minor`,
+        )
+        .execute();
+      await s
+        .createTable('fund_reservations')
+        .addColumn('transaction_id', 'text', (c) => c.primaryKey())
+        .addColumn('buyer_id', 'text', (c) => c.notNull())
+        .addColumn('amount_minor', 'bigint', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status IN ('RESERVED', 'RELEASED', 'CAPTURED')`),
+        )
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+    },
+    down: async (db) => {
+      await db.schema.dropSchema(schema).ifExists().cascade().execute();
+    },
+  },
+};

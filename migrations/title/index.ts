@@ -1,0 +1,44 @@
+import { sql, type Migration } from 'kysely';
+import { createOutboxTable, createRelayHeartbeatTable } from '../../services/shared/event-store/migration';
+import { createInboxTable } from '../../services/shared/messaging/inbox';
+
+const schema = 'title';
+
+/** The title registry: who owns each property, its transfers and liens, plus inbox and outbox. */
+export const titleMigrations: Record<string, Migration> = {
+  '0001_titles': {
+    up: async (db) => {
+      await db.schema.createSchema(schema).ifNotExists().execute();
+      await createOutboxTable(db, schema);
+      await createRelayHeartbeatTable(db, schema);
+      await createInboxTable(db, schema);
+      const s = db.schema.withSchema(schema);
+      await s
+        .createTable('titles')
+        .addColumn('property_id', 'text', (c) => c.primaryKey())
+        .addColumn('owner_id', 'text')
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await s
+        .createTable('title_transfers')
+        .addColumn('transaction_id', 'text', (c) => c.primaryKey())
+        .addColumn('property_id', 'text', (c) => c.notNull())
+        .addColumn('from_owner', 'text')
+        .addColumn('to_owner', 'text')
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status IN ('TRANSFERRED', 'REVERTED')`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await s
+        .createTable('liens')
+        .addColumn('property_id', 'text', (c) => c.notNull())
+        .addColumn('lien_id', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('placed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('liens_pk', ['property_id', 'lien_id'])
+        .execute();
+    },
+    down: async (db) => {
+      await db.schema.dropSchema(schema).ifExists().cascade().execute();
+    },
+  },
+};

@@ -1,0 +1,76 @@
+import { Router } from 'express';
+import type { Kysely, Selectable } from 'kysely';
+import { z } from 'zod';
+import { moneyFromMinor } from '../../shared/domain/money';
+import { identifier, reasonBody } from '../../shared/http/identifier';
+import { moneyJson } from '../../shared/http/money-json';
+import { HttpProblem } from '../../shared/http/problem';
+import { parseOr400 } from '../../shared/http/validation';
+import type { ContractsTable, ContractTables } from '../contract-tables';
+
+function contractJson(row: Selectable<ContractsTable>) {
+  return {
+    transactionId: row.transaction_id,
+    propertyId: row.property_id,
+    buyerId: row.buyer_id,
+    price:
+      row.price_minor !== null && row.currency !== null
+        ? moneyJson(moneyFromMinor(Number(row.price_minor), row.currency))
+        : null,
+    status: row.status,
+    signedAt: row.signed_at?.toISOString() ?? null,
+    voidedAt: row.voided_at?.toISOString() ?? null,
+    voidReason: row.void_reason,
+  };
+}
+
+/** Sale contracts by purchase or property, and the compliance desk's holds on parties. */
+export function contractRoutes(db: Kysely<ContractTables>): Router {
+  const router = Router();
+
+  router.get('/contracts/:transactionId', async (req, res) => {
+    const transactionId = parseOr400(identifier, req.params.transactionId, 'transactionId');
+    const row = await db
+      .selectFrom('contracts')
+      .selectAll()
+      .where('transaction_id', '=', transactionId)
+      .executeTakeFirst();
+    if (!row) throw HttpProblem.notFound(`Contract of transaction ${transactionId}`);
+    res.json(contractJson(row));
+  });
+
+  router.get('/contracts', async (req, res) => {
+    const { propertyId } = parseOr400(z.strictObject({ propertyId: identifier }), req.query, 'query');
+    const rows = await db
+      .selectFrom('contracts')
+      .selectAll()
+      .where('property_id', '=', propertyId)
+      .orderBy('signed_at', 'desc')
+      .limit(100)
+      .execute();
+    res.json({ contracts: rows.map(contractJson) });
+  });
+
+  router.put('/compliance-holds/:partyId', async (req, res) => {
+    const partyId = parseOr400(identifier, req.params.partyId, 'partyId');
+    const { reason } = parseOr400(reasonBody, req.body);
+    await db
+      .insertInto('compliance_holds')
+      .values({ party_id: partyId, reason })
+      .onConflict((oc) => oc.column('party_id').doUpdateSet({ reason }))
+      .execute();
+    res.status(200).json({ partyId, reason });
+  });
+
+  router.delete('/compliance-holds/:partyId', async (req, res) => {
+    const partyId = parseOr400(identifier, req.params.partyId, 'partyId');
+    const deleted = await db
+      .deleteFrom('compliance_holds')
+      .where('party_id', '=', partyId)
+      .executeTakeFirst();
+    if (deleted.numDeletedRows === 0n) throw HttpProblem.notFound(`Compliance hold on ${partyId}`);
+    res.status(204).end();
+  });
+
+  return router;
+}

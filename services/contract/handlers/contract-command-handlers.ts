@@ -1,0 +1,98 @@
+import type { Kysely } from 'kysely';
+import { DomainError } from '../../shared/event-sourcing/domain-error';
+import type { CommandHandler } from '../../shared/messaging/command-processor';
+import type { ContractTables } from '../contract-tables';
+import type { ContractCommandType, CreateContract, VoidContract } from '../messages/contract-messages';
+
+/**
+ * Contract handlers. A contract is keyed by its purchase; a void that arrives before the
+ * create (the orchestrator gave up waiting) leaves a VOIDED row so the late create is
+ * refused. Only one signed contract per property exists at a time (a partial unique index).
+ */
+export function contractCommandHandlers(
+  db: Kysely<ContractTables>,
+): Record<ContractCommandType, CommandHandler> {
+  return {
+    CreateContract: (command, acknowledge) =>
+      db.transaction().execute(async (trx) => {
+        const { transactionId, propertyId, buyerId, price } = command.data as unknown as CreateContract;
+        const existing = await trx
+          .selectFrom('contracts')
+          .select('status')
+          .where('transaction_id', '=', transactionId)
+          .forUpdate()
+          .executeTakeFirst();
+        if (existing?.status === 'VOIDED') {
+          throw new DomainError('contract-voided', `The contract of ${transactionId} was voided already`);
+        }
+        if (existing) return acknowledge(trx, 'signed already');
+        const hold = await trx
+          .selectFrom('compliance_holds')
+          .select('reason')
+          .where('party_id', '=', buyerId)
+          .executeTakeFirst();
+        if (hold)
+          throw new DomainError('compliance-hold', `Buyer ${buyerId} is on compliance hold: ${hold.reason}`);
+        const other = await trx
+          .selectFrom('contracts')
+          .select('transaction_id')
+          .where('property_id', '=', propertyId)
+          .where('status', '=', 'SIGNED')
+          .executeTakeFirst();
+        if (other) {
+          throw new DomainError(
+            'property-under-contract',
+            `Property ${propertyId} is under contract in transaction ${other.transaction_id}`,
+          );
+        }
+        await trx
+          .insertInto('contracts')
+          .values({
+            transaction_id: transactionId,
+            property_id: propertyId,
+            buyer_id: buyerId,
+            price_minor: price.amountMinor,
+            currency: price.currency,
+            status: 'SIGNED',
+            signed_at: new Date(),
+            voided_at: null,
+            void_reason: null,
+          })
+          .execute();
+        await acknowledge(trx);
+      }),
+
+    VoidContract: (command, acknowledge) =>
+      db.transaction().execute(async (trx) => {
+        const { transactionId, reason } = command.data as unknown as VoidContract;
+        const voided = await trx
+          .updateTable('contracts')
+          .set({ status: 'VOIDED', voided_at: new Date(), void_reason: reason })
+          .where('transaction_id', '=', transactionId)
+          .where('status', '=', 'SIGNED')
+          .returning('transaction_id')
+          .executeTakeFirst();
+        if (voided) return acknowledge(trx);
+        const inserted = await trx
+          .insertInto('contracts')
+          .values({
+            transaction_id: transactionId,
+            property_id: null,
+            buyer_id: null,
+            price_minor: null,
+            currency: null,
+            status: 'VOIDED',
+            signed_at: null,
+            voided_at: new Date(),
+            void_reason: reason,
+          })
+          .onConflict((oc) => oc.column('transaction_id').doNothing())
+          .returning('transaction_id')
+          .executeTakeFirst();
+        await acknowledge(
+          trx,
+          inserted ? 'no contract was signed; a later create will be refused' : 'voided already',
+        );
+      }),
+  };
+}

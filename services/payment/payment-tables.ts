@@ -1,0 +1,29 @@
+import type { ColumnType } from 'kysely';
+import type { MessagingTables } from '../shared/messaging/messaging-tables';
+import type { ReservationStatus } from './domain/account';
+
+type Minor = ColumnType<bigint, bigint | number, bigint | number>;
+type Timestamp = ColumnType<Date, Date | undefined, Date>;
+
+export interface AccountsTable {
+  buyer_id: string;
+  currency: string;
+  balance_minor: Minor;
+  reserved_minor: ColumnType<bigint, bigint | number | undefined, bigint | number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface FundsReservationsTable {
+  transaction_id: string;
+  buyer_id: string;
+  amount_minor: Minor;
+  currency: string;
+  status: ReservationStatus;
+  updated_at: Timestamp;
+}
+
+export interface PaymentTables extends MessagingTables {
+  accounts: AccountsTable;
+  fund_reservations: FundsReservationsTable;
+}

@@ -1,0 +1,94 @@
+import type { Kysely } from 'kysely';
+import { DomainError } from '../../shared/event-sourcing/domain-error';
+import type { EventSourcedRepository } from '../../shared/event-sourcing/repository';
+import type { CommandContext } from '../../shared/event-store/event-store';
+import type { EventStoreTables } from '../../shared/event-store/tables';
+import type { CommandHandler } from '../../shared/messaging/command-processor';
+import type { IncomingMessage } from '../../shared/messaging/incoming-message';
+import type { MessagingTables } from '../../shared/messaging/messaging-tables';
+import type { Property } from '../domain/property';
+import type { PropertyEvent } from '../domain/property-events';
+import type {
+  MarkPropertySold,
+  PropertyCommandType,
+  ReleasePropertyReservation,
+  ReserveProperty,
+} from '../messages/property-messages';
+
+type Repository = EventSourcedRepository<PropertyEvent, Property>;
+
+const sagaContext = (command: IncomingMessage): CommandContext => ({
+  correlationId: command.correlationId,
+  causationId: command.messageId,
+  traceparent: null,
+  actor: `saga:${command.correlationId}`,
+});
+
+/**
+ * The property service's part in a purchase, through the Property aggregate: its events
+ * (PropertyReserved, ReservationReleased, PropertySold), the inbox claim and the reply
+ * commit in one transaction, guarded by the stream version (a conflict is retried).
+ */
+export function propertyCommandHandlers(
+  repository: Repository,
+  db: Kysely<EventStoreTables & MessagingTables>,
+): Record<PropertyCommandType, CommandHandler> {
+  const load = async (propertyId: string): Promise<Property> => {
+    const property = await repository.load(propertyId);
+    if (!property) throw new DomainError('property-not-found', `Property ${propertyId} does not exist`);
+    return property;
+  };
+  const decide = async (
+    command: IncomingMessage,
+    propertyId: string,
+    act: (property: Property) => void,
+    acknowledge: Parameters<CommandHandler>[1],
+  ) => {
+    const property = await load(propertyId);
+    const version = property.version;
+    act(property);
+    await repository.save(property, version, sagaContext(command), (trx) => acknowledge(trx));
+  };
+
+  return {
+    ReserveProperty: async (command, acknowledge) => {
+      const { transactionId, propertyId, offerId, buyerId } = command.data as unknown as ReserveProperty;
+      const property = await load(propertyId);
+      const view = property.toView();
+      if (view.reservation?.transactionId === transactionId && view.status === 'reserved') {
+        await db.transaction().execute((trx) => acknowledge(trx, 'reserved already'));
+        return;
+      }
+      await decide(command, propertyId, (p) => p.reserve(transactionId, offerId, buyerId), acknowledge);
+    },
+
+    ReleasePropertyReservation: async (command, acknowledge) => {
+      const { transactionId, propertyId, reason } = command.data as unknown as ReleasePropertyReservation;
+      const property = await load(propertyId);
+      // Compensation must not fail: nothing of this purchase to release is success, and
+      // another purchase's reservation is left alone.
+      const view = property.toView();
+      if (view.reservation?.transactionId === transactionId && view.status === 'sold') {
+        throw new DomainError('property-sold', `Property ${propertyId} was sold by ${transactionId}`);
+      }
+      if (view.reservation?.transactionId !== transactionId) {
+        await db
+          .transaction()
+          .execute((trx) => acknowledge(trx, 'no reservation of this purchase to release'));
+        return;
+      }
+      await decide(command, propertyId, (p) => p.releaseReservation(transactionId, reason), acknowledge);
+    },
+
+    MarkPropertySold: async (command, acknowledge) => {
+      const { transactionId, propertyId } = command.data as unknown as MarkPropertySold;
+      const property = await load(propertyId);
+      const view = property.toView();
+      if (view.reservation?.transactionId === transactionId && view.status === 'sold') {
+        await db.transaction().execute((trx) => acknowledge(trx, 'sold already'));
+        return;
+      }
+      await decide(command, propertyId, (p) => p.markSold(transactionId), acknowledge);
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import { identifier, reasonBody } from '../../shared/http/identifier';
+import { HttpProblem } from '../../shared/http/problem';
+import { parseOr400 } from '../../shared/http/validation';
+import type { TitleTables } from '../title-tables';
+
+/** Ownership records: a property's owner, its transfers and the liens that block them. */
+export function titleRoutes(db: Kysely<TitleTables>): Router {
+  const router = Router();
+
+  router.get('/titles/:propertyId', async (req, res) => {
+    const propertyId = parseOr400(identifier, req.params.propertyId, 'propertyId');
+    const [title, transfers, liens] = await Promise.all([
+      db.selectFrom('titles').selectAll().where('property_id', '=', propertyId).executeTakeFirst(),
+      db
+        .selectFrom('title_transfers')
+        .selectAll()
+        .where('property_id', '=', propertyId)
+        .orderBy('updated_at')
+        .execute(),
+      db.selectFrom('liens').selectAll().where('property_id', '=', propertyId).orderBy('placed_at').execute(),
+    ]);
+    res.json({
+      propertyId,
+      // No record yet: the title is still with the seller who listed the property.
+      ownerId: title?.owner_id ?? null,
+      heldBySeller: (title?.owner_id ?? null) === null,
+      transfers: transfers.map((t) => ({
+        transactionId: t.transaction_id,
+        fromOwner: t.from_owner,
+        toOwner: t.to_owner,
+        status: t.status,
+        updatedAt: t.updated_at.toISOString(),
+      })),
+      liens: liens.map((l) => ({ lienId: l.lien_id, reason: l.reason, placedAt: l.placed_at.toISOString() })),
+    });
+  });
+
+  router.put('/titles/:propertyId/liens/:lienId', async (req, res) => {
+    const propertyId = parseOr400(identifier, req.params.propertyId, 'propertyId');
+    const lienId = parseOr400(identifier, req.params.lienId, 'lienId');
+    const { reason } = parseOr400(reasonBody, req.body);
+    await db
+      .insertInto('liens')
+      .values({ property_id: propertyId, lien_id: lienId, reason })
+      .onConflict((oc) => oc.columns(['property_id', 'lien_id']).doUpdateSet({ reason }))
+      .execute();
+    res.status(200).json({ propertyId, lienId, reason });
+  });
+
+  router.delete('/titles/:propertyId/liens/:lienId', async (req, res) => {
+    const propertyId = parseOr400(identifier, req.params.propertyId, 'propertyId');
+    const lienId = parseOr400(identifier, req.params.lienId, 'lienId');
+    const deleted = await db
+      .deleteFrom('liens')
+      .where('property_id', '=', propertyId)
+      .where('lien_id', '=', lienId)
+      .executeTakeFirst();
+    if (deleted.numDeletedRows === 0n) throw HttpProblem.notFound(`Lien ${lienId} on ${propertyId}`);
+    res.status(204).end();
+  });
+
+  return router;
+}
