@@ -1,5 +1,9 @@
 import type { Migration } from 'kysely';
+import { contractMigrations } from './contract';
+import { paymentMigrations } from './payment';
 import { propertyMigrations } from './property';
+import { titleMigrations } from './title';
+import { transactionMigrations } from './transaction';
 
 /** Each service owns one Postgres schema; its migrations and their bookkeeping live there. */
 export interface ServiceMigrations {
@@ -9,4 +13,8 @@ export interface ServiceMigrations {
 
 export const serviceMigrations: Record<string, ServiceMigrations> = {
   property: { schema: 'property', migrations: propertyMigrations },
+  transaction: { schema: 'transaction', migrations: transactionMigrations },
+  payment: { schema: 'payment', migrations: paymentMigrations },
+  contract: { schema: 'contract', migrations: contractMigrations },
+  title: { schema: 'title', migrations: titleMigrations },
 };

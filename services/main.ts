@@ -16,7 +16,15 @@ import { loadTopicPlan } from './shared/kafka/topic-plan';
 import { createPropertyService } from './property/property-service';
 import { analyticsConfig } from './analytics/analytics-config';
 import { createAnalyticsService } from './analytics/analytics-service';
+import { contractConfig } from './contract/contract-config';
+import { createContractService } from './contract/contract-service';
+import { paymentConfig } from './payment/payment-config';
+import { createPaymentService } from './payment/payment-service';
 import { searchConfig } from './search/search-config';
+import { titleConfig } from './title/title-config';
+import { createTitleService } from './title/title-service';
+import { transactionConfig } from './transaction/transaction-config';
+import { createTransactionService } from './transaction/transaction-service';
 import { createSearchService } from './search/search-service';
 
 /**
@@ -65,9 +73,11 @@ async function main(): Promise<void> {
     );
   }
   console.log('  property.events ← property.outbox (topic per aggregate type, key = aggregate id)');
+  console.log("  <service>.commands / <service>.replies ← each service's outbox (purchase saga)");
 
   const property = await createPropertyService(config);
   await property.listen();
+  await property.participant.consumer.start();
   console.log(
     `» property service   http://127.0.0.1:${config.PROPERTY_PORT}  (POST /properties, GET /properties/:id, /health, /metrics)`,
   );
@@ -81,11 +91,36 @@ async function main(): Promise<void> {
   console.log(
     `» analytics API      http://127.0.0.1:${analyticsConfig().ANALYTICS_PORT}  (GET /analytics/markets/:city, /analytics/properties/:id; projector group ${analytics.runner.groupId} → alias market-properties)`,
   );
+  const transaction = await createTransactionService(transactionConfig());
+  const payment = await createPaymentService(paymentConfig());
+  const contract = await createContractService(contractConfig());
+  const title = await createTitleService(titleConfig());
+  await Promise.all([transaction.start(), payment.start(), contract.start(), title.start()]);
+  console.log(
+    `» transaction API    http://127.0.0.1:${transactionConfig().TRANSACTION_PORT}  (POST /transactions, GET /transactions/:id, GET /transactions?propertyId=; purchase saga orchestrator)`,
+  );
+  console.log(
+    `» payment API        http://127.0.0.1:${paymentConfig().PAYMENT_PORT}  (POST /accounts, GET /accounts/:buyerId; payment.commands)`,
+  );
+  console.log(
+    `» contract API       http://127.0.0.1:${contractConfig().CONTRACT_PORT}  (GET /contracts/:transactionId, PUT|DELETE /compliance-holds/:partyId; contract.commands)`,
+  );
+  console.log(
+    `» title API          http://127.0.0.1:${titleConfig().TITLE_PORT}  (GET /titles/:propertyId, PUT|DELETE /titles/:propertyId/liens/:lienId; title.commands)`,
+  );
   console.log('Ctrl-C stops the services; the stack keeps running (npm run stack -- down stops it).');
 
   const stop = async (signal: string) => {
     console.log(`\n${signal}: stopping services`);
-    await Promise.all([property.close(), search.close(), analytics.close()]);
+    await Promise.all([
+      property.close(),
+      search.close(),
+      analytics.close(),
+      transaction.close(),
+      payment.close(),
+      contract.close(),
+      title.close(),
+    ]);
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

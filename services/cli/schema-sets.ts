@@ -1,7 +1,27 @@
 import type { EventSchema } from '../shared/codec/event-schema';
+import { loadContractCommandSchemas } from '../contract/messages/contract-messages';
+import { loadPaymentCommandSchemas } from '../payment/messages/payment-messages';
 import { propertyTopic } from '../property/property-service';
+import { loadPropertyCommandSchemas } from '../property/messages/property-messages';
 import { loadPropertyEventSchemas } from '../property/schemas/property-schemas';
+import { commandChannel, replyChannel } from '../shared/messaging/channels';
+import { loadCommandReplySchemas } from '../shared/messaging/command-reply';
+import { loadTitleCommandSchemas } from '../title/messages/title-messages';
+
+type SchemaSet = { name: string; topic: string; load: () => Promise<EventSchema[]> };
+
+const commands: ReadonlyArray<[string, () => Promise<EventSchema[]>]> = [
+  ['payment', loadPaymentCommandSchemas],
+  ['property', loadPropertyCommandSchemas],
+  ['contract', loadContractCommandSchemas],
+  ['title', loadTitleCommandSchemas],
+];
 
 /** Every stream whose Avro schemas this repository owns, with the topic they are published on. */
-export const schemaSets: ReadonlyArray<{ name: string; topic: string; load: () => Promise<EventSchema[]> }> =
-  [{ name: 'property', topic: propertyTopic, load: loadPropertyEventSchemas }];
+export const schemaSets: readonly SchemaSet[] = [
+  { name: 'property', topic: propertyTopic, load: loadPropertyEventSchemas },
+  ...commands.flatMap(([service, load]): SchemaSet[] => [
+    { name: `${service}-commands`, topic: commandChannel(service), load },
+    { name: `${service}-replies`, topic: replyChannel(service), load: loadCommandReplySchemas },
+  ]),
+];

@@ -1,0 +1,77 @@
+import { sql, type Migration } from 'kysely';
+import { createOutboxTable, createRelayHeartbeatTable } from '../../services/shared/event-store/migration';
+import { createInboxTable } from '../../services/shared/messaging/inbox';
+
+const schema = 'transaction';
+
+/** The transaction service: purchase sagas with their step history, known offers, inbox and outbox. */
+export const transactionMigrations: Record<string, Migration> = {
+  '0001_sagas': {
+    up: async (db) => {
+      await db.schema.createSchema(schema).ifNotExists().execute();
+      await createOutboxTable(db, schema);
+      await createRelayHeartbeatTable(db, schema);
+      await createInboxTable(db, schema);
+      const s = db.schema.withSchema(schema);
+      await s
+        .createTable('sagas')
+        .addColumn('transaction_id', 'text', (c) => c.primaryKey())
+        .addColumn('property_id', 'text', (c) => c.notNull())
+        .addColumn('offer_id', 'text', (c) => c.notNull())
+        .addColumn('buyer_id', 'text', (c) => c.notNull())
+        .addColumn('price_minor', 'bigint', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('step', 'text')
+        .addColumn('phase', 'text')
+        .addColumn('awaiting_message_id', 'text')
+        .addColumn('deadline_at', 'timestamptz')
+        .addColumn('completed_steps', 'jsonb', (c) => c.notNull())
+        .addColumn('pending_compensations', 'jsonb', (c) => c.notNull())
+        .addColumn('cause', 'text')
+        .addColumn('sequence', 'integer', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await s.createIndex('sagas_property').on('sagas').columns(['property_id', 'created_at']).execute();
+      // The deadline sweeper's scan: only sagas that wait for something.
+      await s
+        .createIndex('sagas_deadline')
+        .on('sagas')
+        .column('deadline_at')
+        .where(sql.ref('deadline_at'), 'is not', null)
+        .execute();
+      await s
+        .createTable('saga_history')
+        .addColumn('id', 'bigserial', (c) => c.primaryKey())
+        .addColumn('transaction_id', 'text', (c) => c.notNull().references('sagas.transaction_id'))
+        .addColumn('step', 'text', (c) => c.notNull())
+        .addColumn('phase', 'text', (c) => c.notNull())
+        .addColumn('command', 'text', (c) => c.notNull())
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text')
+        .addColumn('at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await s
+        .createIndex('saga_history_transaction')
+        .on('saga_history')
+        .columns(['transaction_id', 'id'])
+        .execute();
+      await s
+        .createTable('known_offers')
+        .addColumn('offer_id', 'text', (c) => c.primaryKey())
+        .addColumn('property_id', 'text', (c) => c.notNull())
+        .addColumn('buyer_id', 'text', (c) => c.notNull())
+        .addColumn('amount_minor', 'bigint', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('property_version', 'integer', (c) => c.notNull())
+        .execute();
+    },
+    down: async (db) => {
+      await db.schema.dropSchema(schema).ifExists().cascade().execute();
+    },
+  },
+};

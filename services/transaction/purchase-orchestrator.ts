@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { claimMessage, DuplicateMessage, wasProcessed } from '../shared/messaging/inbox';
+import type { CommandReply } from '../shared/messaging/command-reply';
+import type { IncomingMessage } from '../shared/messaging/incoming-message';
+import type { MessageCodecs } from '../shared/messaging/message-codecs';
+import type { MessagingTables } from '../shared/messaging/messaging-tables';
+import type { Logger } from '../shared/observability/logger';
+import {
+  onDeadline,
+  onReply,
+  startPurchase,
+  type PurchaseSaga,
+  type SagaTiming,
+  type Transition,
+} from './domain/purchase-saga';
+import type { PurchaseTerms } from './domain/purchase-steps';
+import { lockSaga, writeTransition, type Db } from './saga-store';
+
+export const replyConsumer = 'transaction.replies';
+
+/**
+ * Drives purchases: starts them, advances them on replies, and acts on overdue steps.
+ * Every change to a saga commits in one transaction with the command it sends (outbox)
+ * and, for replies, with the inbox claim, so a redelivered reply changes nothing.
+ */
+export class PurchaseOrchestrator {
+  constructor(
+    private readonly db: Db,
+    private readonly codecs: MessageCodecs,
+    private readonly timing: SagaTiming,
+    private readonly logger: Logger,
+  ) {}
+
+  private clock() {
+    return { now: new Date(), newId: randomUUID, timing: this.timing };
+  }
+
+  async start(terms: PurchaseTerms): Promise<PurchaseSaga> {
+    const transition = startPurchase(terms, this.clock());
+    return this.db.transaction().execute((trx) => writeTransition(trx, this.codecs, transition, true));
+  }
+
+  async handleReply(message: IncomingMessage): Promise<void> {
+    const messaging = this.db as unknown as Kysely<MessagingTables>;
+    if (await wasProcessed(messaging, replyConsumer, message.messageId)) return;
+    const answer = message.data as unknown as CommandReply;
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await claimMessage(trx as unknown as Kysely<MessagingTables>, replyConsumer, message.messageId);
+        const saga = await lockSaga(trx, message.correlationId);
+        if (!saga) {
+          this.logger.warn({ correlationId: message.correlationId }, 'reply for an unknown purchase ignored');
+          return;
+        }
+        const transition = onReply(
+          saga,
+          {
+            messageId: message.messageId,
+            causationId: message.causationId,
+            command: answer.command,
+            outcome: answer.outcome,
+            rule: answer.rule,
+            reason: answer.reason,
+          },
+          this.clock(),
+        );
+        if (!transition) {
+          this.logger.info(
+            { transactionId: saga.transactionId, command: answer.command, causationId: message.causationId },
+            'reply to a command the purchase no longer waits for: ignored',
+          );
+          return;
+        }
+        await this.apply(trx, transition);
+      });
+    } catch (error) {
+      if (!(error instanceof DuplicateMessage)) throw error;
+    }
+  }
+
+  /** Acts on every saga whose awaited reply is overdue; returns how many it moved on. */
+  async sweepDeadlines(limit = 50): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      // SKIP LOCKED: several orchestrator processes can sweep without waiting on each other.
+      const due = await trx
+        .selectFrom('sagas')
+        .select('transaction_id')
+        .where('deadline_at', '<=', sql<Date>`now()`)
+        .orderBy('deadline_at')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      let moved = 0;
+      for (const { transaction_id } of due) {
+        const saga = await lockSaga(trx, transaction_id);
+        const transition = saga && onDeadline(saga, this.clock());
+        if (!transition) continue;
+        await this.apply(trx, transition);
+        moved += 1;
+      }
+      return moved;
+    });
+  }
+
+  private async apply(trx: Db, transition: Transition): Promise<void> {
+    const saga = await writeTransition(trx, this.codecs, transition, false);
+    this.logger.info(
+      {
+        transactionId: saga.transactionId,
+        status: saga.status,
+        step: saga.step,
+        phase: saga.phase,
+        sent: transition.send?.type,
+      },
+      `purchase ${saga.transactionId}: ${saga.status}${saga.step ? ` at ${saga.step} (${saga.phase})` : ''}`,
+    );
+  }
+}

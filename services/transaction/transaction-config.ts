@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { infrastructureSchema } from '../shared/config/infrastructure';
+import { loadConfig } from '../shared/config/load-config';
+
+export const transactionConfigSchema = infrastructureSchema.extend({
+  TRANSACTION_PORT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .default(3004)
+    .describe('HTTP port of the transaction service'),
+  TRANSACTION_DB_POOL: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(10)
+    .describe('Postgres connections of the transaction service'),
+  SAGA_STEP_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(60_000)
+    .describe('how long a participant may take to apply a purchase step before the purchase is compensated'),
+  SAGA_REPLY_GRACE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(2_000)
+    .describe('extra wait for a reply after a step expired, for a step applied just in time'),
+  SAGA_SWEEP_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .default(250)
+    .describe('how often overdue steps are looked for'),
+  OFFER_WAIT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(5_000)
+    .describe('POST /transactions: longest wait for a just-accepted offer to arrive from property.events'),
+});
+
+export type TransactionConfig = z.infer<typeof transactionConfigSchema>;
+
+export function transactionConfig(env: NodeJS.ProcessEnv = process.env): TransactionConfig {
+  return loadConfig(transactionConfigSchema, env);
+}

@@ -1,0 +1,57 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { MessagingTables } from '../shared/messaging/messaging-tables';
+import type { HistoryOutcome, Phase, SagaStatus } from './domain/purchase-saga';
+import type { StepName } from './domain/purchase-steps';
+
+type Timestamp = ColumnType<Date, Date | undefined, Date>;
+
+export interface SagasTable {
+  transaction_id: string;
+  property_id: string;
+  offer_id: string;
+  buyer_id: string;
+  price_minor: ColumnType<bigint, bigint | number, never>;
+  currency: string;
+  status: SagaStatus;
+  step: StepName | null;
+  phase: Phase | null;
+  awaiting_message_id: string | null;
+  deadline_at: Date | null;
+  completed_steps: JSONColumnType<StepName[]>;
+  pending_compensations: JSONColumnType<StepName[]>;
+  cause: string | null;
+  sequence: number;
+  version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SagaHistoryTable {
+  id: Generated<bigint>;
+  transaction_id: string;
+  step: StepName;
+  phase: Phase;
+  command: string;
+  message_id: string;
+  outcome: HistoryOutcome;
+  detail: string | null;
+  at: Date;
+}
+
+/** The offers the orchestrator has seen on property.events: what a purchase may be started for. */
+export interface KnownOffersTable {
+  offer_id: string;
+  property_id: string;
+  buyer_id: string;
+  amount_minor: ColumnType<bigint, bigint | number, bigint | number>;
+  currency: string;
+  status: 'pending' | 'accepted' | 'rejected' | 'withdrawn';
+  /** Version of the property event that last changed this row; older events are skipped. */
+  property_version: number;
+}
+
+export interface TransactionTables extends MessagingTables {
+  sagas: SagasTable;
+  saga_history: SagaHistoryTable;
+  known_offers: KnownOffersTable;
+}
