@@ -23,7 +23,8 @@ export interface TransactionService {
   replies: MessageConsumer;
   offers: MessageConsumer;
   http: HttpListener;
-  start(): Promise<void>;
+  /** Starts consuming and serving HTTP (on `port`, default from the configuration; 0 = any free port). */
+  start(port?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -90,10 +91,10 @@ export async function createTransactionService(config: TransactionConfig): Promi
     replies,
     offers,
     http,
-    start: async () => {
+    start: async (port?: number) => {
       await Promise.all([replies.start(), offers.start()]);
       sweeper = setInterval(sweep, config.SAGA_SWEEP_INTERVAL_MS);
-      await http.listen();
+      await http.listen(port);
     },
     close: async () => {
       clearInterval(sweeper);

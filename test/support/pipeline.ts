@@ -4,7 +4,11 @@ import { infrastructureConfig } from '../../services/shared/config/infrastructur
 import { createDatabase } from '../../services/shared/db/database';
 import { ConnectClient } from '../../services/shared/connect/connect-client';
 import { applyConnector } from '../../services/shared/connect/connector-deployment';
-import { defaultConnectorStateDir, loadConnector } from '../../services/shared/connect/connector-file';
+import {
+  connectorNames,
+  defaultConnectorStateDir,
+  loadConnector,
+} from '../../services/shared/connect/connector-file';
 import { createKafka } from '../../services/shared/kafka/kafka-client';
 import { applyTopics } from '../../services/shared/kafka/topic-admin';
 import { loadTopicPlan } from '../../services/shared/kafka/topic-plan';
@@ -14,7 +18,7 @@ export const kafka = createKafka(config.KAFKA_BROKERS, 'deedstream-e2e');
 export const connect = new ConnectClient(config.CONNECT_URL);
 export const connectorStateDir = defaultConnectorStateDir;
 
-/** Migrations, topics and the outbox connector, in the main job's order (all idempotent). */
+/** Migrations, topics and every service's outbox connector, in the main job's order (all idempotent). */
 export async function ensurePipeline(): Promise<void> {
   // The connector's publication needs the outbox table, so the schema comes first.
   const db = createDatabase<unknown>({ connectionString: config.DATABASE_URL, maxConnections: 1 });
@@ -30,7 +34,7 @@ export async function ensurePipeline(): Promise<void> {
   } finally {
     await admin.disconnect();
   }
-  await applyConnector(connect, loadConnector('property-outbox'), connectorStateDir);
+  for (const name of connectorNames()) await applyConnector(connect, loadConnector(name), connectorStateDir);
 }
 
 export type Offsets = Array<{ partition: number; offset: string }>;

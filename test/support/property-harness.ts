@@ -37,20 +37,25 @@ export async function startPropertyService(): Promise<PropertyHarness> {
   return {
     service,
     baseUrl,
-    async call(method, path, body, headers = {}) {
-      const response = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
-        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      return {
-        status: response.status,
-        headers: response.headers,
-        body: text ? (JSON.parse(text) as ApiResponse['body']) : {},
-      };
-    },
+    call: jsonClient(baseUrl),
     close: () => service.close(),
+  };
+}
+
+/** JSON requests against a running service; returns status, headers and parsed body. */
+export function jsonClient(baseUrl: string): PropertyHarness['call'] {
+  return async (method, path, body, headers = {}) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text ? (JSON.parse(text) as ApiResponse['body']) : {},
+    };
   };
 }
 

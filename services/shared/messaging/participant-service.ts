@@ -23,8 +23,8 @@ export interface ParticipantService<DB> {
   runtime: ServiceRuntime<DB>;
   participant: Participant;
   http: HttpListener;
-  /** Starts consuming commands and serving HTTP. */
-  start(): Promise<void>;
+  /** Starts consuming and serving HTTP (on `port`, default from the configuration; 0 = any free port). */
+  start(port?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,9 +55,9 @@ export async function createParticipantService<DB extends MessagingTables>(
     runtime,
     participant,
     http,
-    start: async () => {
+    start: async (port?: number) => {
       await participant.consumer.start();
-      await http.listen();
+      await http.listen(port);
     },
     close: async () => {
       await http.close();

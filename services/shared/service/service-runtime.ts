@@ -42,24 +42,30 @@ export function createServiceRuntime<DB>(
 
 /** Starts and stops an express app on 127.0.0.1. */
 export class HttpListener {
-  private server: Server | undefined;
+  private current: Server | undefined;
 
   constructor(
     private readonly app: Express,
     private readonly defaultPort: number,
   ) {}
 
+  /** The listening server (its address has the port when started on port 0). */
+  get server(): Server {
+    if (!this.current) throw new Error('not listening');
+    return this.current;
+  }
+
   listen(port = this.defaultPort): Promise<Server> {
     return new Promise((resolve, reject) => {
       const s = this.app.listen(port, '127.0.0.1', () => resolve(s));
       s.once('error', reject);
-      this.server = s;
+      this.current = s;
     });
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
+    const server = this.current;
+    this.current = undefined;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
