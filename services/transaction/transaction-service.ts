@@ -73,15 +73,14 @@ export async function createTransactionService(config: TransactionConfig): Promi
   const http = new HttpListener(app, config.TRANSACTION_PORT);
 
   let sweeper: NodeJS.Timeout | undefined;
-  let sweeping = false;
+  let sweeping: Promise<void> | undefined;
   const sweep = () => {
-    if (sweeping) return;
-    sweeping = true;
-    orchestrator
+    sweeping ??= orchestrator
       .sweepDeadlines()
+      .then(() => undefined)
       .catch((error: unknown) => logger.warn({ err: error }, 'deadline sweep failed; retrying'))
       .finally(() => {
-        sweeping = false;
+        sweeping = undefined;
       });
   };
 
@@ -98,6 +97,7 @@ export async function createTransactionService(config: TransactionConfig): Promi
     },
     close: async () => {
       clearInterval(sweeper);
+      await sweeping;
       await http.close();
       await Promise.all([replies.stop(), offers.stop()]);
       await db.destroy();
