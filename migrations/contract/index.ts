@@ -1,6 +1,5 @@
 import { sql, type Migration } from 'kysely';
-import { createOutboxTable, createRelayHeartbeatTable } from '../../services/shared/event-store/migration';
-import { createInboxTable } from '../../services/shared/messaging/inbox';
+import { createMessagingSchema, dropServiceSchema } from '../../services/shared/messaging/inbox';
 
 const schema = 'contract';
 
@@ -8,10 +7,7 @@ const schema = 'contract';
 export const contractMigrations: Record<string, Migration> = {
   '0001_contracts': {
     up: async (db) => {
-      await db.schema.createSchema(schema).ifNotExists().execute();
-      await createOutboxTable(db, schema);
-      await createRelayHeartbeatTable(db, schema);
-      await createInboxTable(db, schema);
+      await createMessagingSchema(db, schema);
       const s = db.schema.withSchema(schema);
       await s
         .createTable('contracts')
@@ -40,8 +36,6 @@ export const contractMigrations: Record<string, Migration> = {
         .addColumn('placed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
         .execute();
     },
-    down: async (db) => {
-      await db.schema.dropSchema(schema).ifExists().cascade().execute();
-    },
+    down: (db) => dropServiceSchema(db, schema),
   },
 };

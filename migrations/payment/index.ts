@@ -1,6 +1,5 @@
 import { sql, type Migration } from 'kysely';
-import { createRelayHeartbeatTable, createOutboxTable } from '../../services/shared/event-store/migration';
-import { createInboxTable } from '../../services/shared/messaging/inbox';
+import { createMessagingSchema, dropServiceSchema } from '../../services/shared/messaging/inbox';
 
 const schema = 'payment';
 
@@ -8,10 +7,7 @@ const schema = 'payment';
 export const paymentMigrations: Record<string, Migration> = {
   '0001_accounts': {
     up: async (db) => {
-      await db.schema.createSchema(schema).ifNotExists().execute();
-      await createOutboxTable(db, schema);
-      await createRelayHeartbeatTable(db, schema);
-      await createInboxTable(db, schema);
+      await createMessagingSchema(db, schema);
       const s = db.schema.withSchema(schema);
       await s
         .createTable('accounts')
@@ -39,8 +35,6 @@ export const paymentMigrations: Record<string, Migration> = {
         .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
         .execute();
     },
-    down: async (db) => {
-      await db.schema.dropSchema(schema).ifExists().cascade().execute();
-    },
+    down: (db) => dropServiceSchema(db, schema),
   },
 };

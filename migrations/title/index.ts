@@ -1,6 +1,5 @@
 import { sql, type Migration } from 'kysely';
-import { createOutboxTable, createRelayHeartbeatTable } from '../../services/shared/event-store/migration';
-import { createInboxTable } from '../../services/shared/messaging/inbox';
+import { createMessagingSchema, dropServiceSchema } from '../../services/shared/messaging/inbox';
 
 const schema = 'title';
 
@@ -8,10 +7,7 @@ const schema = 'title';
 export const titleMigrations: Record<string, Migration> = {
   '0001_titles': {
     up: async (db) => {
-      await db.schema.createSchema(schema).ifNotExists().execute();
-      await createOutboxTable(db, schema);
-      await createRelayHeartbeatTable(db, schema);
-      await createInboxTable(db, schema);
+      await createMessagingSchema(db, schema);
       const s = db.schema.withSchema(schema);
       await s
         .createTable('titles')
@@ -37,8 +33,6 @@ export const titleMigrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint('liens_pk', ['property_id', 'lien_id'])
         .execute();
     },
-    down: async (db) => {
-      await db.schema.dropSchema(schema).ifExists().cascade().execute();
-    },
+    down: (db) => dropServiceSchema(db, schema),
   },
 };

@@ -1,6 +1,5 @@
 import { sql, type Migration } from 'kysely';
-import { createOutboxTable, createRelayHeartbeatTable } from '../../services/shared/event-store/migration';
-import { createInboxTable } from '../../services/shared/messaging/inbox';
+import { createMessagingSchema, dropServiceSchema } from '../../services/shared/messaging/inbox';
 
 const schema = 'transaction';
 
@@ -8,10 +7,7 @@ const schema = 'transaction';
 export const transactionMigrations: Record<string, Migration> = {
   '0001_sagas': {
     up: async (db) => {
-      await db.schema.createSchema(schema).ifNotExists().execute();
-      await createOutboxTable(db, schema);
-      await createRelayHeartbeatTable(db, schema);
-      await createInboxTable(db, schema);
+      await createMessagingSchema(db, schema);
       const s = db.schema.withSchema(schema);
       await s
         .createTable('sagas')
@@ -70,8 +66,6 @@ export const transactionMigrations: Record<string, Migration> = {
         .addColumn('property_version', 'integer', (c) => c.notNull())
         .execute();
     },
-    down: async (db) => {
-      await db.schema.dropSchema(schema).ifExists().cascade().execute();
-    },
+    down: (db) => dropServiceSchema(db, schema),
   },
 };

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { createOutboxTable, createRelayHeartbeatTable } from '../event-store/migration';
 import type { MessagingTables } from './messaging-tables';
 
 /** The message was processed before; the transaction that noticed it must roll back. */
@@ -57,4 +58,20 @@ export async function wasProcessed(
     .where('message_id', '=', messageId)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/**
+ * The schema of a service that talks in commands and replies: its outbox (relayed by its
+ * own connector, with the heartbeat table the connector updates) and its inbox.
+ */
+export async function createMessagingSchema(db: Kysely<unknown>, schema: string): Promise<void> {
+  await db.schema.createSchema(schema).ifNotExists().execute();
+  await createOutboxTable(db, schema);
+  await createRelayHeartbeatTable(db, schema);
+  await createInboxTable(db, schema);
+}
+
+/** Drops a service schema with everything in it (the first migration's `down`). */
+export async function dropServiceSchema(db: Kysely<unknown>, schema: string): Promise<void> {
+  await db.schema.dropSchema(schema).ifExists().cascade().execute();
 }
