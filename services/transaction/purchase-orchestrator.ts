@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
-import { claimMessage, DuplicateMessage, wasProcessed } from '../shared/messaging/inbox';
+import { sql } from 'kysely';
+import { inOneTransactionOnce } from '../shared/messaging/inbox';
 import type { CommandReply } from '../shared/messaging/command-reply';
 import type { IncomingMessage } from '../shared/messaging/incoming-message';
 import type { MessageCodecs } from '../shared/messaging/message-codecs';
-import type { MessagingTables } from '../shared/messaging/messaging-tables';
 import type { Logger } from '../shared/observability/logger';
 import {
   onDeadline,
@@ -42,41 +41,34 @@ export class PurchaseOrchestrator {
   }
 
   async handleReply(message: IncomingMessage): Promise<void> {
-    const messaging = this.db as unknown as Kysely<MessagingTables>;
-    if (await wasProcessed(messaging, replyConsumer, message.messageId)) return;
     const answer = message.data as unknown as CommandReply;
-    try {
-      await this.db.transaction().execute(async (trx) => {
-        await claimMessage(trx as unknown as Kysely<MessagingTables>, replyConsumer, message.messageId);
-        const saga = await lockSaga(trx, message.correlationId);
-        if (!saga) {
-          this.logger.warn({ correlationId: message.correlationId }, 'reply for an unknown purchase ignored');
-          return;
-        }
-        const transition = onReply(
-          saga,
-          {
-            messageId: message.messageId,
-            causationId: message.causationId,
-            command: answer.command,
-            outcome: answer.outcome,
-            rule: answer.rule,
-            reason: answer.reason,
-          },
-          this.clock(),
+    await inOneTransactionOnce(this.db, replyConsumer, message.messageId, async (trx) => {
+      const saga = await lockSaga(trx, message.correlationId);
+      if (!saga) {
+        this.logger.warn({ correlationId: message.correlationId }, 'reply for an unknown purchase ignored');
+        return;
+      }
+      const transition = onReply(
+        saga,
+        {
+          messageId: message.messageId,
+          causationId: message.causationId,
+          command: answer.command,
+          outcome: answer.outcome,
+          rule: answer.rule,
+          reason: answer.reason,
+        },
+        this.clock(),
+      );
+      if (!transition) {
+        this.logger.info(
+          { transactionId: saga.transactionId, command: answer.command, causationId: message.causationId },
+          'reply to a command the purchase no longer waits for: ignored',
         );
-        if (!transition) {
-          this.logger.info(
-            { transactionId: saga.transactionId, command: answer.command, causationId: message.causationId },
-            'reply to a command the purchase no longer waits for: ignored',
-          );
-          return;
-        }
-        await this.apply(trx, transition);
-      });
-    } catch (error) {
-      if (!(error instanceof DuplicateMessage)) throw error;
-    }
+        return;
+      }
+      await this.apply(trx, transition);
+    });
   }
 
   /** Acts on every saga whose awaited reply is overdue; returns how many it moved on. */

@@ -7,7 +7,7 @@ import { TransientError } from '../kafka/transient';
 import type { Logger } from '../observability/logger';
 import { commandChannel, replyChannel } from './channels';
 import { commandReplyType, type CommandReply } from './command-reply';
-import { claimMessage, DuplicateMessage, wasProcessed } from './inbox';
+import { claimMessage, DuplicateMessage, inOneTransactionOnce } from './inbox';
 import type { IncomingMessage } from './incoming-message';
 import type { MessageCodecs } from './message-codecs';
 import type { MessagingTables } from './messaging-tables';
@@ -62,8 +62,6 @@ export class CommandProcessor {
     if (!handler) {
       throw new UndecodableMessageError(`${this.service} has no handler for command type ${command.type}`);
     }
-    if (await wasProcessed(this.db, this.consumerName, command.messageId)) return;
-
     const expiresAt = command.data.expiresAt;
     if (typeof expiresAt === 'string' && Date.parse(expiresAt) <= this.clock().getTime()) {
       await this.refuse(
@@ -99,14 +97,9 @@ export class CommandProcessor {
 
   private async refuse(command: IncomingMessage, rule: string, reason: string): Promise<void> {
     this.logger.info({ type: command.type, correlationId: command.correlationId, rule }, reason);
-    try {
-      await this.db.transaction().execute(async (trx) => {
-        await claimMessage(trx, this.consumerName, command.messageId);
-        await this.reply(trx, command, { outcome: 'REFUSED', rule, reason });
-      });
-    } catch (error) {
-      if (!(error instanceof DuplicateMessage)) throw error;
-    }
+    await inOneTransactionOnce(this.db, this.consumerName, command.messageId, (trx) =>
+      this.reply(trx, command, { outcome: 'REFUSED', rule, reason }),
+    );
   }
 
   private async reply(

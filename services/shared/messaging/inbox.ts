@@ -45,19 +45,27 @@ export async function claimMessage(
   if (!row) throw new DuplicateMessage(consumer, messageId);
 }
 
-/** A cheap look before doing any work; the claim in the transaction remains the guard. */
-export async function wasProcessed(
-  db: Kysely<MessagingTables>,
+/**
+ * Runs `work` in a transaction that first claims the message: exactly once in effect,
+ * however often the message is delivered. Returns false for a message processed before.
+ */
+export async function inOneTransactionOnce<DB extends MessagingTables>(
+  db: Kysely<DB>,
   consumer: string,
   messageId: string,
+  work: (trx: Kysely<DB>) => Promise<void>,
 ): Promise<boolean> {
-  const row = await db
-    .selectFrom('inbox')
-    .select('message_id')
-    .where('consumer', '=', consumer)
-    .where('message_id', '=', messageId)
-    .executeTakeFirst();
-  return row !== undefined;
+  try {
+    await db.transaction().execute(async (trx) => {
+      // A service's own tables extend MessagingTables; kysely's types are invariant in them.
+      await claimMessage(trx as unknown as Kysely<MessagingTables>, consumer, messageId);
+      await work(trx);
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof DuplicateMessage) return false;
+    throw error;
+  }
 }
 
 /**
