@@ -1,4 +1,5 @@
 import type { Client, estypes } from '@elastic/elasticsearch';
+import { TransientError } from '../kafka/transient';
 import type { Fact } from './fold';
 import type { Projection, VersionedDocument } from './projection';
 
@@ -89,7 +90,11 @@ export class DocumentStore<D extends VersionedDocument> {
     if (ids.length === 0) return docs;
     const response = await this.es.mget<D>({ index, ids, realtime: true });
     for (const doc of response.docs) {
-      if (!('found' in doc) || !doc.found || !doc._source) continue;
+      // A per-document error (a shard still recovering after a restart) is not "absent":
+      // folding onto a missing document would refuse the event as a version gap and park it.
+      if ('error' in doc)
+        throw new TransientError(`reading ${doc._id}: ${doc.error.type}: ${doc.error.reason ?? ''}`);
+      if (!doc.found || !doc._source) continue;
       docs.set(doc._id, doc._source);
       docs.versions.set(doc._id, { seqNo: doc._seq_no as number, primaryTerm: doc._primary_term as number });
     }

@@ -1,4 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
+import { TransientError } from '../kafka/transient';
 
 export const parkingIndex = 'deedstream-projection-parking';
 
@@ -64,8 +65,12 @@ export class ParkedKeys {
       realtime: true,
     });
     const parked = new Set<string>();
-    for (const doc of response.docs)
-      if ('found' in doc && doc.found && doc._source) parked.add(doc._source.aggregateId);
+    for (const doc of response.docs) {
+      // Unknown is not "not parked": letting a parked key's message through would break its order.
+      if ('error' in doc)
+        throw new TransientError(`parking of ${doc._id}: ${doc.error.type}: ${doc.error.reason ?? ''}`);
+      if (doc.found && doc._source) parked.add(doc._source.aggregateId);
+    }
     return parked;
   }
 
