@@ -22,7 +22,7 @@ export const projectionConfigSchema = infrastructureSchema.extend({
     .int()
     .min(1)
     .max(64)
-    .default(4)
+    .default(12)
     .describe('partitions whose batches are processed at once'),
   PROJECTION_REFRESH_INTERVAL: z
     .string()

@@ -7,6 +7,7 @@ import { DocumentStore } from './document-store';
 import { decodeEvent } from '../kafka/relayed-message';
 import { foldEvent, type Fact } from './fold';
 import { ParkedKeys } from './parked-keys';
+import { BatchCoalescer } from './batch-coalescer';
 import type { ProjectedEvent, Projection, VersionedDocument } from './projection';
 import type { ProjectionMetrics } from './projection-metrics';
 import { retryTransient } from '../kafka/retry-transient';
@@ -34,7 +35,7 @@ export const defaultRunnerOptions: RunnerOptions = {
   lingerMs: 50,
   retryInitialMs: 100,
   retryMaxMs: 15_000,
-  partitionsConcurrently: 4,
+  partitionsConcurrently: 12,
   refreshInterval: '250ms',
 };
 
@@ -74,6 +75,7 @@ export class ProjectionRunner<D extends VersionedDocument> {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private readonly lag = new Map<string, number>();
+  private readonly coalescer = new BatchCoalescer<PartitionChunk>((chunks) => this.processChunks(chunks), 5);
 
   constructor(
     private readonly deps: RunnerDeps,
@@ -133,7 +135,7 @@ export class ProjectionRunner<D extends VersionedDocument> {
       const chunk = batch.messages.slice(start, start + this.options.batchSize);
       const stop = this.deps.metrics.batchSeconds.startTimer({ projection: this.projection.name });
       await retryTransient(
-        () => this.processChunks([{ topic, partition, messages: chunk }]),
+        () => this.coalescer.submit({ topic, partition, messages: chunk }),
         { initialMs: this.options.retryInitialMs, maxMs: this.options.retryMaxMs },
         {
           isRunning,
