@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { DatabaseTimeouts } from '../db/database';
 import { loadConfig } from './load-config';
+import { millisecondsVariable } from './variables';
 
 /**
  * Where the shared infrastructure is. Every default points at the native stack
@@ -22,7 +24,38 @@ export const infrastructureSchema = z.object({
   ELASTICSEARCH_URL: z.url().default('http://127.0.0.1:9200').describe('Elasticsearch HTTP endpoint'),
   CONNECT_URL: z.url().default('http://127.0.0.1:8083').describe('Kafka Connect REST API'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  DB_CONNECT_TIMEOUT_MS: millisecondsVariable(
+    3_000,
+    'longest wait for a database connection before the call fails (503)',
+  ),
+  DB_STATEMENT_TIMEOUT_MS: millisecondsVariable(
+    15_000,
+    'statement_timeout of every service connection (0 = none)',
+  ),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: millisecondsVariable(
+    30_000,
+    'idle_in_transaction_session_timeout of every service connection (0 = none)',
+  ),
+  DB_IDLE_TIMEOUT_MS: millisecondsVariable(30_000, 'an idle pooled connection is closed after this long'),
+  KAFKA_SESSION_TIMEOUT_MS: millisecondsVariable(
+    10_000,
+    'consumers: how long the broker waits for a silent member before moving its partitions to the others',
+  ).pipe(z.number().min(6_000, 'at least 6000 (the broker minimum)')),
+  SHUTDOWN_TIMEOUT_MS: millisecondsVariable(
+    10_000,
+    'a stopping process finishes in-flight work for at most this long, then exits anyway',
+  ),
 });
+
+/** The database time limits of a service's configuration, for createDatabase. */
+export function databaseTimeouts(config: InfrastructureConfig): DatabaseTimeouts {
+  return {
+    connectMs: config.DB_CONNECT_TIMEOUT_MS,
+    statementMs: config.DB_STATEMENT_TIMEOUT_MS,
+    idleInTransactionMs: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    idleMs: config.DB_IDLE_TIMEOUT_MS,
+  };
+}
 
 export type InfrastructureConfig = z.infer<typeof infrastructureSchema>;
 

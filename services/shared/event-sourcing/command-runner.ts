@@ -1,3 +1,4 @@
+import { isUniqueViolation } from '../db/postgres-errors';
 import { ConcurrencyError } from '../event-store/concurrency-error';
 import type { CommandContext } from '../event-store/event-store';
 import { HttpProblem } from '../http/problem';
@@ -65,7 +66,7 @@ export class CommandRunner<E extends DomainEvent, A extends EventSourcedAggregat
         idempotency ? (trx) => this.idempotency.record(trx, idempotency, result) : undefined,
       );
     } catch (error) {
-      const lostRace = error instanceof ConcurrencyError || (error as { code?: string }).code === '23505';
+      const lostRace = error instanceof ConcurrencyError || isUniqueViolation(error);
       if (lostRace && idempotency) {
         const replayed = await this.idempotency.replay(idempotency);
         if (replayed) return replayed;

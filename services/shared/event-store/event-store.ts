@@ -4,6 +4,7 @@ import type { AvroEventCodec } from '../codec/avro-event-codec';
 import type { DomainEvent, EventMetadata, RecordedEvent } from '../event-sourcing/domain-event';
 import type { OutboxMessage } from '../outbox/outbox-message';
 import { outboxRows } from '../outbox/outbox-writer';
+import { isUniqueViolation } from '../db/postgres-errors';
 import { ConcurrencyError } from './concurrency-error';
 import type { EventStoreTables } from './tables';
 import { Upcasters } from './upcasters';
@@ -35,8 +36,6 @@ export interface ReadOptions {
   /** Only events that occurred at or before this instant (time travel by time). */
   asOf?: Date;
 }
-
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * The event store of one service schema. An append writes the stream's new events and
@@ -103,7 +102,7 @@ export class PostgresEventStore<E extends DomainEvent = DomainEvent> {
         .values(outboxRows(this.outboxMessages(prepared)))
         .execute();
     } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (isUniqueViolation(error)) {
         throw new ConcurrencyError(prepared.streamId, prepared.expectedVersion);
       }
       throw error;

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+/** An HTTP port variable (0 = any free port, as tests use). */
+export const portVariable = (fallback: number, what: string) =>
+  z.coerce.number().int().min(0).max(65535).default(fallback).describe(`HTTP port of ${what}`);
+
+/** A Postgres pool size variable; a service's concurrent database work is bounded by it. */
+export const poolVariable = (fallback: number, what: string) =>
+  z.coerce.number().int().min(1).max(200).default(fallback).describe(`Postgres connections of ${what}`);
+
+/** A duration in milliseconds (0 where the description says it disables the limit). */
+export const millisecondsVariable = (fallback: number, description: string) =>
+  z.coerce.number().int().min(0).max(3_600_000).default(fallback).describe(description);
