@@ -1,7 +1,9 @@
 import type { ErrorRequestHandler } from 'express';
 import { ConcurrencyError } from '../event-store/concurrency-error';
 import { DomainError } from '../event-sourcing/domain-error';
+import { isTransient } from '../kafka/transient';
 import type { Logger } from '../observability/logger';
+import { unavailableDependency } from './unavailable-dependency';
 import { HttpProblem, sendProblem } from './problem';
 
 /**
@@ -31,6 +33,20 @@ function toProblem(error: unknown, logger: Logger): HttpProblem {
     return new HttpProblem(409, 'Concurrent modification', error.message, {
       rule: 'concurrent-modification',
     });
+  }
+  if (isTransient(error)) {
+    // A dependency restarting or overloaded: nothing was written (the transaction failed);
+    // the client may retry, so say when rather than answer 500.
+    const dependency = unavailableDependency(error);
+    logger.warn({ err: error, dependency }, 'request refused: a dependency is unavailable');
+    return new HttpProblem(
+      503,
+      'Service unavailable',
+      `${dependency} is unavailable right now; nothing was changed, retry shortly`,
+      { dependency },
+      undefined,
+      { 'Retry-After': '2' },
+    );
   }
   const bodyParserError = error as { type?: string; status?: number; message?: string };
   if (bodyParserError.type === 'entity.parse.failed') {

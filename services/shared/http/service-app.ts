@@ -1,21 +1,29 @@
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from '../observability/logger';
 import type { ServiceMetrics } from '../observability/metrics';
+import type { ReadinessReport } from '../service/readiness';
 import { errorHandler } from './error-handler';
 import { HttpProblem } from './problem';
 import { requestContext } from './request-context';
+import { rejectUnstorableText } from './unstorable-text';
 
 export interface ServiceAppOptions {
   logger: Logger;
   metrics: ServiceMetrics;
-  /** Readiness details for /health; a failing check makes it answer 503. */
-  health: () => Promise<Record<string, unknown>>;
-  routes: (app: Express) => void;
+  routes: Router;
+  /** Whether the process can serve: its dependencies answer and its consumers are members. */
+  readiness: () => Promise<ReadinessReport>;
+  /** Service-specific details for /health (lag, consumer state). */
+  details: () => Promise<Record<string, unknown>>;
 }
 
 /**
- * The express app every service shares: JSON bodies, correlation ids, request metrics,
- * /health and /metrics, problem+json errors and 404s. Services add only their routes.
+ * The express app every service shares: JSON bodies, text Postgres can store, correlation
+ * ids, request metrics, health and metrics endpoints, problem+json errors and 404s.
+ *
+ * - `/health/live`: the process and its event loop work (an orchestrator restarts it otherwise);
+ * - `/health/ready`: its dependencies answer (503 with the failing checks otherwise);
+ * - `/health`: readiness plus the service's own details, for people.
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
@@ -23,12 +31,26 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
 
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'ok', pid: process.pid, uptimeSeconds: Math.round(process.uptime()) });
+  });
+  app.get('/health/ready', async (_req, res) => {
+    const report = await options.readiness();
+    if (!report.ready) res.status(503).set('Retry-After', '2');
+    res.json({ status: report.ready ? 'ready' : 'unavailable', pid: process.pid, checks: report.checks });
+  });
   app.get('/health', async (_req, res) => {
-    try {
-      res.json({ status: 'ok', ...(await options.health()) });
-    } catch (error) {
-      res.status(503).json({ status: 'unavailable', reason: (error as Error).message });
-    }
+    const [report, details] = await Promise.all([
+      options.readiness(),
+      options.details().catch((error: unknown) => ({ detailsError: (error as Error).message })),
+    ]);
+    if (!report.ready) res.status(503).set('Retry-After', '2');
+    res.json({
+      status: report.ready ? 'ok' : 'unavailable',
+      pid: process.pid,
+      checks: report.checks,
+      ...details,
+    });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
@@ -36,8 +58,9 @@ export function createServiceApp(options: ServiceAppOptions): Express {
 
   app.use(measure(options.metrics));
   app.use(express.json({ limit: '1mb', strict: true }));
+  app.use(rejectUnstorableText);
   app.use(requestContext);
-  options.routes(app);
+  app.use(options.routes);
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(new HttpProblem(404, 'Not found', `no route for ${req.method} ${req.path}`));
   });

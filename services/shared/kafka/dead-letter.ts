@@ -1,4 +1,4 @@
-import type { IHeaders, KafkaMessage, Producer } from 'kafkajs';
+import { Partitioners, type IHeaders, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 
 export type ParkReason = 'undecodable' | 'handler-error' | 'rejected-document' | 'parked-behind';
 
@@ -11,6 +11,18 @@ export interface ParkedMessage {
 }
 
 export const dlqTopicOf = (topic: string) => `${topic}.dlq`;
+
+/**
+ * The producer a consumer parks messages with: idempotent, one request in flight (parked
+ * messages of one key keep their order), Kafka's default (murmur2) partitioner by name.
+ */
+export function deadLetterProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+}
 
 /** The original headers minus null ones (the relay sends null for an absent causationId; a producer cannot). */
 function presentHeaders(message: KafkaMessage): IHeaders {

@@ -1,10 +1,12 @@
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
-import { sendToDeadLetter, type ParkReason } from '../kafka/dead-letter';
+import { deadLetterProducer, sendToDeadLetter, type ParkReason } from '../kafka/dead-letter';
+import { GroupMembership } from '../kafka/group-membership';
 import { retryTransient, type RetryPolicy } from '../kafka/retry-transient';
 import { isTransient } from '../kafka/transient';
 import type { Logger } from '../observability/logger';
+import type { Worker } from '../service/worker';
 import { decodeIncoming, type IncomingMessage } from './incoming-message';
 
 export interface MessageConsumerOptions {
@@ -15,6 +17,8 @@ export interface MessageConsumerOptions {
   handle: (message: IncomingMessage) => Promise<void>;
   partitionsConcurrently?: number;
   retry?: RetryPolicy;
+  /** How long the broker waits for a silent member (a killed replica) before moving its partitions. */
+  sessionTimeoutMs?: number;
 }
 
 export interface MessageConsumerDeps {
@@ -22,6 +26,8 @@ export interface MessageConsumerDeps {
   registry: SchemaRegistry;
   logger: Logger;
   metrics: Registry;
+  /** Called when kafkajs gives up on the consumer for good: the process should exit and be restarted. */
+  onFatal?: (error: Error) => void;
 }
 
 const counters = new WeakMap<Registry, Counter<'consumer' | 'outcome'>>();
@@ -47,39 +53,62 @@ function messagesCounter(registry: Registry): Counter<'consumer' | 'outcome'> {
  * partition moves on. Offsets are committed after the handler returns, so a crash
  * redelivers: handlers must be idempotent (see inbox.ts).
  */
-export class MessageConsumer {
+export class MessageConsumer implements Worker {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private readonly counter: Counter<'consumer' | 'outcome'>;
+  readonly membership: GroupMembership;
 
   constructor(
     private readonly deps: MessageConsumerDeps,
     readonly options: MessageConsumerOptions,
   ) {
     this.counter = messagesCounter(deps.metrics);
+    this.membership = new GroupMembership(options.groupId);
+  }
+
+  get name(): string {
+    return this.options.name;
   }
 
   get running(): boolean {
     return this.consumer !== undefined;
   }
 
+  notReadyReason(): string | undefined {
+    return this.membership.notReadyReason;
+  }
+
   async start(): Promise<void> {
     if (this.consumer) return;
-    this.producer = this.deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await this.producer.connect();
+    const producer = deadLetterProducer(this.deps.kafka);
     const consumer = this.deps.kafka.consumer({
       groupId: this.options.groupId,
       maxWaitTimeInMs: 50,
-      sessionTimeout: 30_000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
     });
-    await consumer.connect();
-    await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
-    await consumer.run({
-      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 4,
-      eachMessage: (payload) => this.onMessage(payload),
-    });
-    this.consumer = consumer;
+    this.membership.watch(consumer, (error) =>
+      this.deps.onFatal?.(
+        new Error(`${this.options.name}: Kafka consumer stopped for good: ${error.message}`),
+      ),
+    );
+    try {
+      await producer.connect();
+      await consumer.connect();
+      await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+      this.producer = producer;
+      this.consumer = consumer;
+      await consumer.run({
+        partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 4,
+        eachMessage: (payload) => this.onMessage(payload),
+      });
+    } catch (error) {
+      // Started again later (the broker was down): leave no half-connected client behind.
+      this.consumer = undefined;
+      await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
+      throw error;
+    }
   }
 
   /** Finishes the message in hand, commits and leaves the group. */

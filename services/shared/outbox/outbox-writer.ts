@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { EventStoreTables } from '../event-store/tables';
+import type { OutboxTable } from '../event-store/tables';
 import type { OutboxMessage } from './outbox-message';
 
 /** Outbox rows for messages, in the table's column names. */
@@ -24,7 +24,10 @@ export function outboxRows(messages: readonly OutboxMessage[]) {
  * Debezium reads the INSERT from the WAL (held by its replication slot), not the table;
  * the rows are kept a while only so people can inspect what was sent.
  */
-export async function deleteOutboxOlderThan(db: Kysely<EventStoreTables>, olderThan: Date): Promise<number> {
+export async function deleteOutboxOlderThan(
+  db: Kysely<{ outbox: OutboxTable }>,
+  olderThan: Date,
+): Promise<number> {
   const result = await db.deleteFrom('outbox').where('created_at', '<', olderThan).executeTakeFirst();
   return Number(result.numDeletedRows);
 }

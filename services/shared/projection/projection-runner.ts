@@ -2,7 +2,14 @@ import type { Client } from '@elastic/elasticsearch';
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from '../observability/logger';
-import { sendToDeadLetter, type ParkedMessage, type ParkReason } from '../kafka/dead-letter';
+import {
+  deadLetterProducer,
+  sendToDeadLetter,
+  type ParkedMessage,
+  type ParkReason,
+} from '../kafka/dead-letter';
+import { GroupMembership } from '../kafka/group-membership';
+import type { Worker } from '../service/worker';
 import { DocumentStore } from './document-store';
 import { decodeEvent } from '../kafka/relayed-message';
 import { foldEvent, type Fact } from './fold';
@@ -28,6 +35,8 @@ export interface RunnerOptions {
   groupId?: string;
   /** Write to these physical indices instead of through the alias (a rebuild). */
   target?: { index: string; factsIndex?: string };
+  /** How long the broker waits for a silent member (a killed replica) before moving its partitions. */
+  sessionTimeoutMs?: number;
 }
 
 export const defaultRunnerOptions: RunnerOptions = {
@@ -45,6 +54,8 @@ export interface RunnerDeps {
   registry: SchemaRegistry;
   logger: Logger;
   metrics: ProjectionMetrics;
+  /** Called when kafkajs gives up on the consumer for good: the process should exit and be restarted. */
+  onFatal?: (error: Error) => void;
 }
 
 /** One partition's slice of messages, applied together with other partitions' slices. */
@@ -69,9 +80,10 @@ type Item = {
  * harmless); a message that can never be applied is parked in the DLQ, and so is every
  * later message of the same aggregate until it is replayed.
  */
-export class ProjectionRunner<D extends VersionedDocument> {
+export class ProjectionRunner<D extends VersionedDocument> implements Worker {
   readonly store: DocumentStore<D>;
   readonly parkedKeys: ParkedKeys;
+  membership: GroupMembership | undefined;
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private readonly lag = new Map<string, number>();
@@ -86,6 +98,10 @@ export class ProjectionRunner<D extends VersionedDocument> {
     this.parkedKeys = new ParkedKeys(deps.es, projection.name);
   }
 
+  get name(): string {
+    return `projector ${this.projection.name}`;
+  }
+
   get groupId(): string {
     return this.options.groupId ?? `projection.${this.projection.name}`;
   }
@@ -98,28 +114,50 @@ export class ProjectionRunner<D extends VersionedDocument> {
   async start(): Promise<void> {
     await this.parkedKeys.ensureIndex();
     if (!this.options.target) await this.store.ensureIndex(this.options.refreshInterval);
-    this.producer = this.deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await this.producer.connect();
-    this.consumer = this.deps.kafka.consumer({
+    const producer = deadLetterProducer(this.deps.kafka);
+    const consumer = this.deps.kafka.consumer({
       groupId: this.groupId,
       maxWaitTimeInMs: this.options.lingerMs,
-      sessionTimeout: 30_000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
     });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.projection.topics, fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConcurrently,
-      eachBatch: (payload) => this.onBatch(payload),
-    });
+    this.membership = new GroupMembership(this.groupId);
+    this.membership.watch(consumer, (error) =>
+      this.deps.onFatal?.(new Error(`${this.name}: Kafka consumer stopped for good: ${error.message}`)),
+    );
+    try {
+      await producer.connect();
+      await consumer.connect();
+      await consumer.subscribe({ topics: this.projection.topics, fromBeginning: true });
+      this.producer = producer;
+      this.consumer = consumer;
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.partitionsConcurrently,
+        eachBatch: (payload) => this.onBatch(payload),
+      });
+    } catch (error) {
+      // Started again later (the broker was down): leave no half-connected client behind.
+      this.consumer = undefined;
+      this.producer = undefined;
+      await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
+      throw error;
+    }
   }
 
   /** Finishes the batch in hand, commits it and leaves the group. */
   async stop(): Promise<void> {
+    // The batch in hand still commits through this.consumer while disconnect waits for it.
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
+    this.consumer = undefined;
+    this.producer = undefined;
+  }
+
+  /** Why this projector is not consuming (for /health/ready), or undefined while it is a group member. */
+  notReadyReason(): string | undefined {
+    return this.membership ? this.membership.notReadyReason : 'not started';
   }
 
   private async onBatch({

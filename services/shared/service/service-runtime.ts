@@ -1,71 +1,91 @@
-import type { Server } from 'node:http';
+import { Client } from '@elastic/elasticsearch';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import type { Express } from 'express';
 import type { Kafka } from 'kafkajs';
-import type { Kysely } from 'kysely';
-import type { InfrastructureConfig } from '../config/infrastructure';
+import { sql, type Kysely } from 'kysely';
+import { databaseTimeouts, type InfrastructureConfig } from '../config/infrastructure';
 import { createDatabase } from '../db/database';
 import { createKafka } from '../kafka/kafka-client';
 import { createLogger, type Logger } from '../observability/logger';
 import { ServiceMetrics } from '../observability/metrics';
+import { Readiness } from './readiness';
 
-/** The clients one service process needs, built once from its configuration. */
-export interface ServiceRuntime<DB> {
-  service: string;
-  logger: Logger;
-  metrics: ServiceMetrics;
-  /** Scoped to the service's own schema. */
-  db: Kysely<DB>;
-  registry: SchemaRegistry;
-  kafka: Kafka;
-}
-
-export function createServiceRuntime<DB>(
-  service: string,
-  config: InfrastructureConfig,
-  options: { schema: string; pool: number },
-): ServiceRuntime<DB> {
-  const logger = createLogger(service, config.LOG_LEVEL);
-  return {
-    service,
-    logger,
-    metrics: new ServiceMetrics(service),
-    db: createDatabase<DB>({
-      connectionString: config.DATABASE_URL,
-      maxConnections: options.pool,
-      applicationName: `deedstream-${service}`,
-    }).withSchema(options.schema),
-    registry: new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL }),
-    kafka: createKafka(config.KAFKA_BROKERS, `deedstream-${service}`, logger),
-  };
-}
-
-/** Starts and stops an express app on 127.0.0.1. */
-export class HttpListener {
-  private current: Server | undefined;
+/**
+ * The clients one service process uses, made from its configuration. Each client that
+ * is taken registers its readiness check and its close, so a service says only which
+ * dependencies it needs and /health/ready and shutdown follow from that.
+ */
+export class ServiceRuntime {
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+  readonly registry: SchemaRegistry;
+  readonly kafka: Kafka;
+  readonly readiness = new Readiness();
+  private readonly closers: Array<() => Promise<void>> = [];
+  private readonly fatalListeners: Array<(error: Error) => void> = [];
 
   constructor(
-    private readonly app: Express,
-    private readonly defaultPort: number,
-  ) {}
-
-  /** The listening server (its address has the port when started on port 0). */
-  get server(): Server {
-    if (!this.current) throw new Error('not listening');
-    return this.current;
+    readonly service: string,
+    readonly config: InfrastructureConfig,
+  ) {
+    this.logger = createLogger(service, config.LOG_LEVEL);
+    this.metrics = new ServiceMetrics(service);
+    this.registry = new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL });
+    this.kafka = createKafka(config.KAFKA_BROKERS, `deedstream-${service}`, this.logger);
+    this.readiness.add('registry', () => registryAnswers(config.SCHEMA_REGISTRY_URL));
   }
 
-  listen(port = this.defaultPort): Promise<Server> {
-    return new Promise((resolve, reject) => {
-      const s = this.app.listen(port, '127.0.0.1', () => resolve(s));
-      s.once('error', reject);
-      this.current = s;
+  /** A pool on the service's own schema (readiness: `SELECT 1`). */
+  database<DB>(schema: string, poolSize: number): Kysely<DB> {
+    const db = createDatabase<DB>({
+      connectionString: this.config.DATABASE_URL,
+      maxConnections: poolSize,
+      applicationName: `deedstream-${this.service}`,
+      timeouts: databaseTimeouts(this.config),
+      logger: this.logger,
+    }).withSchema(schema);
+    this.readiness.add('database', async () => {
+      await sql`SELECT 1`.execute(db);
     });
+    this.onClose(() => db.destroy());
+    return db;
+  }
+
+  /** An Elasticsearch client (readiness: ping). Failures surface to the caller; retries are the caller's. */
+  elasticsearch(): Client {
+    const es = new Client({ node: this.config.ELASTICSEARCH_URL, requestTimeout: 30_000, maxRetries: 0 });
+    this.readiness.add('elasticsearch', async () => {
+      await es.ping({}, { requestTimeout: 1_000 });
+    });
+    this.onClose(() => es.close());
+    return es;
+  }
+
+  /**
+   * Reports a failure the process cannot recover from by itself (a Kafka consumer kafkajs
+   * gave up on). The process entry exits on it, so the supervisor starts a fresh process.
+   */
+  fatal(error: Error): void {
+    this.logger.fatal({ err: error }, `${this.service}: unrecoverable failure`);
+    for (const listener of this.fatalListeners) listener(error);
+  }
+
+  onFatal(listener: (error: Error) => void): void {
+    this.fatalListeners.push(listener);
+  }
+
+  /** Runs at close, after the workers stopped, in reverse order of registration. */
+  onClose(close: () => Promise<void>): void {
+    this.closers.push(close);
   }
 
   async close(): Promise<void> {
-    const server = this.current;
-    this.current = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const close of this.closers.splice(0).reverse()) {
+      await close().catch((error: unknown) => this.logger.warn({ err: error }, 'closing a client failed'));
+    }
   }
+}
+
+async function registryAnswers(url: string): Promise<void> {
+  const response = await fetch(`${url}/schemas/types`, { signal: AbortSignal.timeout(1_000) });
+  if (!response.ok) throw new Error(`schema registry answered HTTP ${response.status}`);
 }

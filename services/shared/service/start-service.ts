@@ -1,0 +1,119 @@
+import type { InfrastructureConfig } from '../config/infrastructure';
+import { createServiceApp } from '../http/service-app';
+import { retryTransient } from '../kafka/retry-transient';
+import { HttpListener } from './http-listener';
+import type { ServiceDefinition } from './service-definition';
+import { ServiceRuntime } from './service-runtime';
+import type { Worker } from './worker';
+
+export interface StartOptions {
+  /** Environment to read the configuration from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** HTTP port instead of the configured one; 0 picks a free port (tests). */
+  port?: number;
+  /** Start the workers (consumers, projectors, sweeps); false serves only the API. */
+  workers?: boolean;
+}
+
+/** A started service: its API's address, its workers, and what it exposes to tests and tools. */
+export interface RunningService<C extends InfrastructureConfig = InfrastructureConfig, T = unknown> {
+  name: string;
+  config: C;
+  runtime: ServiceRuntime;
+  internals: T;
+  workers: readonly Worker[];
+  port: number;
+  url: string;
+  /** Starts the workers not started yet (after `workers: false`). */
+  startWorkers(): Promise<void>;
+  /** HTTP first (no new requests, in-flight ones finish), then workers, then clients. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one service the same way for every service: configuration → dependencies →
+ * HTTP API (listening, so /health/live answers at once) → workers. A worker whose start
+ * fails transiently (Kafka or Elasticsearch not reachable yet) is retried with backoff
+ * until it starts or the service stops; any other failure stops what was started and
+ * rejects.
+ */
+export async function startService<C extends InfrastructureConfig, T>(
+  definition: ServiceDefinition<C, T>,
+  options: StartOptions = {},
+): Promise<RunningService<C, T>> {
+  const config = definition.loadConfig(options.env ?? process.env);
+  const runtime = new ServiceRuntime(definition.name, config);
+  const started: Worker[] = [];
+  let stopping = false;
+  let http: HttpListener | undefined;
+
+  const stop = async () => {
+    stopping = true;
+    await http?.close();
+    for (const worker of started.splice(0).reverse()) {
+      await worker
+        .stop()
+        .catch((error: unknown) => runtime.logger.warn({ err: error }, `${worker.name}: stopping failed`));
+    }
+    await runtime.close();
+  };
+
+  try {
+    const components = await definition.build(config, runtime);
+    // A worker counts for readiness from the moment it is meant to run: while it starts,
+    // the process is not ready. Workers left unstarted on purpose (an API-only test) do not count.
+    const expectReady = (worker: Worker) =>
+      runtime.readiness.add(worker.name, async () => {
+        const reason = started.includes(worker) ? worker.notReadyReason?.() : 'not started';
+        if (reason) throw new Error(reason);
+      });
+    const startAll = options.workers ?? true;
+    if (startAll) components.workers.forEach(expectReady);
+    http = new HttpListener(
+      createServiceApp({
+        logger: runtime.logger,
+        metrics: runtime.metrics,
+        routes: components.routes,
+        details: async () => (await components.details?.()) ?? {},
+        readiness: () => runtime.readiness.report(),
+      }),
+    );
+    await http.listen(options.port ?? definition.port(config));
+
+    const startWorkers = async () => {
+      for (const worker of components.workers.filter((w) => !started.includes(w))) {
+        if (!startAll) expectReady(worker);
+        await retryTransient(
+          () => worker.start(),
+          { initialMs: 500, maxMs: 30_000 },
+          {
+            isRunning: () => !stopping,
+            heartbeat: async () => undefined,
+            onRetry: (error, attempt, delayMs) =>
+              runtime.logger.warn(
+                { err: error, attempt, delayMs },
+                `${worker.name}: could not start (a dependency is unavailable); retrying`,
+              ),
+          },
+        );
+        started.push(worker);
+      }
+    };
+    if (startAll) await startWorkers();
+
+    return {
+      name: definition.name,
+      config,
+      runtime,
+      internals: components.internals,
+      workers: components.workers,
+      port: http.port,
+      url: `http://127.0.0.1:${http.port}`,
+      startWorkers,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
