@@ -1,15 +1,10 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { loadConfig } from '../shared/config/load-config';
+import { portVariable } from '../shared/config/variables';
 import { projectionConfigSchema } from '../shared/projection/projection-config';
 
 export const analyticsConfigSchema = projectionConfigSchema.extend({
-  ANALYTICS_PORT: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(65535)
-    .default(3003)
-    .describe('HTTP port of the market analytics API'),
+  ANALYTICS_PORT: portVariable(3003, 'the market analytics API'),
 });
 
 export type AnalyticsConfig = z.infer<typeof analyticsConfigSchema>;

@@ -1,22 +1,12 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { infrastructureSchema } from '../shared/config/infrastructure';
 import { loadConfig } from '../shared/config/load-config';
+import { retentionSchema } from '../shared/config/retention';
+import { poolVariable, portVariable } from '../shared/config/variables';
 
-export const contractConfigSchema = infrastructureSchema.extend({
-  CONTRACT_PORT: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(65535)
-    .default(3006)
-    .describe('HTTP port of the contract service'),
-  CONTRACT_DB_POOL: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(200)
-    .default(10)
-    .describe('Postgres connections of the contract service'),
+export const contractConfigSchema = infrastructureSchema.extend(retentionSchema.shape).extend({
+  CONTRACT_PORT: portVariable(3006, 'the contract service'),
+  CONTRACT_DB_POOL: poolVariable(10, 'the contract service'),
 });
 
 export type ContractConfig = z.infer<typeof contractConfigSchema>;

@@ -1,21 +1,20 @@
-import { createParticipantService, type ParticipantService } from '../shared/messaging/participant-service';
+import { participantService } from '../shared/messaging/participant-service';
 import { contractRoutes } from './api/contract-routes';
-import type { ContractConfig } from './contract-config';
-import type { ContractTables } from './contract-tables';
 import { contractCommandHandlers } from './handlers/contract-command-handlers';
 import { loadContractCommandSchemas } from './messages/contract-messages';
-
-export type ContractService = ParticipantService<ContractTables>;
+import { contractConfig, type ContractConfig } from './contract-config';
+import type { ContractTables } from './contract-tables';
 
 /** Sale contracts: create (signed) and void for purchases; contracts and compliance holds over HTTP on 3006. */
-export function createContractService(config: ContractConfig): Promise<ContractService> {
-  return createParticipantService<ContractTables>(config, {
-    service: 'contract',
-    schema: 'contract',
-    port: config.CONTRACT_PORT,
-    pool: config.CONTRACT_DB_POOL,
-    commandSchemas: loadContractCommandSchemas,
-    handlers: contractCommandHandlers,
-    routes: contractRoutes,
-  });
-}
+export const contractService = participantService<ContractConfig, ContractTables>({
+  service: 'contract',
+  summary:
+    'GET /contracts/:transactionId, PUT|DELETE /compliance-holds/:partyId; saga participant on contract.commands',
+  schema: 'contract',
+  loadConfig: contractConfig,
+  port: (config) => config.CONTRACT_PORT,
+  pool: (config) => config.CONTRACT_DB_POOL,
+  commandSchemas: loadContractCommandSchemas,
+  handlers: contractCommandHandlers,
+  routes: contractRoutes,
+});

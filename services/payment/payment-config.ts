@@ -1,22 +1,12 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { infrastructureSchema } from '../shared/config/infrastructure';
 import { loadConfig } from '../shared/config/load-config';
+import { retentionSchema } from '../shared/config/retention';
+import { poolVariable, portVariable } from '../shared/config/variables';
 
-export const paymentConfigSchema = infrastructureSchema.extend({
-  PAYMENT_PORT: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(65535)
-    .default(3005)
-    .describe('HTTP port of the payment service'),
-  PAYMENT_DB_POOL: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(200)
-    .default(10)
-    .describe('Postgres connections of the payment service'),
+export const paymentConfigSchema = infrastructureSchema.extend(retentionSchema.shape).extend({
+  PAYMENT_PORT: portVariable(3005, 'the payment service'),
+  PAYMENT_DB_POOL: poolVariable(10, 'the payment service'),
 });
 
 export type PaymentConfig = z.infer<typeof paymentConfigSchema>;

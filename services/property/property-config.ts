@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { infrastructureSchema } from '../shared/config/infrastructure';
 import { loadConfig } from '../shared/config/load-config';
+import { retentionSchema } from '../shared/config/retention';
 
-export const propertyConfigSchema = infrastructureSchema.extend({
+export const propertyConfigSchema = infrastructureSchema.extend(retentionSchema.shape).extend({
   PROPERTY_PORT: z.coerce
     .number()
     .int()
-    .min(1)
+    .min(0)
     .max(65535)
     .default(3001)
     .describe('HTTP port of the property service'),
@@ -17,11 +18,6 @@ export const propertyConfigSchema = infrastructureSchema.extend({
     .max(200)
     .default(20)
     .describe('Postgres connections of the property service'),
-  OUTBOX_RETENTION_HOURS: z.coerce
-    .number()
-    .min(0)
-    .default(24)
-    .describe('How long relayed outbox rows are kept for inspection before housekeeping deletes them'),
 });
 
 export type PropertyConfig = z.infer<typeof propertyConfigSchema>;

@@ -1,15 +1,10 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { loadConfig } from '../shared/config/load-config';
+import { portVariable } from '../shared/config/variables';
 import { projectionConfigSchema } from '../shared/projection/projection-config';
 
 export const searchConfigSchema = projectionConfigSchema.extend({
-  SEARCH_PORT: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(65535)
-    .default(3002)
-    .describe('HTTP port of the search API'),
+  SEARCH_PORT: portVariable(3002, 'the search API'),
 });
 
 export type SearchConfig = z.infer<typeof searchConfigSchema>;

@@ -1,19 +1,14 @@
-import { createReadModelService, type ReadModelService } from '../shared/projection/read-model-service';
+import { readModelService } from '../shared/projection/read-model-service';
 import { searchRoutes } from './api/search-routes';
-import type { PropertySearchDocument } from './projections/property-search-document';
 import { propertySearchProjection } from './projections/property-search-projection';
-import type { SearchConfig } from './search-config';
-
-export type SearchService = ReadModelService<PropertySearchDocument>;
+import { searchConfig } from './search-config';
 
 /** The property search read model: its projector (consumer group) and its query API. */
-export function createSearchService(config: SearchConfig): SearchService {
-  return createReadModelService({
-    service: 'search',
-    projection: propertySearchProjection,
-    config,
-    port: config.SEARCH_PORT,
-    routes: ({ es, waitForToken }) =>
-      searchRoutes({ es, alias: propertySearchProjection.alias, waitForToken }),
-  });
-}
+export const searchService = readModelService({
+  service: 'search',
+  summary: `GET /search/properties; projector group projection.${propertySearchProjection.name} → alias ${propertySearchProjection.alias}`,
+  projection: propertySearchProjection,
+  loadConfig: searchConfig,
+  port: (config) => config.SEARCH_PORT,
+  routes: ({ es, waitForToken }) => searchRoutes({ es, alias: propertySearchProjection.alias, waitForToken }),
+});

@@ -1,22 +1,12 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { infrastructureSchema } from '../shared/config/infrastructure';
 import { loadConfig } from '../shared/config/load-config';
+import { retentionSchema } from '../shared/config/retention';
+import { poolVariable, portVariable } from '../shared/config/variables';
 
-export const titleConfigSchema = infrastructureSchema.extend({
-  TITLE_PORT: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(65535)
-    .default(3007)
-    .describe('HTTP port of the title service'),
-  TITLE_DB_POOL: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(200)
-    .default(10)
-    .describe('Postgres connections of the title service'),
+export const titleConfigSchema = infrastructureSchema.extend(retentionSchema.shape).extend({
+  TITLE_PORT: portVariable(3007, 'the title service'),
+  TITLE_DB_POOL: poolVariable(10, 'the title service'),
 });
 
 export type TitleConfig = z.infer<typeof titleConfigSchema>;

@@ -1,22 +1,12 @@
 import { z } from 'zod';
 import { infrastructureSchema } from '../shared/config/infrastructure';
 import { loadConfig } from '../shared/config/load-config';
+import { retentionSchema } from '../shared/config/retention';
+import { poolVariable, portVariable } from '../shared/config/variables';
 
-export const transactionConfigSchema = infrastructureSchema.extend({
-  TRANSACTION_PORT: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(65535)
-    .default(3004)
-    .describe('HTTP port of the transaction service'),
-  TRANSACTION_DB_POOL: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(200)
-    .default(10)
-    .describe('Postgres connections of the transaction service'),
+export const transactionConfigSchema = infrastructureSchema.extend(retentionSchema.shape).extend({
+  TRANSACTION_PORT: portVariable(3004, 'the transaction service'),
+  TRANSACTION_DB_POOL: poolVariable(10, 'the transaction service'),
   SAGA_STEP_TIMEOUT_MS: z.coerce
     .number()
     .int()
@@ -41,7 +31,9 @@ export const transactionConfigSchema = infrastructureSchema.extend({
     .min(0)
     .max(60_000)
     .default(5_000)
-    .describe('POST /transactions: longest wait for a just-accepted offer to arrive from property.events'),
+    .describe(
+      'POST /transactions: longest wait for a just-accepted offer (or the version of an X-Consistency-Token) to arrive from property.events',
+    ),
 });
 
 export type TransactionConfig = z.infer<typeof transactionConfigSchema>;

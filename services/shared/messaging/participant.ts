@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { EventSchema } from '../codec/event-schema';
+import { tableSubset } from '../db/table-subset';
 import type { ServiceRuntime } from '../service/service-runtime';
+import { consumerDeps } from './consumer-deps';
 import { commandChannel, replyChannel } from './channels';
 import { CommandProcessor, type CommandHandler } from './command-processor';
 import { loadCommandReplySchemas } from './command-reply';
@@ -18,7 +20,8 @@ export interface Participant {
 export const participantGroup = (service: string): string => `saga.${service}`;
 
 export async function createParticipant<DB extends MessagingTables>(
-  runtime: Pick<ServiceRuntime<DB>, 'service' | 'db' | 'registry' | 'kafka' | 'logger' | 'metrics'>,
+  runtime: ServiceRuntime,
+  db: Kysely<DB>,
   commandSchemas: () => Promise<EventSchema[]>,
   handlers: Readonly<Record<string, CommandHandler>>,
 ): Promise<Participant> {
@@ -27,22 +30,19 @@ export async function createParticipant<DB extends MessagingTables>(
     { topic: commandChannel(service), load: commandSchemas },
     { topic: replyChannel(service), load: loadCommandReplySchemas },
   ]);
-  // The service's tables include MessagingTables; kysely's types are invariant in them.
-  const db = runtime.db as unknown as Kysely<MessagingTables>;
-  const processor = new CommandProcessor(db, codecs, service, handlers, runtime.logger);
-  const consumer = new MessageConsumer(
-    {
-      kafka: runtime.kafka,
-      registry: runtime.registry,
-      logger: runtime.logger,
-      metrics: runtime.metrics.registry,
-    },
-    {
-      name: processor.consumerName,
-      groupId: participantGroup(service),
-      topics: [commandChannel(service)],
-      handle: (message) => processor.process(message),
-    },
+  const processor = new CommandProcessor(
+    tableSubset<MessagingTables>()(db),
+    codecs,
+    service,
+    handlers,
+    runtime.logger,
   );
+  const consumer = new MessageConsumer(consumerDeps(runtime), {
+    name: processor.consumerName,
+    groupId: participantGroup(service),
+    topics: [commandChannel(service)],
+    handle: (message) => processor.process(message),
+    sessionTimeoutMs: runtime.config.KAFKA_SESSION_TIMEOUT_MS,
+  });
   return { processor, consumer };
 }

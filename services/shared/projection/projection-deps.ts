@@ -5,9 +5,10 @@ import { createLogger } from '../observability/logger';
 import { ServiceMetrics } from '../observability/metrics';
 import type { ProjectionConfig } from './projection-config';
 import { ProjectionMetrics } from './projection-metrics';
-import type { RunnerDeps, RunnerOptions } from './projection-runner';
+import type { RunnerDeps } from './projection-runner';
+import { runnerOptionsOf } from './read-model-service';
 
-/** Clients and metrics a projecting service needs, built once from its configuration. */
+/** Clients and metrics for a projector outside a service process (CLIs, benchmarks, tests). */
 export function createProjectionDeps(service: string, config: ProjectionConfig) {
   const logger = createLogger(service, config.LOG_LEVEL);
   const metrics = new ServiceMetrics(service);
@@ -18,13 +19,5 @@ export function createProjectionDeps(service: string, config: ProjectionConfig) 
     logger,
     metrics: new ProjectionMetrics(metrics.registry),
   };
-  const runnerOptions: RunnerOptions = {
-    batchSize: config.PROJECTION_BATCH_SIZE,
-    lingerMs: config.PROJECTION_LINGER_MS,
-    retryInitialMs: 100,
-    retryMaxMs: config.PROJECTION_RETRY_MAX_MS,
-    partitionsConcurrently: config.PROJECTION_PARTITIONS_CONCURRENTLY,
-    refreshInterval: config.PROJECTION_REFRESH_INTERVAL,
-  };
-  return { deps, metrics, logger, runnerOptions };
+  return { deps, metrics, logger, runnerOptions: runnerOptionsOf(config) };
 }

@@ -1,24 +1,18 @@
-import type { Server } from 'node:http';
 import type { Client } from '@elastic/elasticsearch';
 import type { Router } from 'express';
-import { createServiceApp } from '../http/service-app';
+import type { ServiceDefinition } from '../service/service-definition';
 import { waitForAppliedVersion } from './consistency-token';
 import type { ProjectionConfig } from './projection-config';
-import { createProjectionDeps } from './projection-deps';
-import { ProjectionRunner } from './projection-runner';
+import { ProjectionMetrics } from './projection-metrics';
+import { ProjectionRunner, type RunnerOptions } from './projection-runner';
 import type { Projection, VersionedDocument } from './projection';
 
-export interface ReadModelService<D extends VersionedDocument> {
-  runner: ProjectionRunner<D>;
-  listen(port?: number): Promise<Server>;
-  close(): Promise<void>;
-}
-
-export interface ReadModelSpec<D extends VersionedDocument> {
+export interface ReadModelSpec<C extends ProjectionConfig, D extends VersionedDocument> {
   service: string;
+  summary: string;
   projection: Projection<D>;
-  config: ProjectionConfig;
-  port: number;
+  loadConfig: (env: NodeJS.ProcessEnv) => C;
+  port: (config: C) => number;
   /** The query API, given the Elasticsearch client and the read-your-writes wait. */
   routes: (deps: {
     es: Client;
@@ -27,49 +21,73 @@ export interface ReadModelSpec<D extends VersionedDocument> {
   }) => Router;
 }
 
-/**
- * A read model as a service: its projector (one consumer group) and its query API in one
- * process, `/health` reporting the projector's lag. A consistency token waits until the
- * projector has applied that version, then refreshes the read model's indices so searches
- * and aggregations see it, not only realtime gets.
- */
-export function createReadModelService<D extends VersionedDocument>(
-  spec: ReadModelSpec<D>,
-): ReadModelService<D> {
-  const { deps, metrics, logger, runnerOptions } = createProjectionDeps(spec.service, spec.config);
-  const runner = new ProjectionRunner(deps, spec.projection, runnerOptions);
-  const indices = [spec.projection.alias, ...(spec.projection.facts ? [runner.store.factsAlias] : [])];
-  const waitForToken = (token: string) =>
-    waitForAppliedVersion(
-      token,
-      async (id) => (await runner.store.getMany([id])).get(id)?.version,
-      spec.config.CONSISTENCY_WAIT_MS,
-      async () => {
-        await deps.es.indices.refresh({ index: indices });
-      },
-    );
-  const app = createServiceApp({
-    logger,
-    metrics,
-    routes: (a) => a.use(spec.routes({ es: deps.es, runner, waitForToken })),
-    health: async () => ({ projection: spec.projection.name, lag: runner.totalLag }),
-  });
+/** What tests and benchmarks reach inside a running read model. */
+export interface ReadModelInternals<D extends VersionedDocument> {
+  runner: ProjectionRunner<D>;
+  es: Client;
+}
 
-  let server: Server | undefined;
+/** The projector's settings from a read model's configuration. */
+export function runnerOptionsOf(config: ProjectionConfig): RunnerOptions {
   return {
-    runner,
-    listen: async (port = spec.port) => {
-      await runner.start();
-      return new Promise((resolve, reject) => {
-        const s = app.listen(port, '127.0.0.1', () => resolve(s));
-        s.once('error', reject);
-        server = s;
-      });
-    },
-    close: async () => {
-      if (server) await new Promise<void>((resolve) => server?.close(() => resolve()));
-      await runner.stop();
-      await deps.es.close();
+    batchSize: config.PROJECTION_BATCH_SIZE,
+    lingerMs: config.PROJECTION_LINGER_MS,
+    retryInitialMs: 100,
+    retryMaxMs: config.PROJECTION_RETRY_MAX_MS,
+    partitionsConcurrently: config.PROJECTION_PARTITIONS_CONCURRENTLY,
+    refreshInterval: config.PROJECTION_REFRESH_INTERVAL,
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+  };
+}
+
+/**
+ * A read model as a service: its projector (one consumer group; replicas share it) and
+ * its query API, /health reporting the projector's lag. A consistency token waits until
+ * the projector has applied that version, then refreshes the read model's indices so
+ * searches and aggregations see it, not only realtime gets.
+ */
+export function readModelService<C extends ProjectionConfig, D extends VersionedDocument>(
+  spec: ReadModelSpec<C, D>,
+): ServiceDefinition<C, ReadModelInternals<D>> {
+  return {
+    name: spec.service,
+    summary: spec.summary,
+    loadConfig: spec.loadConfig,
+    port: spec.port,
+    async build(config, runtime) {
+      const es = runtime.elasticsearch();
+      const runner = new ProjectionRunner(
+        {
+          kafka: runtime.kafka,
+          es,
+          registry: runtime.registry,
+          logger: runtime.logger,
+          metrics: new ProjectionMetrics(runtime.metrics.registry),
+          onFatal: (error) => runtime.fatal(error),
+        },
+        spec.projection,
+        runnerOptionsOf(config),
+      );
+      const indices = [spec.projection.alias, ...(spec.projection.facts ? [runner.store.factsAlias] : [])];
+      const waitForToken = (token: string) =>
+        waitForAppliedVersion(
+          token,
+          async (id) => (await runner.store.getMany([id])).get(id)?.version,
+          config.CONSISTENCY_WAIT_MS,
+          async () => {
+            await es.indices.refresh({ index: indices });
+          },
+        );
+      return {
+        routes: spec.routes({ es, runner, waitForToken }),
+        workers: [runner],
+        details: () => ({
+          projection: spec.projection.name,
+          lag: runner.totalLag,
+          consumer: runner.membership?.view() ?? null,
+        }),
+        internals: { runner, es },
+      };
     },
   };
 }
