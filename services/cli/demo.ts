@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
-import { propertyConfig } from '../property/property-config';
-import { createPropertyService } from '../property/property-service';
-import type { Property } from '../property/domain/property';
 
 /**
- * `npm run demo`: seeds a realistic market through the running write API (port 3001):
- * listings across several cities, price cuts, offers, withdrawals, and sales. Sales are
- * reservations and completions that the purchase saga will drive; until it exists the
- * demo applies them to the aggregate through the repository, as the saga's handler will.
+ * `npm run demo`: seeds a realistic market through the running APIs (`npm start`):
+ * listings across several cities, price cuts, offers, withdrawals, and sales. A sale is
+ * what a buyer does: the seller accepts the offer, the buyer funds an account and starts
+ * a purchase, and the purchase saga reserves, contracts, transfers and sells.
  */
 const cities = [
   { city: 'Amsterdam', region: 'Noord-Holland', postal: '10', lat: 52.37, lon: 4.89, base: 650_000 },
@@ -31,26 +28,45 @@ const streets = [
 ];
 const types = ['apartment', 'house', 'townhouse', 'condo'] as const;
 
+interface DemoOptions {
+  listings: string;
+  api: string;
+  paymentApi: string;
+  transactionApi: string;
+  concurrency: string;
+}
+
 const program = new Command('demo')
   .description('seed a realistic data set through the write API')
   .option('--listings <n>', 'how many properties to list', '3000')
   .option('--api <url>', 'property service', 'http://127.0.0.1:3001')
+  .option('--payment-api <url>', 'payment service', 'http://127.0.0.1:3005')
+  .option('--transaction-api <url>', 'transaction service', 'http://127.0.0.1:3004')
   .option('--concurrency <n>', 'requests in flight', '16')
-  .action(async (options: { listings: string; api: string; concurrency: string }) => {
+  .action(async (options: DemoOptions) => {
     const total = Number(options.listings);
     const concurrency = Number(options.concurrency);
     if (!Number.isInteger(total) || total < 1)
       throw new Error(`--listings ${options.listings} is not a positive number`);
-    const post = async (path: string, body: unknown): Promise<Record<string, unknown>> => {
-      const response = await fetch(`${options.api}${path}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': randomUUID() },
-        body: JSON.stringify(body),
-      });
-      if (response.status >= 400)
-        throw new Error(`POST ${path} → ${response.status}: ${await response.text()}`);
-      return (await response.json()) as Record<string, unknown>;
-    };
+    const postTo =
+      (api: string) =>
+      async (
+        path: string,
+        body: unknown,
+        headers: Record<string, string> = {},
+      ): Promise<Record<string, unknown>> => {
+        const response = await fetch(`${api}${path}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'Idempotency-Key': randomUUID(), ...headers },
+          body: JSON.stringify(body),
+        });
+        if (response.status >= 400)
+          throw new Error(`POST ${api}${path} → ${response.status}: ${await response.text()}`);
+        return (await response.json()) as Record<string, unknown>;
+      };
+    const post = postTo(options.api);
+    const postPayment = postTo(options.paymentApi);
+    const postTransaction = postTo(options.transactionApi);
     try {
       await fetch(`${options.api}/health`);
     } catch {
@@ -58,7 +74,6 @@ const program = new Command('demo')
         `the property service is not answering at ${options.api}: start it with \`npm start\` in another terminal`,
       );
     }
-    const service = await createPropertyService(propertyConfig({ ...process.env, LOG_LEVEL: 'silent' }));
     const counts = { listed: 0, priceCuts: 0, offers: 0, sold: 0, withdrawn: 0 };
     const began = Date.now();
     const seedOne = async (i: number) => {
@@ -96,29 +111,23 @@ const program = new Command('demo')
         return;
       }
       if (Math.random() < 0.45) {
-        const buyerId = `buyer-${1 + Math.floor(Math.random() * 900)}`;
+        const buyerId = `demo-buyer-${randomUUID()}`;
+        const amount = Math.round((current * (0.93 + Math.random() * 0.1)) / 1000) * 1000;
         const offer = await post(`/properties/${id}/offers`, {
           buyerId,
-          amount: {
-            amount: Math.round((current * (0.93 + Math.random() * 0.1)) / 1000) * 1000,
-            currency: 'EUR',
-          },
+          amount: { amount, currency: 'EUR' },
         });
         counts.offers += 1;
         if (Math.random() < 0.5) {
           const offerId = offer.offerId as string;
-          await post(`/properties/${id}/offers/${offerId}/accept`, {});
-          // What the purchase saga does once funds, contract and title are settled.
-          const property = (await service.repository.load(id)) as Property;
-          const transactionId = randomUUID();
-          property.reserve(transactionId, offerId, buyerId);
-          property.markSold(transactionId);
-          await service.repository.save(property, property.persistedVersion, {
-            correlationId: transactionId,
-            causationId: null,
-            traceparent: null,
-            actor: 'demo',
-          });
+          const accepted = await post(`/properties/${id}/offers/${offerId}/accept`, {});
+          await postPayment('/accounts', { buyerId, balance: { amount, currency: 'EUR' } });
+          // The accept's consistency token: the orchestrator waits until it has seen the acceptance.
+          await postTransaction(
+            '/transactions',
+            { propertyId: id, offerId, buyerId },
+            { 'X-Consistency-Token': accepted.consistencyToken as string },
+          );
           counts.sold += 1;
         }
       }
@@ -136,11 +145,10 @@ const program = new Command('demo')
       );
     } finally {
       clearInterval(progress);
-      await service.close();
     }
     const seconds = ((Date.now() - began) / 1000).toFixed(1);
     console.log(
-      `\rdemo: ${counts.listed} listed, ${counts.priceCuts} price cuts, ${counts.offers} offers, ${counts.sold} sold, ${counts.withdrawn} withdrawn in ${seconds} s`,
+      `\rdemo: ${counts.listed} listed, ${counts.priceCuts} price cuts, ${counts.offers} offers, ${counts.sold} purchases started, ${counts.withdrawn} withdrawn in ${seconds} s`,
     );
     console.log('try: curl "localhost:3002/search/properties?city=Utrecht&minBedrooms=3&sort=price"');
     console.log('     curl "localhost:3003/analytics/markets/amsterdam"');

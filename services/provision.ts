@@ -1,0 +1,53 @@
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { migrateAllToLatest } from '../migrations/migrator';
+import { schemaSets } from './cli/schema-sets';
+import { AvroEventCodec } from './shared/codec/avro-event-codec';
+import type { InfrastructureConfig } from './shared/config/infrastructure';
+import { ConnectClient } from './shared/connect/connect-client';
+import { applyConnector } from './shared/connect/connector-deployment';
+import { connectorNames, defaultConnectorStateDir, loadConnector } from './shared/connect/connector-file';
+import { createDatabase } from './shared/db/database';
+import { createKafka } from './shared/kafka/kafka-client';
+import { applyTopics, describeChange } from './shared/kafka/topic-admin';
+import { loadTopicPlan } from './shared/kafka/topic-plan';
+
+/**
+ * Everything the services expect to exist, made once before they start (all idempotent):
+ * each service's schema migrated, every Avro schema registered, the declared topics
+ * created and every outbox connector applied and RUNNING.
+ */
+export async function provision(
+  config: InfrastructureConfig,
+  say: (line: string) => void = () => undefined,
+): Promise<void> {
+  say('» migrations');
+  const database = createDatabase<unknown>({ connectionString: config.DATABASE_URL, maxConnections: 2 });
+  try {
+    await migrateAllToLatest(database);
+  } finally {
+    await database.destroy();
+  }
+
+  say('» Avro schemas');
+  const registry = new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL });
+  for (const set of schemaSets) {
+    const registered = await new AvroEventCodec(registry, set.topic, await set.load()).registerAll();
+    say(`  ${registered.size} schemas of ${set.topic} registered (subject = <topic>-<record name>)`);
+  }
+
+  say('» Kafka topics (connectors/topics.json)');
+  const admin = createKafka(config.KAFKA_BROKERS, 'deedstream-provision').admin();
+  await admin.connect();
+  try {
+    for (const change of await applyTopics(admin, loadTopicPlan())) say(`  ${describeChange(change)}`);
+  } finally {
+    await admin.disconnect();
+  }
+
+  say(`» Debezium connectors on ${config.CONNECT_URL}`);
+  const connect = new ConnectClient(config.CONNECT_URL);
+  for (const name of connectorNames()) {
+    const result = await applyConnector(connect, loadConnector(name), defaultConnectorStateDir);
+    say(`  ${name}: ${result.changed ? `applied ${result.changes.length} change(s)` : 'unchanged'}, RUNNING`);
+  }
+}
