@@ -1,4 +1,5 @@
 import { sql, type Migration } from 'kysely';
+import { createRetentionIndexes, dropRetentionIndexes } from '../../services/shared/db/retention-indexes';
 import { createMessagingSchema, dropServiceSchema } from '../../services/shared/messaging/inbox';
 
 const schema = 'payment';
@@ -36,5 +37,9 @@ export const paymentMigrations: Record<string, Migration> = {
         .execute();
     },
     down: (db) => dropServiceSchema(db, schema),
+  },
+  '0002_retention_indexes': {
+    up: (db) => createRetentionIndexes(db, schema, ['inbox']),
+    down: (db) => dropRetentionIndexes(db, schema, ['inbox']),
   },
 };

@@ -5,6 +5,7 @@ import {
   dropEventStoreTables,
   dropRelayHeartbeatTable,
 } from '../../services/shared/event-store/migration';
+import { createRetentionIndexes, dropRetentionIndexes } from '../../services/shared/db/retention-indexes';
 import { createInboxTable, dropInboxTable } from '../../services/shared/messaging/inbox';
 
 /** The property service's schema: its event store, outbox and idempotency keys. */
@@ -20,5 +21,9 @@ export const propertyMigrations: Record<string, Migration> = {
   '0003_saga_inbox': {
     up: (db) => createInboxTable(db, 'property'),
     down: (db) => dropInboxTable(db, 'property'),
+  },
+  '0004_retention_indexes': {
+    up: (db) => createRetentionIndexes(db, 'property', ['inbox', 'idempotency_keys']),
+    down: (db) => dropRetentionIndexes(db, 'property', ['inbox', 'idempotency_keys']),
   },
 };

@@ -1,4 +1,6 @@
 import { sql, type Migration } from 'kysely';
+import { createRetentionIndexes, dropRetentionIndexes } from '../../services/shared/db/retention-indexes';
+import { createIdempotencyKeysTable } from '../../services/shared/event-store/migration';
 import { createMessagingSchema, dropServiceSchema } from '../../services/shared/messaging/inbox';
 
 const schema = 'transaction';
@@ -67,5 +69,36 @@ export const transactionMigrations: Record<string, Migration> = {
         .execute();
     },
     down: (db) => dropServiceSchema(db, schema),
+  },
+  '0002_purchase_api_guards': {
+    up: async (db) => {
+      const s = db.schema.withSchema(schema);
+      // Idempotency-Key on POST /transactions, stored with the saga it started.
+      await createIdempotencyKeysTable(db, schema);
+      await createRetentionIndexes(db, schema, ['inbox', 'idempotency_keys']);
+      // One live purchase per offer: a second start (a retry without a key, a race) is a
+      // 409. A compensated purchase no longer counts, so the buyer can try again.
+      await s
+        .createIndex('sagas_one_live_purchase_per_offer')
+        .unique()
+        .on('sagas')
+        .column('offer_id')
+        .where(sql.ref('status'), '<>', 'COMPENSATED')
+        .execute();
+      // The newest property version the orchestrator has consumed, per property: a client's
+      // consistency token (<propertyId>@<version>) is waited for against it.
+      await s
+        .createTable('known_property_versions')
+        .addColumn('property_id', 'text', (c) => c.primaryKey())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .execute();
+    },
+    down: async (db) => {
+      const s = db.schema.withSchema(schema);
+      await s.dropTable('known_property_versions').ifExists().execute();
+      await s.dropIndex('sagas_one_live_purchase_per_offer').ifExists().execute();
+      await dropRetentionIndexes(db, schema, ['inbox', 'idempotency_keys']);
+      await s.dropTable('idempotency_keys').ifExists().execute();
+    },
   },
 };

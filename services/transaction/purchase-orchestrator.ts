@@ -5,14 +5,7 @@ import type { CommandReply } from '../shared/messaging/command-reply';
 import type { IncomingMessage } from '../shared/messaging/incoming-message';
 import type { MessageCodecs } from '../shared/messaging/message-codecs';
 import type { Logger } from '../shared/observability/logger';
-import {
-  onDeadline,
-  onReply,
-  startPurchase,
-  type PurchaseSaga,
-  type SagaTiming,
-  type Transition,
-} from './domain/purchase-saga';
+import { onDeadline, onReply, startPurchase, type SagaTiming, type Transition } from './domain/purchase-saga';
 import type { PurchaseTerms } from './domain/purchase-steps';
 import { lockSaga, writeTransition, type Db } from './saga-store';
 
@@ -35,9 +28,17 @@ export class PurchaseOrchestrator {
     return { now: new Date(), newId: randomUUID, timing: this.timing };
   }
 
-  async start(terms: PurchaseTerms): Promise<PurchaseSaga> {
+  /**
+   * Starts a purchase: the saga, its first command (outbox) and whatever `alsoWrite` adds
+   * (the Idempotency-Key's response) commit in one transaction. A second live purchase of
+   * the same offer violates a unique index and nothing is written.
+   */
+  async start<R>(terms: PurchaseTerms, alsoWrite: (trx: Db) => Promise<R>): Promise<R> {
     const transition = startPurchase(terms, this.clock());
-    return this.db.transaction().execute((trx) => writeTransition(trx, this.codecs, transition, true));
+    return this.db.transaction().execute(async (trx) => {
+      await writeTransition(trx, this.codecs, transition, true);
+      return alsoWrite(trx);
+    });
   }
 
   async handleReply(message: IncomingMessage): Promise<void> {

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { IdempotencyTables } from '../shared/http/idempotency';
 import type { MessagingTables } from '../shared/messaging/messaging-tables';
 import type { HistoryOutcome, Phase, SagaStatus } from './domain/purchase-saga';
 import type { StepName } from './domain/purchase-steps';
@@ -50,8 +51,15 @@ export interface KnownOffersTable {
   property_version: number;
 }
 
-export interface TransactionTables extends MessagingTables {
+/** The newest version of each property the orchestrator has consumed (for consistency tokens). */
+export interface KnownPropertyVersionsTable {
+  property_id: string;
+  version: number;
+}
+
+export interface TransactionTables extends MessagingTables, IdempotencyTables {
   sagas: SagasTable;
   saga_history: SagaHistoryTable;
   known_offers: KnownOffersTable;
+  known_property_versions: KnownPropertyVersionsTable;
 }

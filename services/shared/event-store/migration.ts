@@ -47,7 +47,13 @@ export async function createEventStoreTables(db: Kysely<unknown>, schema: string
 
   await createOutboxTable(db, schema);
 
-  await s
+  await createIdempotencyKeysTable(db, schema);
+}
+
+/** Responses of commands sent with an Idempotency-Key, keyed by route and key. */
+export async function createIdempotencyKeysTable(db: Kysely<unknown>, schema: string): Promise<void> {
+  await db.schema
+    .withSchema(schema)
     .createTable('idempotency_keys')
     .addColumn('key', 'text', (c) => c.notNull())
     .addColumn('scope', 'text', (c) => c.notNull())

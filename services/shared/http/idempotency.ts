@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { EventStoreTables } from '../event-store/tables';
+import { tableSubset } from '../db/table-subset';
+import type { IdempotencyKeysTable } from '../event-store/tables';
 import { HttpProblem } from './problem';
+
+/** The table an idempotent API keeps its first responses in, in the service's own schema. */
+export interface IdempotencyTables {
+  idempotency_keys: IdempotencyKeysTable;
+}
+const idempotencyTables = tableSubset<IdempotencyTables>();
 
 export interface HttpResult {
   status: number;
@@ -57,7 +64,12 @@ function canonicalJson(value: unknown): string {
  * events: a key is recorded if and only if its command took effect.
  */
 export class IdempotencyStore {
-  constructor(private readonly db: Kysely<EventStoreTables>) {}
+  private constructor(private readonly db: Kysely<IdempotencyTables>) {}
+
+  /** The store in a service's schema (any schema that has an idempotency_keys table). */
+  static of<DB extends IdempotencyTables>(db: Kysely<DB>): IdempotencyStore {
+    return new IdempotencyStore(idempotencyTables(db));
+  }
 
   /** The first response for this key, or a 422 if the key was used with another body. */
   async replay(request: IdempotentRequest): Promise<HttpResult | undefined> {
@@ -82,8 +94,13 @@ export class IdempotencyStore {
     };
   }
 
-  async record(trx: Kysely<EventStoreTables>, request: IdempotentRequest, result: HttpResult): Promise<void> {
-    await trx
+  /** Stores the response in the caller's transaction: it commits with the command's effect or not at all. */
+  async record<DB extends IdempotencyTables>(
+    trx: Kysely<DB>,
+    request: IdempotentRequest,
+    result: HttpResult,
+  ): Promise<void> {
+    await idempotencyTables(trx)
       .insertInto('idempotency_keys')
       .values({
         scope: request.scope,

@@ -17,7 +17,8 @@ export function parseConsistencyToken(token: string): ConsistencyToken {
 }
 
 /**
- * Read-your-writes: waits (bounded) until a projection has applied the token's version,
+ * Read-your-writes: waits (bounded) until a reader (a projection, the orchestrator's copy
+ * of offers) has applied the token's version,
  * then lets the query run; past the deadline answers 503 with Retry-After, so the client
  * retries rather than reading state older than its own write.
  */
@@ -26,6 +27,7 @@ export async function waitForAppliedVersion(
   appliedVersion: (aggregateId: string) => Promise<number | undefined>,
   timeoutMs: number,
   afterApplied: () => Promise<void> = async () => undefined,
+  reader = 'the read model',
 ): Promise<void> {
   const wanted = parseConsistencyToken(token);
   const deadline = Date.now() + timeoutMs;
@@ -41,7 +43,7 @@ export async function waitForAppliedVersion(
   throw new HttpProblem(
     503,
     'Not yet consistent',
-    `the read model has not applied version ${wanted.version} of ${wanted.aggregateId} within ${timeoutMs} ms; retry shortly`,
+    `${reader} has not applied version ${wanted.version} of ${wanted.aggregateId} within ${timeoutMs} ms; retry shortly`,
     {},
     undefined,
     { 'Retry-After': '1' },

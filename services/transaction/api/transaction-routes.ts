@@ -2,11 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
+import { isUniqueViolation } from '../../shared/db/postgres-errors';
 import { moneyFromMinor } from '../../shared/domain/money';
 import { identifier } from '../../shared/http/identifier';
+import { idempotentRequest, type HttpResult, type IdempotencyStore } from '../../shared/http/idempotency';
 import { moneyJson } from '../../shared/http/money-json';
 import { HttpProblem } from '../../shared/http/problem';
+import { CONSISTENCY_HEADER, consistencyTokenOf } from '../../shared/http/read-model';
+import { sendResult } from '../../shared/http/send-result';
 import { parseOr400 } from '../../shared/http/validation';
+import { parseConsistencyToken, waitForAppliedVersion } from '../../shared/projection/consistency-token';
 import type { PurchaseOrchestrator } from '../purchase-orchestrator';
 import type { Db } from '../saga-store';
 import type { KnownOffersTable, SagasTable } from '../transaction-tables';
@@ -37,10 +42,10 @@ const problem = (status: number, title: string, rule: string, detail: string) =>
   new HttpProblem(status, title, detail, { rule });
 
 /**
- * Waits (bounded) until the orchestrator's copy of the offer shows it accepted: an offer
+ * Waits (bounded) until the orchestrator's copy of the offer shows it decided: an offer
  * accepted a moment ago may still be on its way through the relay.
  */
-async function acceptedOffer(
+async function decidedOffer(
   db: Db,
   offerId: string,
   waitMs: number,
@@ -57,19 +62,74 @@ async function acceptedOffer(
   }
 }
 
+/** The orchestrator's copy of the property has caught up with the client's own write. */
+async function awaitPropertyVersion(
+  db: Db,
+  propertyId: string,
+  token: string,
+  waitMs: number,
+): Promise<void> {
+  const wanted = parseConsistencyToken(token);
+  if (wanted.aggregateId !== propertyId) {
+    throw HttpProblem.validation([
+      {
+        field: `header.${CONSISTENCY_HEADER}`,
+        message: `names property ${wanted.aggregateId}, not the purchased property ${propertyId}`,
+      },
+    ]);
+  }
+  await waitForAppliedVersion(
+    token,
+    async (id) =>
+      (
+        await db
+          .selectFrom('known_property_versions')
+          .select('version')
+          .where('property_id', '=', id)
+          .executeTakeFirst()
+      )?.version,
+    waitMs,
+    async () => undefined,
+    'the transaction service',
+  );
+}
+
+export interface TransactionRoutesDeps {
+  db: Db;
+  orchestrator: PurchaseOrchestrator;
+  idempotency: IdempotencyStore;
+  /** Longest wait for a just-accepted offer, or for a consistency token's version. */
+  offerWaitMs: number;
+}
+
 /** Start a purchase of an accepted offer; follow it step by step. */
-export function transactionRoutes(db: Db, orchestrator: PurchaseOrchestrator, offerWaitMs: number): Router {
+export function transactionRoutes({
+  db,
+  orchestrator,
+  idempotency,
+  offerWaitMs,
+}: TransactionRoutesDeps): Router {
   const router = Router();
 
   router.post('/transactions', async (req, res) => {
     const body = parseOr400(startBody, req.body);
-    const offer = await acceptedOffer(db, body.offerId, offerWaitMs);
+    const token = consistencyTokenOf(req, undefined);
+    const idempotent = idempotentRequest(req.header('idempotency-key'), 'POST /transactions', body);
+    const replayed = idempotent && (await idempotency.replay(idempotent));
+    if (replayed) {
+      sendResult(res, replayed);
+      return;
+    }
+    if (token) await awaitPropertyVersion(db, body.propertyId, token, offerWaitMs);
+    const offer = await decidedOffer(db, body.offerId, token ? 0 : offerWaitMs);
     if (!offer) {
       throw problem(
         404,
         'Offer not found',
         'offer-not-found',
-        `Offer ${body.offerId} is not known; if it was made moments ago, retry shortly`,
+        token
+          ? `Offer ${body.offerId} does not exist on property ${body.propertyId} as of ${token}`
+          : `Offer ${body.offerId} is not known; if it was made moments ago, retry shortly (or send the accept response's consistency token as ${CONSISTENCY_HEADER})`,
       );
     }
     if (offer.property_id !== body.propertyId) {
@@ -97,19 +157,50 @@ export function transactionRoutes(db: Db, orchestrator: PurchaseOrchestrator, of
       );
     }
     const transactionId = randomUUID();
-    await orchestrator.start({
+    const terms = {
       transactionId,
       propertyId: body.propertyId,
       offerId: body.offerId,
       buyerId: body.buyerId,
       price: { amountMinor: Number(offer.amount_minor), currency: offer.currency },
-    });
-    const row = await db
-      .selectFrom('sagas')
-      .selectAll()
-      .where('transaction_id', '=', transactionId)
-      .executeTakeFirstOrThrow();
-    res.status(202).location(`/transactions/${transactionId}`).json(sagaJson(row));
+    };
+    try {
+      const result = await orchestrator.start(terms, async (trx) => {
+        const row = await trx
+          .selectFrom('sagas')
+          .selectAll()
+          .where('transaction_id', '=', transactionId)
+          .executeTakeFirstOrThrow();
+        const started: HttpResult = {
+          status: 202,
+          body: sagaJson(row),
+          headers: { Location: `/transactions/${transactionId}` },
+        };
+        if (idempotent) await idempotency.record(trx, idempotent, started);
+        return started;
+      });
+      sendResult(res, result);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Lost a race: the same Idempotency-Key (replay the winner), or another live purchase of the offer.
+      const winner = idempotent && (await idempotency.replay(idempotent));
+      if (winner) {
+        sendResult(res, winner);
+        return;
+      }
+      const live = await db
+        .selectFrom('sagas')
+        .select(['transaction_id', 'status'])
+        .where('offer_id', '=', body.offerId)
+        .where('status', '<>', 'COMPENSATED')
+        .executeTakeFirst();
+      throw problem(
+        409,
+        'Purchase already started',
+        'one-live-purchase-per-offer',
+        `Offer ${body.offerId} already has purchase ${live?.transaction_id ?? '(just started)'} (${live?.status ?? 'RUNNING'}); follow it at /transactions/${live?.transaction_id ?? ''}`,
+      );
+    }
   });
 
   router.get('/transactions/:id', async (req, res) => {

@@ -12,8 +12,10 @@ type OfferStatus = KnownOffersTable['status'];
 
 /**
  * Keeps the orchestrator's own copy of every offer from `property.events`, so a purchase
- * can be checked and priced when it starts without asking the property service. Events
- * of one property arrive in order; the version guard makes redelivery harmless.
+ * can be checked and priced when it starts without asking the property service, and the
+ * newest property version seen, so a purchase started with a consistency token waits
+ * for it. Events of one property arrive in order; the version guards make redelivery
+ * harmless.
  */
 export function knownOffersHandler(db: Kysely<TransactionTables>) {
   const setStatus = async (offerId: string, status: OfferStatus, version: number) => {
@@ -25,6 +27,21 @@ export function knownOffersHandler(db: Kysely<TransactionTables>) {
       .execute();
   };
   return async (event: IncomingMessage): Promise<void> => {
+    await applyOffer(event);
+    // After the offer's own change, so a client waiting on this version sees the offer too.
+    await db
+      .insertInto('known_property_versions')
+      .values({ property_id: event.key, version: event.sequence })
+      .onConflict((oc) =>
+        oc
+          .column('property_id')
+          .doUpdateSet({ version: (eb) => eb.ref('excluded.version') })
+          .where('known_property_versions.version', '<', (eb) => eb.ref('excluded.version')),
+      )
+      .execute();
+  };
+
+  async function applyOffer(event: IncomingMessage): Promise<void> {
     switch (event.type) {
       case 'OfferReceived': {
         const data = event.data as unknown as OfferReceivedData;
@@ -52,5 +69,5 @@ export function knownOffersHandler(db: Kysely<TransactionTables>) {
       default:
         return;
     }
-  };
+  }
 }
