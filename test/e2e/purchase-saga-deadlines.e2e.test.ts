@@ -22,11 +22,11 @@ describe('purchase saga deadlines', () => {
   it('the property service silent at "mark sold": title reverted, contract voided, reservation and funds released', async () => {
     const terms = await saga.acceptedOffer(300_000, 300_000);
     // Hold the purchase at the title step, take the property service away, then let it go on.
-    await saga.title.participant.consumer.stop();
+    await saga.title.internals.participant.consumer.stop();
     const id = await saga.startPurchase(terms);
     await saga.awaitPurchase(id, (s) => s.currentStep === 'transferTitle');
     await saga.property.service.participant.consumer.stop();
-    await saga.title.participant.consumer.start();
+    await saga.title.internals.participant.consumer.start();
     await saga.awaitPurchase(id, (s) => s.currentStep === 'markSold');
     const compensating = await saga.awaitPurchase(id, (s) => s.status === 'COMPENSATING', 20_000);
     expect(compensating.cause).toMatch(/^markSold timed out/);
@@ -58,11 +58,11 @@ describe('purchase saga deadlines', () => {
 
   it('the payment service down past the deadline: the purchase compensates, and the late reserve is refused', async () => {
     const terms = await saga.acceptedOffer(100_000, 100_000);
-    await saga.payment.participant.consumer.stop();
+    await saga.payment.internals.participant.consumer.stop();
     const id = await saga.startPurchase(terms);
     const compensating = await saga.awaitPurchase(id, (s) => s.status === 'COMPENSATING', 20_000);
     expect(compensating.cause).toMatch(/^reserveFunds timed out/);
-    await saga.payment.participant.consumer.start();
+    await saga.payment.internals.participant.consumer.start();
     const done = await saga.awaitPurchase(id, ended, 60_000);
     expect(done).toMatchObject({ status: 'COMPENSATED', completedSteps: [] });
     const account = await saga.api.payment('GET', `/accounts/${terms.buyerId}`);

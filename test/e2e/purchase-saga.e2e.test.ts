@@ -1,6 +1,7 @@
 import { consumerGroupLag } from '../../services/shared/projection/consumer-lag';
 import { sql } from 'kysely';
 import { endOffsets, kafka, readUntil } from '../support/pipeline';
+import type { ApiResponse } from '../support/property-harness';
 import { ended, startSagaHarness, type SagaHarness } from '../support/saga-harness';
 
 /**
@@ -94,7 +95,7 @@ describe('purchase saga', () => {
     // each reply caused by its command, all correlated by the transaction id.
     const commands = await sql<{ id: string; type: string }>`
       SELECT id::text, type FROM transaction.outbox WHERE correlation_id = ${id}`.execute(
-      saga.transaction.runtime.db,
+      saga.transaction.internals.db,
     );
     expect(commands.rows.map((r) => r.type).sort()).toEqual(
       [
@@ -111,7 +112,7 @@ describe('purchase saga', () => {
       UNION ALL SELECT causation_id FROM property.outbox WHERE correlation_id = ${id} AND aggregatetype = 'property.replies'
       UNION ALL SELECT causation_id FROM contract.outbox WHERE correlation_id = ${id}
       UNION ALL SELECT causation_id FROM title.outbox WHERE correlation_id = ${id}`.execute(
-      saga.transaction.runtime.db,
+      saga.transaction.internals.db,
     );
     expect(replies.rows.map((r) => r.causation_id).sort()).toEqual(commands.rows.map((r) => r.id).sort());
   });
@@ -175,18 +176,58 @@ describe('purchase saga', () => {
     await expectNothingHeld(terms, 250_000);
   });
 
-  it('two purchases racing for one property: one completes, the other compensates', async () => {
+  it('two purchases of one offer racing: the database lets one start, the other is a 409; funds captured once', async () => {
     const terms = await saga.acceptedOffer(200_000, 400_000);
-    const [a, b] = await Promise.all([saga.startPurchase(terms), saga.startPurchase(terms)]);
-    const results = await Promise.all([a, b].map((id) => saga.awaitPurchase(id as string, ended)));
-    expect(results.map((r) => r.status).sort()).toEqual(['COMPENSATED', 'COMPLETED']);
-    const loser = results.find((r) => r.status === 'COMPENSATED') as Body;
-    expect(loser.cause).toMatch(/^reserveProperty refused/);
-    // Captured once; the loser's reservation was released.
+    const { consistencyToken, ...body } = terms;
+    const attempts = await Promise.all(
+      [1, 2].map(() =>
+        saga.api.transaction('POST', '/transactions', body, { 'X-Consistency-Token': consistencyToken }),
+      ),
+    );
+    expect(attempts.map((a) => a.status).sort()).toEqual([202, 409]);
+    const refused = attempts.find((a) => a.status === 409) as ApiResponse;
+    const started = attempts.find((a) => a.status === 202) as ApiResponse;
+    expect(refused.body).toMatchObject({ rule: 'one-live-purchase-per-offer' });
+    expect(refused.body.detail).toContain(started.body.transactionId as string);
+    const done = await saga.awaitPurchase(started.body.transactionId as string, ended);
+    expect(done.status).toBe('COMPLETED');
+    expect(
+      (await saga.api.transaction('GET', `/transactions?propertyId=${terms.propertyId}`)).body.transactions,
+    ).toHaveLength(1);
     expect((await saga.api.payment('GET', `/accounts/${terms.buyerId}`)).body).toMatchObject({
       balance: { amount: 200_000 },
       reserved: { amount: 0 },
     });
+  });
+
+  it('POST /transactions honours Idempotency-Key: the same key and body replay the first answer, another body is a 422', async () => {
+    const terms = await saga.acceptedOffer(110_000, 110_000);
+    const { consistencyToken, ...body } = terms;
+    const headers = {
+      'X-Consistency-Token': consistencyToken,
+      'Idempotency-Key': `purchase-${terms.offerId}`,
+    };
+    const [first, second] = await Promise.all([
+      saga.api.transaction('POST', '/transactions', body, headers),
+      saga.api.transaction('POST', '/transactions', body, headers),
+    ]);
+    expect([first.status, second.status]).toEqual([202, 202]);
+    expect(second.body.transactionId).toBe(first.body.transactionId);
+    const replay = await saga.api.transaction('POST', '/transactions', body, headers);
+    expect(replay.status).toBe(202);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body.transactionId).toBe(first.body.transactionId);
+    const other = await saga.api.transaction(
+      'POST',
+      '/transactions',
+      { ...body, buyerId: 'someone-else' },
+      headers,
+    );
+    expect(other.status).toBe(422);
+    expect(
+      (await saga.api.transaction('GET', `/transactions?propertyId=${terms.propertyId}`)).body.transactions,
+    ).toHaveLength(1);
+    expect((await saga.awaitPurchase(first.body.transactionId as string, ended)).status).toBe('COMPLETED');
   });
 
   it('redelivered commands and replies change nothing', async () => {
@@ -236,14 +277,14 @@ describe('purchase saga', () => {
     });
     const outbox = await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM payment.outbox WHERE correlation_id = ${id}`.execute(
-      saga.payment.runtime.db,
+      saga.payment.internals.db,
     );
     expect(outbox.rows[0]?.n).toBe(2);
   });
 
   it('a participant stopped for 30 s: the purchase waits and completes once it is back', async () => {
     const terms = await saga.acceptedOffer(120_000, 120_000);
-    await saga.contract.participant.consumer.stop();
+    await saga.contract.internals.participant.consumer.stop();
     const id = await saga.startPurchase(terms);
     const waiting = await saga.awaitPurchase(id, (s) => s.currentStep === 'createContract');
     expect(waiting.status).toBe('RUNNING');
@@ -252,7 +293,7 @@ describe('purchase saga', () => {
       status: 'RUNNING',
       currentStep: 'createContract',
     });
-    await saga.contract.participant.consumer.start();
+    await saga.contract.internals.participant.consumer.start();
     const done = await saga.awaitPurchase(id, ended, 60_000);
     expect(done.status).toBe('COMPLETED');
   }, 180_000);

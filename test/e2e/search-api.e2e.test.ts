@@ -1,25 +1,24 @@
-import type { AddressInfo } from 'node:net';
-import { searchConfig } from '../../services/search/search-config';
-import { createSearchService, type SearchService } from '../../services/search/search-service';
+import { searchService } from '../../services/search/search-service';
+import { startService, type RunningService } from '../../services/shared/service/start-service';
 import { listing, startPropertyService, type PropertyHarness } from '../support/property-harness';
 import { ensurePipeline } from '../support/pipeline';
 
 let api: PropertyHarness;
-let search: SearchService;
+let search: RunningService;
 let searchUrl: string;
 
 beforeAll(async () => {
   await ensurePipeline();
   api = await startPropertyService();
-  search = createSearchService(
-    searchConfig({ ...process.env, LOG_LEVEL: 'silent', CONSISTENCY_WAIT_MS: '30000' }),
-  );
-  const server = await search.listen(0);
-  searchUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  search = await startService(searchService, {
+    env: { ...process.env, LOG_LEVEL: 'silent', CONSISTENCY_WAIT_MS: '30000' },
+    port: 0,
+  });
+  searchUrl = search.url;
 }, 300_000);
 
 afterAll(async () => {
-  await search.close();
+  await search.stop();
   await api.close();
 });
 
@@ -49,21 +48,22 @@ describe('search API read-your-writes (write API → relay → projector → sea
   });
 
   it('answers 503 with Retry-After when the projection cannot reach the version in time', async () => {
-    const quick = createSearchService(
-      searchConfig({ ...process.env, LOG_LEVEL: 'silent', CONSISTENCY_WAIT_MS: '200' }),
-    );
-    // Only the API of this second instance is used; its runner joins the same group and is stopped at once.
-    const server = await quick.listen(0);
+    // Only the API of this second instance is used: its projector is not started.
+    const quick = await startService(searchService, {
+      env: { ...process.env, LOG_LEVEL: 'silent', CONSISTENCY_WAIT_MS: '200' },
+      port: 0,
+      workers: false,
+    });
     try {
       const created = await api.call('POST', '/properties', listing());
       const response = await fetch(
-        `http://127.0.0.1:${(server.address() as AddressInfo).port}/search/properties?consistentWith=${created.body.id as string}@99`,
+        `${quick.url}/search/properties?consistentWith=${created.body.id as string}@99`,
       );
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('1');
       expect(((await response.json()) as { detail: string }).detail).toContain('version 99');
     } finally {
-      await quick.close();
+      await quick.stop();
     }
   });
 

@@ -1,12 +1,14 @@
-import type { AddressInfo } from 'node:net';
 import { migrateAllToLatest } from '../../migrations/migrator';
+import type { PropertyConfig } from '../../services/property/property-config';
+import { propertyService, type PropertyInternals } from '../../services/property/property-service';
 import { infrastructureConfig } from '../../services/shared/config/infrastructure';
 import { createDatabase } from '../../services/shared/db/database';
-import { propertyConfig } from '../../services/property/property-config';
-import { createPropertyService, type PropertyService } from '../../services/property/property-service';
+import { startService, type RunningService } from '../../services/shared/service/start-service';
 
 export interface PropertyHarness {
-  service: PropertyService;
+  /** What the running service exposes: its database, codec, repository, saga participant. */
+  service: PropertyInternals;
+  running: RunningService<PropertyConfig, PropertyInternals>;
   baseUrl: string;
   /** JSON request against the running service; returns status, headers and parsed body. */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
@@ -20,8 +22,13 @@ export interface ApiResponse {
   body: Record<string, unknown> & { [key: string]: unknown };
 }
 
-/** Migrates, registers the schemas and starts a property service on a free port. */
-export async function startPropertyService(): Promise<PropertyHarness> {
+/**
+ * Migrates, registers the schemas and starts a property service on a free port: its API
+ * only, unless `workers` (the saga participant, housekeeping) are asked for.
+ */
+export async function startPropertyService(
+  options: { workers?: boolean; env?: Record<string, string> } = {},
+): Promise<PropertyHarness> {
   const admin = createDatabase<unknown>({
     connectionString: infrastructureConfig().DATABASE_URL,
     maxConnections: 1,
@@ -29,16 +36,18 @@ export async function startPropertyService(): Promise<PropertyHarness> {
   await migrateAllToLatest(admin);
   await admin.destroy();
 
-  const service = await createPropertyService(propertyConfig({ ...process.env, LOG_LEVEL: 'silent' }));
-  await service.codec.registerAll();
-  const server = await service.listen(0);
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
+  const running = await startService(propertyService, {
+    env: { ...process.env, LOG_LEVEL: 'silent', ...options.env },
+    port: 0,
+    workers: options.workers ?? false,
+  });
+  await running.internals.codec.registerAll();
   return {
-    service,
-    baseUrl,
-    call: jsonClient(baseUrl),
-    close: () => service.close(),
+    service: running.internals,
+    running,
+    baseUrl: running.url,
+    call: jsonClient(running.url),
+    close: () => running.stop(),
   };
 }
 

@@ -1,20 +1,24 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { schemaSets } from '../../services/cli/schema-sets';
-import { contractConfig } from '../../services/contract/contract-config';
-import { createContractService, type ContractService } from '../../services/contract/contract-service';
-import { paymentConfig } from '../../services/payment/payment-config';
-import { createPaymentService, type PaymentService } from '../../services/payment/payment-service';
+import { contractService } from '../../services/contract/contract-service';
+import { paymentService } from '../../services/payment/payment-service';
 import { AvroEventCodec } from '../../services/shared/codec/avro-event-codec';
 import { infrastructureConfig } from '../../services/shared/config/infrastructure';
-import { titleConfig } from '../../services/title/title-config';
-import { createTitleService, type TitleService } from '../../services/title/title-service';
-import { transactionConfig } from '../../services/transaction/transaction-config';
+import { startService, type RunningService } from '../../services/shared/service/start-service';
+import { titleService } from '../../services/title/title-service';
 import {
-  createTransactionService,
-  type TransactionService,
+  transactionService,
+  type TransactionInternals,
 } from '../../services/transaction/transaction-service';
+import type { ContractConfig } from '../../services/contract/contract-config';
+import type { ContractTables } from '../../services/contract/contract-tables';
+import type { PaymentConfig } from '../../services/payment/payment-config';
+import type { PaymentTables } from '../../services/payment/payment-tables';
+import type { ParticipantInternals } from '../../services/shared/messaging/participant-service';
+import type { TitleConfig } from '../../services/title/title-config';
+import type { TitleTables } from '../../services/title/title-tables';
+import type { TransactionConfig } from '../../services/transaction/transaction-config';
+import { awaitReady } from './await-ready';
 import { ensurePipeline } from './pipeline';
 import {
   jsonClient,
@@ -28,17 +32,14 @@ type Call = PropertyHarness['call'];
 
 export interface SagaHarness {
   property: PropertyHarness;
-  transaction: TransactionService;
-  payment: PaymentService;
-  contract: ContractService;
-  title: TitleService;
+  transaction: RunningService<TransactionConfig, TransactionInternals>;
+  payment: RunningService<PaymentConfig, ParticipantInternals<PaymentTables>>;
+  contract: RunningService<ContractConfig, ParticipantInternals<ContractTables>>;
+  title: RunningService<TitleConfig, ParticipantInternals<TitleTables>>;
   api: { property: Call; transaction: Call; payment: Call; contract: Call; title: Call };
   /** A listed property with an accepted offer from a new buyer who has `balance` in an account. */
-  acceptedOffer(
-    price: number,
-    balance: number,
-  ): Promise<{ propertyId: string; offerId: string; buyerId: string }>;
-  startPurchase(terms: { propertyId: string; offerId: string; buyerId: string }): Promise<string>;
+  acceptedOffer(price: number, balance: number): Promise<PurchaseTerms>;
+  startPurchase(terms: PurchaseTerms): Promise<string>;
   /** Polls the purchase until `done` holds (bounded); fails with its last state otherwise. */
   awaitPurchase(
     id: string,
@@ -48,7 +49,14 @@ export interface SagaHarness {
   close(): Promise<void>;
 }
 
-const port = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+/** An accepted offer, ready to be purchased, with the accept response's consistency token. */
+export interface PurchaseTerms {
+  propertyId: string;
+  offerId: string;
+  buyerId: string;
+  consistencyToken: string;
+}
+
 let buyers = 0;
 
 /**
@@ -62,20 +70,23 @@ export async function startSagaHarness(env: Record<string, string> = {}): Promis
   const registry = new SchemaRegistry({ host: infrastructureConfig().SCHEMA_REGISTRY_URL });
   for (const set of schemaSets) await new AvroEventCodec(registry, set.topic, await set.load()).registerAll();
 
-  const vars = { ...process.env, LOG_LEVEL: 'silent', ...env };
-  const property = await startPropertyService();
-  await property.service.participant.consumer.start();
-  const transaction = await createTransactionService(transactionConfig(vars));
-  const payment = await createPaymentService(paymentConfig(vars));
-  const contract = await createContractService(contractConfig(vars));
-  const title = await createTitleService(titleConfig(vars));
-  await Promise.all([transaction, payment, contract, title].map((s) => s.start(0)));
+  // A relay that resumes slowly (right after a stack restart) must not turn into a 404.
+  const settings = { OFFER_WAIT_MS: '30000', ...env };
+  const options = { env: { ...process.env, LOG_LEVEL: 'silent', ...settings }, port: 0 };
+  const property = await startPropertyService({ workers: true, env: settings });
+  const [transaction, payment, contract, title] = await Promise.all([
+    startService(transactionService, options),
+    startService(paymentService, options),
+    startService(contractService, options),
+    startService(titleService, options),
+  ]);
+  await awaitReady([property.baseUrl, ...[transaction, payment, contract, title].map((s) => s.url)]);
   const api = {
     property: property.call,
-    transaction: jsonClient(port(transaction.http.server)),
-    payment: jsonClient(port(payment.http.server)),
-    contract: jsonClient(port(contract.http.server)),
-    title: jsonClient(port(title.http.server)),
+    transaction: jsonClient(transaction.url),
+    payment: jsonClient(payment.url),
+    contract: jsonClient(contract.url),
+    title: jsonClient(title.url),
   };
 
   const harness: SagaHarness = {
@@ -105,10 +116,13 @@ export async function startSagaHarness(env: Record<string, string> = {}): Promis
         balance: { amount: balance, currency: 'EUR' },
       });
       expect(account.status).toBe(201);
-      return { propertyId, offerId, buyerId };
+      return { propertyId, offerId, buyerId, consistencyToken: accepted.body.consistencyToken as string };
     },
-    async startPurchase(terms) {
-      const started = await api.transaction('POST', '/transactions', terms);
+    async startPurchase({ consistencyToken, ...terms }) {
+      // The accept's token: the orchestrator waits until its copy of the offer has seen it.
+      const started = await api.transaction('POST', '/transactions', terms, {
+        'X-Consistency-Token': consistencyToken,
+      });
       expect(started.status).toBe(202);
       return started.body.transactionId as string;
     },
@@ -126,7 +140,7 @@ export async function startSagaHarness(env: Record<string, string> = {}): Promis
       }
     },
     async close() {
-      await Promise.all([transaction, payment, contract, title].map((s) => s.close()));
+      await Promise.all([transaction, payment, contract, title].map((s) => s.stop()));
       await property.close();
     },
   };

@@ -150,8 +150,9 @@ const app = (alias: string) =>
   createServiceApp({
     logger: createLogger('analytics-test', 'silent'),
     metrics: new ServiceMetrics('analytics-test'),
-    health: async () => ({}),
-    routes: (a) => a.use(analyticsRoutes({ es, alias, waitForToken, now: () => NOW })),
+    readiness: async () => ({ ready: true, checks: {} }),
+    details: async () => ({}),
+    routes: analyticsRoutes({ es, alias, waitForToken, now: () => NOW }),
   });
 
 const servers: Server[] = [];

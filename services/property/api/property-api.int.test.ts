@@ -365,7 +365,15 @@ describe('correlation and tracing', () => {
   });
 
   it('serves /health and Prometheus /metrics with appends and conflicts', async () => {
-    expect((await api.call('GET', '/health')).body).toMatchObject({ status: 'ok', database: 'up' });
+    expect((await api.call('GET', '/health')).body).toMatchObject({
+      status: 'ok',
+      checks: { database: 'up' },
+    });
+    expect((await api.call('GET', '/health/live')).body).toMatchObject({ status: 'ok', pid: process.pid });
+    expect((await api.call('GET', '/health/ready')).body).toMatchObject({
+      status: 'ready',
+      checks: { database: 'up', registry: 'up' },
+    });
     const metrics = await fetch(`${api.baseUrl}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/deedstream_events_appended_total\{[^}]*event_type="PropertyListed"[^}]*\} \d+/);
     expect(metrics).toContain('deedstream_concurrency_conflicts_total');

@@ -88,8 +88,9 @@ const app = (alias: string) =>
   createServiceApp({
     logger: createLogger('search-test', 'silent'),
     metrics: new ServiceMetrics('search-test'),
-    health: async () => ({}),
-    routes: (a) => a.use(searchRoutes({ es, alias, waitForToken })),
+    readiness: async () => ({ ready: true, checks: {} }),
+    details: async () => ({}),
+    routes: searchRoutes({ es, alias, waitForToken }),
   });
 
 const servers: Server[] = [];
