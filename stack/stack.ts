@@ -9,6 +9,7 @@ import { registry } from './components/registry';
 import { StackError } from './errors';
 import { stackPaths } from './paths';
 import {
+  adoptProcess,
   forgetPid,
   hasDied,
   isAlive,
@@ -109,9 +110,22 @@ export async function up(options: UpOptions = {}): Promise<ComponentStatus[]> {
   }
 }
 
+/**
+ * The pid of a component's running process: the one `up` recorded, else a process that is
+ * this component of this stack although something else started it (see findOwnProcess),
+ * which is adopted: its pid is recorded so `status` and `down` treat it like any other.
+ */
+export function ownPid(component: Component): number | undefined {
+  const recorded = runningPid(component.name);
+  if (recorded !== undefined) return recorded;
+  const found = component.findOwnProcess?.();
+  if (found !== undefined) adoptProcess(component.name, found);
+  return found;
+}
+
 async function bringUp(component: Component, task: Task, startedHere: Component[]): Promise<void> {
   const began = Date.now();
-  if (runningPid(component.name) === undefined) {
+  if (ownPid(component) === undefined) {
     forgetPid(component.name);
     for (const port of component.ports) {
       if (!(await isPortFree(port))) {
@@ -159,6 +173,7 @@ async function waitHealthy(component: Component, progress: (detail: string) => v
 /** Stops every component cleanly (dependents first); data stays on disk. */
 export async function down(onStopped?: (name: ComponentName) => void): Promise<void> {
   for (const component of [...components].reverse()) {
+    ownPid(component);
     await stopDaemon(component.name, component.stopSignal, 60_000);
     onStopped?.(component.name);
   }
@@ -168,7 +183,7 @@ export async function status(): Promise<ComponentStatus[]> {
   return Promise.all(
     components.map(async (component): Promise<ComponentStatus> => {
       const base = { name: component.name, title: component.title, endpoint: component.endpoint };
-      const pid = runningPid(component.name);
+      const pid = ownPid(component);
       if (pid === undefined) {
         return hasDied(component.name)
           ? {

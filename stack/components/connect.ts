@@ -6,6 +6,7 @@ import { stackPaths } from '../paths';
 import { stackPorts, stackPostgres } from '../ports';
 import { renderConfig } from '../template';
 import { startJvm } from '../jvm';
+import { findProcessNaming } from '../process';
 import { heapOf, kafkaModule } from './kafka';
 
 const name = 'connect';
@@ -16,6 +17,7 @@ const debeziumModule: MavenModule = {
 };
 const configFile = () => stackPaths.configOf('connect-distributed.properties');
 export const connectUrl = `http://127.0.0.1:${stackPorts.connect}`;
+const connectMainClass = 'org.apache.kafka.connect.cli.ConnectDistributed';
 
 /** Kafka Connect in distributed mode with the Debezium PostgreSQL connector on its plugin path. */
 export const connect: Component = {
@@ -46,7 +48,7 @@ export const connect: Component = {
     startJvm({
       component: name,
       module: kafkaModule,
-      mainClass: 'org.apache.kafka.connect.cli.ConnectDistributed',
+      mainClass: connectMainClass,
       heap: heapOf('CONNECT', '768m'),
       args: [configFile()],
       // Connector configs name the database only through ${env:…} placeholders (secrets never sit
@@ -73,5 +75,9 @@ export const connect: Component = {
     } catch (error) {
       return { healthy: false, detail: (error as Error).message };
     }
+  },
+
+  findOwnProcess() {
+    return findProcessNaming([connectMainClass, moduleOutputDir(kafkaModule), configFile()]);
   },
 };
