@@ -1,4 +1,4 @@
-export type ComponentName = 'postgres' | 'kafka' | 'connect' | 'registry' | 'elasticsearch';
+export type ComponentName = 'postgres' | 'kafka' | 'connect' | 'registry' | 'elasticsearch' | 'keycloak';
 
 export interface Health {
   healthy: boolean;

@@ -4,10 +4,12 @@ import type { Component, ComponentName, Health } from './component';
 import { connect } from './components/connect';
 import { elasticsearch } from './components/elasticsearch';
 import { kafka } from './components/kafka';
+import { keycloak } from './components/keycloak';
 import { postgres } from './components/postgres';
 import { registry } from './components/registry';
 import { StackError } from './errors';
 import { stackPaths } from './paths';
+import { withoutPassword } from './redact';
 import {
   adoptProcess,
   forgetPid,
@@ -23,7 +25,7 @@ import {
 } from './process';
 
 /** Start order respects dependsOn; `down` walks this list backwards. */
-export const components: readonly Component[] = [postgres, kafka, elasticsearch, registry, connect];
+export const components: readonly Component[] = [postgres, kafka, elasticsearch, registry, keycloak, connect];
 
 export function componentByName(name: string): Component {
   const found = components.find((c) => c.name === name);
@@ -39,6 +41,7 @@ export function componentByName(name: string): Component {
 export interface ComponentStatus {
   name: ComponentName;
   title: string;
+  /** Where clients reach it, any password masked (***). */
   endpoint: string;
   state: 'healthy' | 'starting' | 'stopped' | 'died';
   pid?: number;
@@ -146,7 +149,7 @@ async function bringUp(component: Component, task: Task, startedHere: Component[
   });
   await component.afterHealthy?.();
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
-  task.title = `${component.name}: healthy at ${component.endpoint} (${seconds} s; ${health.detail})`;
+  task.title = `${component.name}: healthy at ${withoutPassword(component.endpoint)} (${seconds} s; ${health.detail})`;
 }
 
 async function waitHealthy(component: Component, progress: (detail: string) => void): Promise<Health> {
@@ -182,7 +185,11 @@ export async function down(onStopped?: (name: ComponentName) => void): Promise<v
 export async function status(): Promise<ComponentStatus[]> {
   return Promise.all(
     components.map(async (component): Promise<ComponentStatus> => {
-      const base = { name: component.name, title: component.title, endpoint: component.endpoint };
+      const base = {
+        name: component.name,
+        title: component.title,
+        endpoint: withoutPassword(component.endpoint),
+      };
       const pid = ownPid(component);
       if (pid === undefined) {
         return hasDied(component.name)

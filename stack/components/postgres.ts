@@ -93,7 +93,11 @@ export const postgres: Component = {
     const client = adminClient('postgres');
     await client.connect();
     try {
-      for (const database of [stackPostgres.database, stackPostgres.registryDatabase]) {
+      for (const database of [
+        stackPostgres.database,
+        stackPostgres.registryDatabase,
+        stackPostgres.keycloakDatabase,
+      ]) {
         const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
         // CREATE DATABASE takes no parameters; the names are constants of this module.
         if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database}"`);
