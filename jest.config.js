@@ -4,7 +4,14 @@
 //   e2e  (*.e2e.test.ts):  the whole pipeline
 // The global setup starts the native stack (or reuses a running one) unless only
 // unit tests are selected.
-const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
+const transform = {
+  '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }],
+  // jose 6 ships only ES modules, and jest (on Node before 24.9) loads CommonJS: compile it too.
+  '^.+/node_modules/jose/.+\\.js$': [
+    '@swc/jest',
+    { jsc: { target: 'es2022' }, module: { type: 'commonjs' } },
+  ],
+};
 const tier = (name, extra = {}) => ({
   displayName: name,
   testEnvironment: 'node',
@@ -17,6 +24,7 @@ const tier = (name, extra = {}) => ({
     '<rootDir>/bench',
   ],
   transform,
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   testMatch: [`<rootDir>/{services,stack,test,migrations,bench}/**/*.${name}.test.ts`],
   ...extra,
 });

@@ -8,7 +8,7 @@ import { logTail } from './process';
 /** `npm run stack -- up|down|status|logs <component>|reset` */
 const program = new Command('stack')
   .description(
-    'Runs the native deedstream stack: PostgreSQL, Kafka, Kafka Connect + Debezium, Apicurio Registry, Elasticsearch',
+    'Runs the native deedstream stack: PostgreSQL, Kafka, Kafka Connect + Debezium, Apicurio Registry, Elasticsearch, Keycloak',
   )
   .showHelpAfterError();
 

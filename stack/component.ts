@@ -1,4 +1,4 @@
-export type ComponentName = 'postgres' | 'kafka' | 'connect' | 'registry' | 'elasticsearch';
+export type ComponentName = 'postgres' | 'kafka' | 'connect' | 'registry' | 'elasticsearch' | 'keycloak';
 
 export interface Health {
   healthy: boolean;
@@ -26,4 +26,10 @@ export interface Component {
   start(): Promise<void>;
   health(): Promise<Health>;
   afterHealthy?(): Promise<void>;
+  /**
+   * The pid of a running process that is this component of this stack (it runs from the
+   * stack's own data and cache folders) although `up` did not start it — e.g. Postgres
+   * restarted with `pg_ctl`. The stack adopts it instead of refusing its port as foreign.
+   */
+  findOwnProcess?(): number | undefined;
 }

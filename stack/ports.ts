@@ -11,7 +11,17 @@ export const stackPorts = {
   /** Apicurio (Quarkus) serves its health checks on a separate management port. */
   registryManagement: 8091,
   elasticsearch: 9200,
+  /** Keycloak (OIDC identity provider): the realm's issuer is http://127.0.0.1:8180/realms/deedstream. */
+  keycloak: 8180,
+  /** Keycloak's management interface (health), away from Apicurio's 8091 and Keycloak's default 9000. */
+  keycloakManagement: 9190,
 } as const;
+
+/**
+ * Keycloak's bootstrap administrator (master realm), created on its first start. Local
+ * development only: the admin REST API the tests use signs in with it.
+ */
+export const keycloakAdmin = { username: 'admin', password: 'admin' } as const;
 
 /** Credentials of the stack's own Postgres cluster (local development only). */
 export const stackPostgres = {
@@ -20,4 +30,6 @@ export const stackPostgres = {
   database: 'deedstream',
   /** Apicurio Registry keeps its schemas in a database of its own. */
   registryDatabase: 'apicurio',
+  /** Keycloak keeps realms, users and signing keys in a database of its own. */
+  keycloakDatabase: 'keycloak',
 } as const;

@@ -38,8 +38,89 @@ export function startDaemon(spec: DaemonSpec): number {
     throw new StackError(`${spec.component}: could not start ${spec.command}`, 'check that it is installed');
   }
   child.unref();
-  fs.writeFileSync(stackPaths.pidOf(spec.component), `${child.pid}\n${spec.args.join(' ')}\n`);
+  recordPid(spec.component, child.pid, spec.args);
   return child.pid;
+}
+
+/** The pid file holds the pid and the arguments, so a reused pid is told apart (see runningPid). */
+function recordPid(component: string, pid: number, args: readonly string[]): void {
+  fs.mkdirSync(stackPaths.run, { recursive: true });
+  fs.writeFileSync(stackPaths.pidOf(component), `${pid}\n${args.join(' ')}\n`);
+}
+
+/**
+ * Takes over a process of ours that `up` did not start (restarted by `pg_ctl`, by a
+ * recovery script, or started by an older checkout): its pid file is rewritten from the
+ * live command line, so `status` follows it and `down` stops it like any other.
+ */
+export function adoptProcess(component: string, pid: number): void {
+  const argv = commandLineOf(pid);
+  recordPid(component, pid, argv ? argv.slice(1) : []);
+}
+
+/** A process's arguments (argv[0] first), or undefined if it is gone or unreadable. */
+export function commandLineOf(pid: number): string[] | undefined {
+  try {
+    const raw = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    // Arguments are NUL-terminated; a kernel thread has an empty command line.
+    const argv = raw.split('\0');
+    if (argv[argv.length - 1] === '') argv.pop();
+    return argv.length > 0 ? argv : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The live processes (never this one) whose command line satisfies `matches`, lowest pid first. */
+export function findProcesses(matches: (argv: readonly string[]) => boolean): number[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => pid !== process.pid)
+    .sort((a, b) => a - b)
+    .filter((pid) => {
+      const argv = commandLineOf(pid);
+      return argv !== undefined && matches(argv) && isAlive(pid);
+    });
+}
+
+/**
+ * Whether a command line names every one of `needles`: as a whole argument, as the value
+ * of a `--key=value` / `-Dkey=value` argument, or as the folder a path argument lies in
+ * (`/stack/cache/kafka/libs/*` names `/stack/cache/kafka/libs`). Path prefixes only match
+ * at a `/`, so `/a/.stack` does not name `/a/.stack-old`.
+ */
+export function commandLineNames(argv: readonly string[], needles: readonly string[]): boolean {
+  return needles.every((needle) =>
+    argv.some((arg) => {
+      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : arg;
+      return [arg, value].some((candidate) => candidate === needle || candidate.startsWith(`${needle}/`));
+    }),
+  );
+}
+
+/**
+ * The first live process whose command line names all of `needles` (e.g. a component's
+ * main class and its folders under the stack home): how a JVM component of this stack is
+ * recognised without its pid file.
+ */
+export function findProcessNaming(needles: readonly string[]): number | undefined {
+  return findProcesses((argv) => commandLineNames(argv, needles))[0];
+}
+
+/** The folder a process runs in (Postgres chdirs into its data directory), if readable. */
+export function workingDirOf(pid: number): string | undefined {
+  try {
+    return fs.realpathSync(`/proc/${pid}/cwd`);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The pid of a component's process if it is still running (and is really ours). */

@@ -4,11 +4,14 @@ import type { Component, ComponentName, Health } from './component';
 import { connect } from './components/connect';
 import { elasticsearch } from './components/elasticsearch';
 import { kafka } from './components/kafka';
+import { keycloak } from './components/keycloak';
 import { postgres } from './components/postgres';
 import { registry } from './components/registry';
 import { StackError } from './errors';
 import { stackPaths } from './paths';
+import { withoutPassword } from './redact';
 import {
+  adoptProcess,
   forgetPid,
   hasDied,
   isAlive,
@@ -22,7 +25,7 @@ import {
 } from './process';
 
 /** Start order respects dependsOn; `down` walks this list backwards. */
-export const components: readonly Component[] = [postgres, kafka, elasticsearch, registry, connect];
+export const components: readonly Component[] = [postgres, kafka, elasticsearch, registry, keycloak, connect];
 
 export function componentByName(name: string): Component {
   const found = components.find((c) => c.name === name);
@@ -38,6 +41,7 @@ export function componentByName(name: string): Component {
 export interface ComponentStatus {
   name: ComponentName;
   title: string;
+  /** Where clients reach it, any password masked (***). */
   endpoint: string;
   state: 'healthy' | 'starting' | 'stopped' | 'died';
   pid?: number;
@@ -109,9 +113,22 @@ export async function up(options: UpOptions = {}): Promise<ComponentStatus[]> {
   }
 }
 
+/**
+ * The pid of a component's running process: the one `up` recorded, else a process that is
+ * this component of this stack although something else started it (see findOwnProcess),
+ * which is adopted: its pid is recorded so `status` and `down` treat it like any other.
+ */
+export function ownPid(component: Component): number | undefined {
+  const recorded = runningPid(component.name);
+  if (recorded !== undefined) return recorded;
+  const found = component.findOwnProcess?.();
+  if (found !== undefined) adoptProcess(component.name, found);
+  return found;
+}
+
 async function bringUp(component: Component, task: Task, startedHere: Component[]): Promise<void> {
   const began = Date.now();
-  if (runningPid(component.name) === undefined) {
+  if (ownPid(component) === undefined) {
     forgetPid(component.name);
     for (const port of component.ports) {
       if (!(await isPortFree(port))) {
@@ -132,7 +149,7 @@ async function bringUp(component: Component, task: Task, startedHere: Component[
   });
   await component.afterHealthy?.();
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
-  task.title = `${component.name}: healthy at ${component.endpoint} (${seconds} s; ${health.detail})`;
+  task.title = `${component.name}: healthy at ${withoutPassword(component.endpoint)} (${seconds} s; ${health.detail})`;
 }
 
 async function waitHealthy(component: Component, progress: (detail: string) => void): Promise<Health> {
@@ -159,6 +176,7 @@ async function waitHealthy(component: Component, progress: (detail: string) => v
 /** Stops every component cleanly (dependents first); data stays on disk. */
 export async function down(onStopped?: (name: ComponentName) => void): Promise<void> {
   for (const component of [...components].reverse()) {
+    ownPid(component);
     await stopDaemon(component.name, component.stopSignal, 60_000);
     onStopped?.(component.name);
   }
@@ -167,8 +185,12 @@ export async function down(onStopped?: (name: ComponentName) => void): Promise<v
 export async function status(): Promise<ComponentStatus[]> {
   return Promise.all(
     components.map(async (component): Promise<ComponentStatus> => {
-      const base = { name: component.name, title: component.title, endpoint: component.endpoint };
-      const pid = runningPid(component.name);
+      const base = {
+        name: component.name,
+        title: component.title,
+        endpoint: withoutPassword(component.endpoint),
+      };
+      const pid = ownPid(component);
       if (pid === undefined) {
         return hasDied(component.name)
           ? {

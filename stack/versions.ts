@@ -11,6 +11,7 @@ export interface PinnedVersions {
   debezium: string;
   apicurio: string;
   elasticsearch: string;
+  keycloak: string;
 }
 
 function pomProperty(module: string, property: string): string {
@@ -26,5 +27,6 @@ export function pinnedVersions(): PinnedVersions {
     debezium: pomProperty('debezium', 'debezium.version'),
     apicurio: pomProperty('apicurio', 'apicurio.version'),
     elasticsearch: pomProperty('elasticsearch', 'elasticsearch.version'),
+    keycloak: pomProperty('keycloak', 'keycloak.version'),
   };
 }

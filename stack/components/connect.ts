@@ -6,6 +6,7 @@ import { stackPaths } from '../paths';
 import { stackPorts, stackPostgres } from '../ports';
 import { renderConfig } from '../template';
 import { startJvm } from '../jvm';
+import { findProcessNaming } from '../process';
 import { heapOf, kafkaModule } from './kafka';
 
 const name = 'connect';
@@ -16,6 +17,21 @@ const debeziumModule: MavenModule = {
 };
 const configFile = () => stackPaths.configOf('connect-distributed.properties');
 export const connectUrl = `http://127.0.0.1:${stackPorts.connect}`;
+const connectMainClass = 'org.apache.kafka.connect.cli.ConnectDistributed';
+
+/**
+ * What the connector configs reach only through ${env:…} placeholders (secrets never sit in
+ * the JSON). The worker's env provider resolves these names and no others.
+ */
+const connectorEnv = {
+  DEEDSTREAM_PG_HOST: '127.0.0.1',
+  DEEDSTREAM_PG_PORT: String(stackPorts.postgres),
+  DEEDSTREAM_PG_DATABASE: stackPostgres.database,
+  DEEDSTREAM_PG_USER: stackPostgres.user,
+  DEEDSTREAM_PG_PASSWORD: stackPostgres.password,
+};
+/** A Java regex the whole variable name must match (EnvVarConfigProvider's allowlist.pattern). */
+export const connectorEnvAllowlist = Object.keys(connectorEnv).join('|');
 
 /** Kafka Connect in distributed mode with the Debezium PostgreSQL connector on its plugin path. */
 export const connect: Component = {
@@ -36,6 +52,7 @@ export const connect: Component = {
         kafkaPort: stackPorts.kafka,
         port: stackPorts.connect,
         pluginPath: path.dirname(moduleOutputDir(debeziumModule)),
+        envAllowlist: connectorEnvAllowlist,
       },
       configFile(),
     );
@@ -46,18 +63,14 @@ export const connect: Component = {
     startJvm({
       component: name,
       module: kafkaModule,
-      mainClass: 'org.apache.kafka.connect.cli.ConnectDistributed',
+      mainClass: connectMainClass,
       heap: heapOf('CONNECT', '768m'),
       args: [configFile()],
-      // Connector configs name the database only through ${env:…} placeholders (secrets never sit
-      // in the JSON); the worker resolves them from this environment.
-      env: {
-        DEEDSTREAM_PG_HOST: '127.0.0.1',
-        DEEDSTREAM_PG_PORT: String(stackPorts.postgres),
-        DEEDSTREAM_PG_DATABASE: stackPostgres.database,
-        DEEDSTREAM_PG_USER: stackPostgres.user,
-        DEEDSTREAM_PG_PASSWORD: stackPostgres.password,
-      },
+      // A connector config that declares config.providers of its own is refused, so it cannot
+      // get round the worker's env allowlist (or read files). The worker's own providers
+      // (connect-distributed.properties) are not "automatic" and stay in force.
+      systemProperties: { 'org.apache.kafka.automatic.config.providers': 'none' },
+      env: connectorEnv,
     });
   },
 
@@ -73,5 +86,9 @@ export const connect: Component = {
     } catch (error) {
       return { healthy: false, detail: (error as Error).message };
     }
+  },
+
+  findOwnProcess() {
+    return findProcessNaming([connectMainClass, moduleOutputDir(kafkaModule), configFile()]);
   },
 };

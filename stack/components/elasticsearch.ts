@@ -3,12 +3,13 @@ import { moduleOutputDir, resolveModule, type MavenModule } from '../artifacts';
 import type { Component, Health } from '../component';
 import { stackPaths } from '../paths';
 import { stackPorts } from '../ports';
-import { startDaemon } from '../process';
+import { findProcessNaming, startDaemon } from '../process';
 import { javaBinary } from '../tools';
 import { heapOf } from './kafka';
 
 const name = 'elasticsearch';
 const esModule: MavenModule = { module: 'elasticsearch', outputSubdir: 'home' };
+const launcherJar = () => path.join(moduleOutputDir(esModule), 'deedstream-elasticsearch.jar');
 export const elasticsearchUrl = `http://127.0.0.1:${stackPorts.elasticsearch}`;
 
 /**
@@ -44,7 +45,7 @@ export const elasticsearch: Component = {
         '--add-modules',
         'ALL-MODULE-PATH',
         '-jar',
-        path.join(home, 'deedstream-elasticsearch.jar'),
+        launcherJar(),
         `--data-dir=${stackPaths.dataOf(name)}`,
         `--logs-dir=${path.join(stackPaths.logs, 'elasticsearch')}`,
         `--http-port=${stackPorts.elasticsearch}`,
@@ -66,5 +67,9 @@ export const elasticsearch: Component = {
     } catch (error) {
       return { healthy: false, detail: (error as Error).message };
     }
+  },
+
+  findOwnProcess() {
+    return findProcessNaming([launcherJar(), stackPaths.dataOf(name)]);
   },
 };

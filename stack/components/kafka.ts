@@ -11,11 +11,13 @@ import { stackPorts } from '../ports';
 import { renderConfig } from '../template';
 import { javaBinary } from '../tools';
 import { startJvm } from '../jvm';
+import { findProcessNaming } from '../process';
 
 const name = 'kafka';
 export const kafkaModule: MavenModule = { module: 'kafka', outputSubdir: 'libs' };
 const configFile = () => stackPaths.configOf('kafka-server.properties');
 const logDir = () => stackPaths.dataOf(name);
+const kafkaMainClass = 'kafka.Kafka';
 
 /** Apache Kafka 4 in KRaft mode: one process that is both broker and controller. */
 export const kafka: Component = {
@@ -64,7 +66,7 @@ export const kafka: Component = {
     startJvm({
       component: name,
       module: kafkaModule,
-      mainClass: 'kafka.Kafka',
+      mainClass: kafkaMainClass,
       heap: heapOf('KAFKA', '512m'),
       args: [configFile()],
     });
@@ -87,6 +89,10 @@ export const kafka: Component = {
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
+  },
+
+  findOwnProcess() {
+    return findProcessNaming([kafkaMainClass, moduleOutputDir(kafkaModule), configFile()]);
   },
 };
 

@@ -6,11 +6,14 @@ import type { Component, Health } from '../component';
 import { StackError } from '../errors';
 import { stackPaths } from '../paths';
 import { stackPorts, stackPostgres } from '../ports';
-import { startDaemon } from '../process';
+import { commandLineOf, isAlive, startDaemon, workingDirOf } from '../process';
 import { postgresBinDir } from '../tools';
+import { parsePostmasterPid } from './postmaster-pid';
 
 const name = 'postgres';
-const dataDir = () => path.join(stackPaths.dataOf(name), 'pgdata');
+/** The cluster's data directory (what `pg_ctl -D` takes). */
+export const postgresDataDir = () => path.join(stackPaths.dataOf(name), 'pgdata');
+const dataDir = postgresDataDir;
 
 /**
  * A PostgreSQL cluster of the stack's own (initdb from Debian's binaries), on 5433,
@@ -90,7 +93,11 @@ export const postgres: Component = {
     const client = adminClient('postgres');
     await client.connect();
     try {
-      for (const database of [stackPostgres.database, stackPostgres.registryDatabase]) {
+      for (const database of [
+        stackPostgres.database,
+        stackPostgres.registryDatabase,
+        stackPostgres.keycloakDatabase,
+      ]) {
         const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
         // CREATE DATABASE takes no parameters; the names are constants of this module.
         if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database}"`);
@@ -98,6 +105,24 @@ export const postgres: Component = {
     } finally {
       await client.end();
     }
+  },
+
+  findOwnProcess() {
+    let content: string;
+    try {
+      content = fs.readFileSync(path.join(dataDir(), 'postmaster.pid'), 'utf8');
+    } catch {
+      return undefined;
+    }
+    const postmaster = parsePostmasterPid(content);
+    if (!postmaster || !isAlive(postmaster.pid)) return undefined;
+    // A stale postmaster.pid (after a crash or reboot) may name a pid some other program now
+    // has: the live process must be a postgres running in our data directory.
+    const argv = commandLineOf(postmaster.pid);
+    if (!argv || path.basename(argv[0] ?? '') !== 'postgres') return undefined;
+    const ours = fs.realpathSync(dataDir());
+    const cwd = workingDirOf(postmaster.pid);
+    return cwd === ours || (cwd === undefined && argv.includes(dataDir())) ? postmaster.pid : undefined;
   },
 };
 
@@ -113,7 +138,7 @@ function adminClient(database: string): Client {
 }
 
 /** Postgres refuses to run as root; as root we run it as the `postgres` OS user. */
-function postgresUser(): { uid: number; gid: number } | undefined {
+export function postgresUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const id = (flag: string) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
   const uid = id('-u');

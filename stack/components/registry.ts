@@ -3,13 +3,14 @@ import { moduleOutputDir, resolveModule, type MavenModule } from '../artifacts';
 import type { Component, Health } from '../component';
 import { StackError } from '../errors';
 import { stackPorts, stackPostgres } from '../ports';
-import { startDaemon } from '../process';
+import { findProcessNaming, startDaemon } from '../process';
 import { javaHomeAtLeast } from '../tools';
 import { heapOf } from './kafka';
 
 const name = 'registry';
 const apicurioModule: MavenModule = { module: 'apicurio', outputSubdir: 'app' };
 const managementPort = stackPorts.registryManagement;
+const runJar = () => path.join(moduleOutputDir(apicurioModule), 'quarkus-run.jar');
 export const registryUrl = `http://127.0.0.1:${stackPorts.registry}/apis/ccompat/v7`;
 
 /**
@@ -63,7 +64,7 @@ export const registry: Component = {
         '-XX:+UseSerialGC',
         ...Object.entries(props).map(([key, value]) => `-D${key}=${value}`),
         '-jar',
-        path.join(moduleOutputDir(apicurioModule), 'quarkus-run.jar'),
+        runJar(),
       ],
       // The password goes through the environment, not the visible command line.
       env: { ...process.env, APICURIO_DATASOURCE_PASSWORD: stackPostgres.password },
@@ -85,5 +86,9 @@ export const registry: Component = {
     } catch (error) {
       return { healthy: false, detail: (error as Error).message };
     }
+  },
+
+  findOwnProcess() {
+    return findProcessNaming(['-jar', runJar()]);
   },
 };

@@ -1,2 +1,3 @@
--- Apicurio Registry keeps its schemas in a database of its own (as in the native stack).
+-- Apicurio Registry and Keycloak keep their data in databases of their own (as in the native stack).
 CREATE DATABASE apicurio;
+CREATE DATABASE keycloak;

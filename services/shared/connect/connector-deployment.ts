@@ -50,7 +50,7 @@ export async function validateConnector(
 function placeholderHint(message: string, definition: ConnectorDefinition): string {
   const unresolved = placeholdersIn(message);
   if (unresolved.length > 0) {
-    return ` — unresolved placeholder ${unresolved.join(', ')}: define it in the Connect worker's environment (or file provider)`;
+    return ` — unresolved placeholder ${unresolved.join(', ')}: define it in the Connect worker's environment and in its env provider's allowlist (config.providers.env.param.allowlist.pattern)`;
   }
   if (/password authentication failed/i.test(message)) {
     const secret = placeholdersIn(definition.config['database.password']);

@@ -1,0 +1,163 @@
+import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
+import { z } from 'zod';
+import type { AuthConfig } from './auth-config';
+import { discoverIssuer, IssuerUnavailableError } from './oidc-discovery';
+
+/** Why a bearer token was refused; each becomes 401 `error="invalid_token"` at the HTTP layer. */
+export type TokenFailureReason =
+  | 'missing'
+  | 'malformed'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'bad_signature'
+  | 'wrong_issuer'
+  | 'wrong_audience'
+  | 'wrong_client';
+
+/** Who the token speaks for, once its signature, issuer, audience and lifetime checked out. */
+export interface VerifiedToken {
+  /** `sub`: the user's stable id at the issuer. */
+  subject: string;
+  /** Realm roles (Keycloak's `realm_access.roles`). */
+  roles: string[];
+  /** `preferred_username`, for logs and display only: never an identity (it may change). */
+  username?: string;
+  /** `azp`: the client the token was issued to. */
+  clientId?: string;
+  expiresAt: Date;
+}
+
+export type TokenVerification =
+  | { ok: true; token: VerifiedToken }
+  | {
+      ok: false;
+      reason: TokenFailureReason;
+      /** One sentence fit for `error_description`: it never quotes the token or its claims. */
+      description: string;
+    };
+
+export interface TokenVerifier {
+  /**
+   * Checks a bearer token (without the `Bearer ` prefix). A token problem is a result, not an
+   * exception; an unreachable issuer throws IssuerUnavailableError (answer 503, not 401).
+   */
+  verifyAccessToken(token: string | undefined): Promise<TokenVerification>;
+}
+
+/** Asymmetric algorithms only: an HMAC or `none` token is never accepted. */
+const allowedAlgorithms = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
+
+const realmAccessSchema = z.object({ roles: z.array(z.string()) });
+
+type KeySet = ReturnType<typeof createRemoteJWKSet>;
+
+/**
+ * Verifies access tokens against the issuer's published keys (JWKS, found through OIDC
+ * discovery on first use). The keys are cached for OIDC_JWKS_CACHE_SECONDS; a token signed
+ * with a key id not in the cache makes it fetch them again (at most once per
+ * OIDC_JWKS_COOLDOWN_SECONDS), so a rotated key is picked up without a restart.
+ */
+export function createTokenVerifier(config: AuthConfig): TokenVerifier {
+  let keySet: Promise<KeySet> | undefined;
+  const keys = (): Promise<KeySet> => {
+    keySet ??= discoverIssuer(config.OIDC_ISSUER_URL).then(({ jwks_uri }) =>
+      createRemoteJWKSet(new URL(jwks_uri), {
+        cacheMaxAge: config.OIDC_JWKS_CACHE_SECONDS * 1000,
+        cooldownDuration: config.OIDC_JWKS_COOLDOWN_SECONDS * 1000,
+        timeoutDuration: 5_000,
+      }),
+    );
+    // A failed discovery is retried by the next request rather than remembered.
+    keySet.catch(() => (keySet = undefined));
+    return keySet;
+  };
+
+  return {
+    async verifyAccessToken(token) {
+      if (token === undefined || token.trim() === '') return refuse('missing', 'no bearer token');
+      let unverified: JWTPayload;
+      try {
+        unverified = decodeJwt(token);
+      } catch {
+        return refuse('malformed', 'the token is not a JWT');
+      }
+      // Checked before the signature: another issuer's key is not ours to look up, and an
+      // unknown key id would otherwise make every foreign token re-fetch our key set.
+      if (unverified.iss !== config.OIDC_ISSUER_URL)
+        return refuse('wrong_issuer', 'the token is from another issuer');
+
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, await keys(), {
+          issuer: config.OIDC_ISSUER_URL,
+          audience: config.OIDC_AUDIENCE,
+          algorithms: allowedAlgorithms,
+          clockTolerance: config.OIDC_CLOCK_TOLERANCE_SECONDS,
+          requiredClaims: ['sub', 'exp'],
+        }));
+      } catch (error) {
+        return failureOf(error);
+      }
+      const clientId = typeof payload.azp === 'string' ? payload.azp : undefined;
+      if (config.OIDC_ALLOWED_CLIENTS.length > 0 && !config.OIDC_ALLOWED_CLIENTS.includes(clientId ?? '')) {
+        return refuse('wrong_client', 'the token was issued to a client this service does not accept');
+      }
+      const realmAccess = realmAccessSchema.safeParse(payload.realm_access);
+      return {
+        ok: true,
+        token: {
+          subject: payload.sub as string,
+          roles: realmAccess.success ? realmAccess.data.roles : [],
+          ...(typeof payload.preferred_username === 'string' ? { username: payload.preferred_username } : {}),
+          ...(clientId === undefined ? {} : { clientId }),
+          expiresAt: new Date((payload.exp as number) * 1000),
+        },
+      };
+    },
+  };
+}
+
+function refuse(reason: TokenFailureReason, description: string): TokenVerification {
+  return { ok: false, reason, description };
+}
+
+/** jose's verdict as a failure reason; anything that is not about the token means the issuer is unavailable. */
+function failureOf(error: unknown): TokenVerification {
+  if (error instanceof errors.JWTExpired) return refuse('expired', 'the token has expired');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'iss') return refuse('wrong_issuer', 'the token is from another issuer');
+    if (error.claim === 'aud') return refuse('wrong_audience', 'the token is not meant for this service');
+    if ((error.claim === 'nbf' || error.claim === 'iat') && error.reason === 'check_failed') {
+      return refuse('not_yet_valid', 'the token is not valid yet');
+    }
+    return refuse('malformed', `the token's ${error.claim} claim is missing or invalid`);
+  }
+  if (
+    error instanceof errors.JWSSignatureVerificationFailed ||
+    error instanceof errors.JWKSNoMatchingKey ||
+    error instanceof errors.JWKSMultipleMatchingKeys ||
+    error instanceof errors.JOSEAlgNotAllowed
+  ) {
+    return refuse('bad_signature', "the token's signature does not verify with the issuer's keys");
+  }
+  if (
+    error instanceof errors.JWSInvalid ||
+    error instanceof errors.JWTInvalid ||
+    error instanceof errors.JOSENotSupported
+  ) {
+    return refuse('malformed', 'the token is not a valid signed JWT');
+  }
+  if (error instanceof IssuerUnavailableError) throw error;
+  throw new IssuerUnavailableError("cannot fetch the issuer's signing keys", { cause: error });
+}
