@@ -2,6 +2,7 @@ import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
 import { deadLetterProducer, sendToDeadLetter, type ParkReason } from '../kafka/dead-letter';
+import { restartGivenUpConsumer } from '../kafka/consumer-restart';
 import { GroupMembership } from '../kafka/group-membership';
 import { retryTransient, type RetryPolicy } from '../kafka/retry-transient';
 import { isTransient } from '../kafka/transient';
@@ -58,6 +59,8 @@ export class MessageConsumer implements Worker {
   private producer: Producer | undefined;
   private readonly counter: Counter<'consumer' | 'outcome'>;
   readonly membership: GroupMembership;
+  /** Between start() and stop(): a consumer kafkajs gave up on is replaced only then. */
+  private wanted = false;
 
   constructor(
     private readonly deps: MessageConsumerDeps,
@@ -80,6 +83,17 @@ export class MessageConsumer implements Worker {
   }
 
   async start(): Promise<void> {
+    this.wanted = true;
+    await this.connectAndRun();
+  }
+
+  /** Finishes the message in hand, commits and leaves the group. */
+  async stop(): Promise<void> {
+    this.wanted = false;
+    await this.disconnect();
+  }
+
+  private async connectAndRun(): Promise<void> {
     if (this.consumer) return;
     const producer = deadLetterProducer(this.deps.kafka);
     const consumer = this.deps.kafka.consumer({
@@ -88,9 +102,19 @@ export class MessageConsumer implements Worker {
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
     });
-    this.membership.watch(consumer, (error) =>
-      this.deps.onFatal?.(
-        new Error(`${this.options.name}: Kafka consumer stopped for good: ${error.message}`),
+    this.membership.watch(consumer, (cause) =>
+      restartGivenUpConsumer(
+        {
+          name: this.options.name,
+          logger: this.deps.logger,
+          wanted: () => this.wanted,
+          restart: async () => {
+            await this.disconnect();
+            await this.connectAndRun();
+          },
+          onFatal: this.deps.onFatal,
+        },
+        cause,
       ),
     );
     try {
@@ -111,12 +135,12 @@ export class MessageConsumer implements Worker {
     }
   }
 
-  /** Finishes the message in hand, commits and leaves the group. */
-  async stop(): Promise<void> {
-    const consumer = this.consumer;
+  private async disconnect(): Promise<void> {
+    const { consumer, producer } = this;
     this.consumer = undefined;
+    this.producer = undefined;
     await consumer?.disconnect();
-    await this.producer?.disconnect();
+    await producer?.disconnect();
   }
 
   private async onMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {

@@ -8,6 +8,7 @@ import {
   type ParkedMessage,
   type ParkReason,
 } from '../kafka/dead-letter';
+import { restartGivenUpConsumer } from '../kafka/consumer-restart';
 import { GroupMembership } from '../kafka/group-membership';
 import type { Worker } from '../service/worker';
 import { DocumentStore } from './document-store';
@@ -84,6 +85,8 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
   readonly store: DocumentStore<D>;
   readonly parkedKeys: ParkedKeys;
   membership: GroupMembership | undefined;
+  /** Between start() and stop(): a consumer kafkajs gave up on is replaced only then. */
+  private wanted = false;
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private readonly lag = new Map<string, number>();
@@ -112,8 +115,19 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
   }
 
   async start(): Promise<void> {
+    this.wanted = true;
     await this.parkedKeys.ensureIndex();
     if (!this.options.target) await this.store.ensureIndex(this.options.refreshInterval);
+    await this.connectAndRun();
+  }
+
+  /** Finishes the batch in hand, commits it and leaves the group. */
+  async stop(): Promise<void> {
+    this.wanted = false;
+    await this.disconnect();
+  }
+
+  private async connectAndRun(): Promise<void> {
     const producer = deadLetterProducer(this.deps.kafka);
     const consumer = this.deps.kafka.consumer({
       groupId: this.groupId,
@@ -121,9 +135,21 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
     });
-    this.membership = new GroupMembership(this.groupId);
-    this.membership.watch(consumer, (error) =>
-      this.deps.onFatal?.(new Error(`${this.name}: Kafka consumer stopped for good: ${error.message}`)),
+    this.membership ??= new GroupMembership(this.groupId);
+    this.membership.watch(consumer, (cause) =>
+      restartGivenUpConsumer(
+        {
+          name: this.name,
+          logger: this.deps.logger,
+          wanted: () => this.wanted,
+          restart: async () => {
+            await this.disconnect();
+            await this.connectAndRun();
+          },
+          onFatal: this.deps.onFatal,
+        },
+        cause,
+      ),
     );
     try {
       await producer.connect();
@@ -146,8 +172,7 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
     }
   }
 
-  /** Finishes the batch in hand, commits it and leaves the group. */
-  async stop(): Promise<void> {
+  private async disconnect(): Promise<void> {
     // The batch in hand still commits through this.consumer while disconnect waits for it.
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
