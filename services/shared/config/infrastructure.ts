@@ -21,6 +21,15 @@ export const infrastructureSchema = z.object({
     .describe('Confluent-compatible schema registry API (Apicurio ccompat v7)'),
   ELASTICSEARCH_URL: z.url().default('http://127.0.0.1:9200').describe('Elasticsearch HTTP endpoint'),
   CONNECT_URL: z.url().default('http://127.0.0.1:8083').describe('Kafka Connect REST API'),
+  CONSUMER_STUCK_WARN_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(3_600_000)
+    .default(30_000)
+    .describe(
+      'consumers and projectors: how long transient retries may block a partition before it is logged and counted as stuck',
+    ),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 

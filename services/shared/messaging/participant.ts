@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { EventSchema } from '../codec/event-schema';
+import type { RetryPolicy } from '../kafka/retry-transient';
 import type { ServiceRuntime } from '../service/service-runtime';
 import { commandChannel, replyChannel } from './channels';
 import { CommandProcessor, type CommandHandler } from './command-processor';
@@ -21,6 +22,8 @@ export async function createParticipant<DB extends MessagingTables>(
   runtime: Pick<ServiceRuntime<DB>, 'service' | 'db' | 'registry' | 'kafka' | 'logger' | 'metrics'>,
   commandSchemas: () => Promise<EventSchema[]>,
   handlers: Readonly<Record<string, CommandHandler>>,
+  /** The consumer's retry policy, e.g. consumerRetryPolicy(config); its defaults otherwise. */
+  options: { retry?: RetryPolicy } = {},
 ): Promise<Participant> {
   const { service } = runtime;
   const codecs = await MessageCodecs.load(runtime.registry, [
@@ -42,6 +45,7 @@ export async function createParticipant<DB extends MessagingTables>(
       groupId: participantGroup(service),
       topics: [commandChannel(service)],
       handle: (message) => processor.process(message),
+      retry: options.retry,
     },
   );
   return { processor, consumer };
