@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { errors as es } from '@elastic/elasticsearch';
 import {
   KafkaJSConnectionError,
@@ -28,8 +29,10 @@ export class TransientError extends Error {
 export function isTransient(error: unknown): boolean {
   // Wrappers (pg's connect timeout, kafkajs' non-retriable wrapper, fetch failures) keep
   // the real failure as `cause`; an error this module cannot place defers to its cause.
+  // isNativeError, not instanceof: Node's own errors (sockets) come from another realm
+  // than the code under Jest's module sandbox, where instanceof Error is false for them.
   let current = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+  for (let depth = 0; depth < 5 && types.isNativeError(current); depth += 1) {
     const verdict = classify(current);
     if (verdict !== 'unknown') return verdict === 'transient';
     current = current.cause;
@@ -50,7 +53,8 @@ function classify(error: Error): Verdict {
   if (elastic !== 'unknown') return elastic;
   const registry = registryVerdict(error);
   if (registry !== 'unknown') return registry;
-  if (error instanceof AggregateError && error.errors.length > 0)
+  // An AggregateError: a connection attempt to each address of a host failed.
+  if ('errors' in error && Array.isArray(error.errors) && error.errors.length > 0)
     return error.errors.every((e) => isTransient(e)) ? 'transient' : 'unknown';
   if (hasNetworkCode(error) || pgConnectionLost.test(error.message)) return 'transient';
   return 'unknown';
@@ -128,7 +132,7 @@ function kafkaVerdict(error: KafkaJSError): Verdict {
   ) {
     return 'transient';
   }
-  return error.cause instanceof Error && isTransient(error.cause) ? 'transient' : 'permanent';
+  return isTransient(error.cause) ? 'transient' : 'permanent';
 }
 
 function elasticsearchVerdict(error: Error): Verdict {
