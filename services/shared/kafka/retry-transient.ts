@@ -1,3 +1,4 @@
+import { KafkaJSProtocolError } from 'kafkajs';
 import { isTransient } from './transient';
 
 export interface RetryPolicy {
@@ -36,7 +37,10 @@ export interface RetryHooks {
  * Runs `work` until it succeeds, retrying transient failures (see isTransient) with
  * exponential backoff and full jitter, capped, so many consumers do not retry in step.
  * Heartbeats while waiting so the consumer keeps its partitions; gives up (rethrows)
- * on a permanent failure or once the consumer stops running. Retrying past
+ * on a permanent failure or once the consumer stops running, and when the heartbeat
+ * says the group is rebalancing: then it rethrows that error, which kafkajs answers by
+ * rejoining (the partition may go to another member, which redelivers the message);
+ * retrying on would hold up the whole group's rebalance. Retrying past
  * `stuckAfterMs` is reported once through `onStuck`, and its end through `onStuckEnded`,
  * so a partition blocked by a dependency that does not come back is not silent.
  */
@@ -81,9 +85,25 @@ export async function retryTransient(
       const until = Date.now() + delay;
       while (Date.now() < until && hooks.isRunning()) {
         await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, until - Date.now())));
-        await hooks.heartbeat().catch(() => undefined);
+        const rebalancing = await hooks.heartbeat().then(
+          () => undefined,
+          // Any other heartbeat failure (broker briefly away) is retried with the work.
+          (heartbeatError: unknown) => (isRebalancing(heartbeatError) ? heartbeatError : undefined),
+        );
+        if (rebalancing) {
+          end('stopped');
+          throw rebalancing;
+        }
         checkStuck();
       }
     }
   }
+}
+
+/** The group is rebalancing or this member's generation is gone (kafkajs' own test, not exported). */
+function isRebalancing(error: unknown): boolean {
+  return (
+    error instanceof KafkaJSProtocolError &&
+    ['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION'].includes(error.type)
+  );
 }

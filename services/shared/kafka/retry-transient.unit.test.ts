@@ -1,3 +1,4 @@
+import { KafkaJSProtocolError } from 'kafkajs';
 import { retryTransient, type RetryHooks, type Stall, type StallEnd } from './retry-transient';
 import { TransientError } from './transient';
 
@@ -131,5 +132,55 @@ describe('retryTransient', () => {
     );
     expect(stuck).toEqual([]);
     expect(ended).toEqual([]);
+  });
+
+  it('gives the partition up when the heartbeat says the group is rebalancing, so kafkajs rejoins', async () => {
+    const { hooks, stuck, ended } = recordingHooks();
+    const rebalancing = new KafkaJSProtocolError(
+      Object.assign(new Error('The group is rebalancing, so a rejoin is needed'), {
+        type: 'REBALANCE_IN_PROGRESS',
+        code: 27,
+        retriable: false,
+      }),
+    );
+    let calls = 0;
+    await expect(
+      retryTransient(
+        async () => {
+          calls += 1;
+          throw new TransientError('down');
+        },
+        { initialMs: 5, maxMs: 10, stuckAfterMs: 0 },
+        {
+          ...hooks,
+          heartbeat: async () => {
+            // The first heartbeat is fine; the next one finds the group rebalancing.
+            if (calls > 1) throw rebalancing;
+          },
+        },
+      ),
+    ).rejects.toBe(rebalancing);
+    expect(calls).toBe(2);
+    expect(stuck).toHaveLength(1);
+    expect(ended.map((e) => e.end)).toEqual(['stopped']);
+  });
+
+  it('keeps retrying through a heartbeat that fails for another reason', async () => {
+    const { hooks } = recordingHooks();
+    let calls = 0;
+    await retryTransient(
+      async () => {
+        calls += 1;
+        if (calls < 3) throw new TransientError('down');
+      },
+      { initialMs: 5, maxMs: 10 },
+      {
+        ...hooks,
+        heartbeat: async () => {
+          throw new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092');
+        },
+      },
+    );
+    expect(calls).toBe(3);
   });
 });

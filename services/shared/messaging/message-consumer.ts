@@ -143,10 +143,6 @@ export class MessageConsumer {
           } catch (error) {
             if (isTransient(error)) throw error;
             poison = { reason: incoming ? 'handler-error' : 'undecodable', error };
-            this.deps.logger.error(
-              { err: error, topic, partition, offset: message.offset },
-              `${name}: message sent to the DLQ`,
-            );
           }
         }
         // Once a message is found poison only the send is retried, never the handler.
@@ -191,5 +187,9 @@ export class MessageConsumer {
       { topic, partition, message, reason, error: text },
     ]);
     this.counter.inc({ consumer: this.options.name, outcome: 'dead-lettered' });
+    this.deps.logger.error(
+      { err: error, topic, partition, offset: message.offset, reason },
+      `${this.options.name}: message sent to the DLQ`,
+    );
   }
 }
