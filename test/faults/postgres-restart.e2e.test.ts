@@ -29,7 +29,12 @@ describe('Postgres restarted under a steady command load', () => {
     const recoveredAt = load.acceptedSince(backAt)[0]?.at ?? Number.NaN;
     await waitFor('more commands after the outage', () => load.acceptedSince(backAt).length >= 40, 30_000);
     const report = await load.stop();
-    console.log(system.output.lines.filter((l) => /"level":(50|60)/.test(l)).slice(0, 20).join('\n'));
+    console.log(
+      system.output.lines
+        .filter((l) => /"level":(50|60)/.test(l))
+        .slice(0, 20)
+        .join('\n'),
+    );
 
     // Every refusal was a 503 that says when to come back; nothing crashed or hung.
     expect(Object.keys(report.byStatus).filter((s) => !['200', '201', '503'].includes(s))).toEqual([]);

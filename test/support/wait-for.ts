@@ -1,12 +1,15 @@
-/** Polls `condition` until it holds, or fails after `timeoutMs` with `what`. */
+/**
+ * Polls `condition` until it holds or `timeoutMs` passes, then fails naming what was
+ * awaited. A bounded wait on a condition, never a fixed sleep.
+ */
 export async function waitFor(
   what: string,
   condition: () => boolean | Promise<boolean>,
-  timeoutMs: number,
+  timeoutMs = 20_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const until = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

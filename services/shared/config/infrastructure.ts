@@ -23,6 +23,15 @@ export const infrastructureSchema = z.object({
     .describe('Confluent-compatible schema registry API (Apicurio ccompat v7)'),
   ELASTICSEARCH_URL: z.url().default('http://127.0.0.1:9200').describe('Elasticsearch HTTP endpoint'),
   CONNECT_URL: z.url().default('http://127.0.0.1:8083').describe('Kafka Connect REST API'),
+  CONSUMER_STUCK_WARN_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(3_600_000)
+    .default(30_000)
+    .describe(
+      'consumers and projectors: how long transient retries may block a partition before it is logged and counted as stuck',
+    ),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   DB_CONNECT_TIMEOUT_MS: millisecondsVariable(
     3_000,
@@ -38,8 +47,8 @@ export const infrastructureSchema = z.object({
   ),
   DB_IDLE_TIMEOUT_MS: millisecondsVariable(30_000, 'an idle pooled connection is closed after this long'),
   KAFKA_SESSION_TIMEOUT_MS: millisecondsVariable(
-    10_000,
-    'consumers: how long the broker waits for a silent member before moving its partitions to the others',
+    30_000,
+    'consumers: how long the broker waits for a silent member (a killed replica) before moving its partitions to the others',
   ).pipe(z.number().min(6_000, 'at least 6000 (the broker minimum)')),
   SHUTDOWN_TIMEOUT_MS: millisecondsVariable(
     10_000,

@@ -19,6 +19,7 @@ import { BatchCoalescer } from './batch-coalescer';
 import type { ProjectedEvent, Projection, VersionedDocument } from './projection';
 import type { ProjectionMetrics } from './projection-metrics';
 import { retryTransient } from '../kafka/retry-transient';
+import { defaultStuckWarnMs, stuckPartitionHooks } from '../kafka/stuck-partitions';
 import { isTransient, TransientError } from '../kafka/transient';
 
 export interface RunnerOptions {
@@ -28,6 +29,8 @@ export interface RunnerOptions {
   lingerMs: number;
   retryInitialMs: number;
   retryMaxMs: number;
+  /** How long transient retries may block a partition before it is reported stuck (default 30 s). */
+  stuckWarnMs?: number;
   /** Partitions whose batches are processed at once (kafkajs `partitionsConsumedConcurrently`). */
   partitionsConcurrently: number;
   /** The live index's `refresh_interval`: how soon a write becomes searchable. */
@@ -45,6 +48,7 @@ export const defaultRunnerOptions: RunnerOptions = {
   lingerMs: 50,
   retryInitialMs: 100,
   retryMaxMs: 15_000,
+  stuckWarnMs: defaultStuckWarnMs,
   partitionsConcurrently: 12,
   refreshInterval: '250ms',
 };
@@ -199,17 +203,27 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
       const stop = this.deps.metrics.batchSeconds.startTimer({ projection: this.projection.name });
       await retryTransient(
         () => this.coalescer.submit({ topic, partition, messages: chunk }),
-        { initialMs: this.options.retryInitialMs, maxMs: this.options.retryMaxMs },
+        {
+          initialMs: this.options.retryInitialMs,
+          maxMs: this.options.retryMaxMs,
+          stuckAfterMs: this.options.stuckWarnMs ?? defaultStuckWarnMs,
+        },
         {
           isRunning,
           heartbeat,
           onRetry: (error, attempt, delayMs) => {
             this.deps.metrics.retries.inc({ projection: this.projection.name });
             this.deps.logger.warn(
-              { err: error, attempt, delayMs },
+              { err: error, attempt, delayMs, topic, partition },
               `${this.projection.name}: transient failure, retrying`,
             );
           },
+          // The group id names the consumer: a rebuild's runner is another one than the live runner.
+          ...stuckPartitionHooks(this.deps.metrics.stuckPartitions, this.deps.logger, {
+            consumer: this.groupId,
+            topic,
+            partition,
+          }),
         },
       );
       stop();
