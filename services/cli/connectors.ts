@@ -14,16 +14,12 @@ import {
   waitForRunning,
 } from '../shared/connect/connector-deployment';
 import { connectorNames, defaultConnectorStateDir, loadConnector } from '../shared/connect/connector-file';
-import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { AvroEventCodec } from '../shared/codec/avro-event-codec';
 import { postgresSourceOffset } from '../shared/connect/debezium-offset';
 import { readReplicationSlot } from '../shared/connect/replication-slot';
 import { assessSlot, describeSlotHealth } from '../shared/connect/slot-health';
 import { recoverSlot } from '../shared/connect/slot-recovery';
 import { createDatabase } from '../shared/db/database';
-import type { EventStoreTables } from '../shared/event-store/tables';
-import { createKafka } from '../shared/kafka/kafka-client';
-import { schemaSets } from './schema-sets';
+import { slotRecoveryDeps } from './slot-recovery-deps';
 
 const cliConfig = infrastructureSchema.extend({
   SLOT_LAG_WARN_BYTES: z.coerce
@@ -168,30 +164,16 @@ program
     const definition = loadConnector(name);
     const since = options.since === undefined ? undefined : instant('--since', options.since);
     const c = config();
-    const db = createDatabase<EventStoreTables>({ connectionString: c.DATABASE_URL, maxConnections: 2 });
-    const registry = new SchemaRegistry({ host: c.SCHEMA_REGISTRY_URL });
+    const deps = slotRecoveryDeps(c, (line) => console.log(line));
     try {
-      await recoverSlot(
-        {
-          connect: client(),
-          db,
-          kafka: createKafka(c.KAFKA_BROKERS, 'deedstream-connectors-recover'),
-          eventCodecFor: async (schema) => {
-            const set = schemaSets.find((s) => s.name === schema);
-            return set && new AvroEventCodec(registry, set.topic, await set.load());
-          },
-          log: (line) => console.log(line),
-        },
-        definition,
-        {
-          ...(since ? { since } : {}),
-          marginMs: c.SLOT_RECOVERY_MARGIN_SECONDS * 1000,
-          retentionHours: c.OUTBOX_RETENTION_HOURS,
-          timeoutMs: Number(options.timeout) * 1000,
-        },
-      );
+      await recoverSlot(deps, definition, {
+        ...(since ? { since } : {}),
+        marginMs: c.SLOT_RECOVERY_MARGIN_SECONDS * 1000,
+        retentionHours: c.OUTBOX_RETENTION_HOURS,
+        timeoutMs: Number(options.timeout) * 1000,
+      });
     } finally {
-      await db.destroy();
+      await deps.close();
     }
   });
 

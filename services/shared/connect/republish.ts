@@ -43,7 +43,7 @@ export class RecordPublisher {
       messages.push({
         key: r.key,
         value: r.value,
-        headers: { ...nullsAsUndefined(r.headers), [REPUBLISHED_HEADER]: this.at },
+        headers: { ...withoutNulls(r.headers), [REPUBLISHED_HEADER]: this.at },
       });
       byTopic.set(r.topic, messages);
     }
@@ -58,9 +58,12 @@ export class RecordPublisher {
   }
 }
 
-// kafkajs writes an undefined header value as a null header, which is what Connect sends for NULL.
-function nullsAsUndefined(headers: Record<string, string | null>): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v ?? undefined]));
+// Connect sends a NULL column as a null header; kafkajs cannot write one, so it is left out.
+// Consumers read both the same way (`header()` answers undefined).
+function withoutNulls(headers: Record<string, string | null>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== null),
+  );
 }
 
 /** The aggregate types (hence topics) of the events stored since `since`. */
