@@ -1,7 +1,7 @@
 import type { Kafka, Message, Producer } from 'kafkajs';
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { AvroEventCodec } from '../codec/avro-event-codec';
-import type { EventsTable, EventStoreTables, OutboxTable } from '../event-store/tables';
+import type { EventsTable, EventStoreTables } from '../event-store/tables';
 import { outboxRows } from '../outbox/outbox-writer';
 import type { OutboxRecord, OutboxRecordFormat } from './outbox-record-format';
 
@@ -17,13 +17,18 @@ export interface RepublishCounts {
   messages: number;
 }
 
+/** Where republished records go (Kafka, via RecordPublisher). */
+export interface RecordSink {
+  publish(records: readonly OutboxRecord[]): Promise<void>;
+}
+
 /**
  * Produces records straight to Kafka in the order given, acks=all, idempotent, one request
  * at a time: within a partition they land in that order. Keys are partitioned exactly like
  * Connect's producer (murmur2 of the key bytes), so every record of an aggregate joins its
  * partition.
  */
-export class RecordPublisher {
+export class RecordPublisher implements RecordSink {
   private readonly producer: Producer;
   private readonly at = new Date().toISOString();
 
@@ -93,36 +98,35 @@ export async function outboxRouteValuesSince(
  * `relayed` is encoded again from the events table (the source of truth; its outbox row
  * may already be gone) with the schema version it was stored with, and published with
  * its own id, key and headers, in store order (so each aggregate's versions stay in order).
+ * Ids come first (cheap); only the missing events are read in full.
  */
 export async function republishEvents(
   db: Kysely<EventStoreTables>,
   codec: AvroEventCodec,
   format: OutboxRecordFormat,
-  publisher: RecordPublisher,
+  publisher: RecordSink,
   since: Date,
   relayed: ReadonlySet<string>,
 ): Promise<Pick<RepublishCounts, 'events' | 'streams'>> {
+  const candidates = await db
+    .selectFrom('events')
+    .select('event_id')
+    .where('occurred_at', '>=', since)
+    .orderBy('position')
+    .execute();
+  const missing = candidates.map((e) => e.event_id).filter((id) => !relayed.has(id));
   const streams = new Set<string>();
-  let events = 0;
-  let after = 0n;
-  for (;;) {
-    const page = await db
+  for (const chunk of chunks(missing)) {
+    const events = await db
       .selectFrom('events')
       .selectAll()
-      .where('occurred_at', '>=', since)
-      .where('position', '>', after)
+      .where('event_id', 'in', chunk)
       .orderBy('position')
-      .limit(PAGE)
       .execute();
-    if (page.length === 0) break;
-    after = page[page.length - 1]!.position;
-    const missing = page.filter((e) => !relayed.has(e.event_id));
-    const records = await Promise.all(missing.map((e) => eventRecord(e, codec, format)));
-    await publisher.publish(records);
-    for (const e of missing) streams.add(e.stream_id);
-    events += missing.length;
+    await publisher.publish(await Promise.all(events.map((e) => eventRecord(e, codec, format))));
+    for (const e of events) streams.add(e.stream_id);
   }
-  return { events, streams: streams.size };
+  return { events: missing.length, streams: streams.size };
 }
 
 async function eventRecord(
@@ -155,43 +159,40 @@ async function eventRecord(
  * service the rows that are not events): every retained row created since `since` whose
  * id is not among `relayed`, published as the router would, in creation order. Rows
  * housekeeping already deleted are gone: recovery must happen within the retention.
+ * Ids come first, in order; only the missing rows are read in full.
  */
 export async function republishOutboxRows(
   db: Kysely<EventStoreTables>,
   format: OutboxRecordFormat,
-  publisher: RecordPublisher,
+  publisher: RecordSink,
   since: Date,
   relayed: ReadonlySet<string>,
   excludeEvents: boolean,
 ): Promise<number> {
+  let query = db.selectFrom('outbox').select('id').where('created_at', '>=', since);
+  if (excludeEvents) query = query.where(isNotAnEvent);
+  const candidates = await query.orderBy('created_at').orderBy('aggregate_version').orderBy('id').execute();
+  const missing = candidates.map((r) => r.id).filter((id) => !relayed.has(id));
   let messages = 0;
-  let after: Selectable<OutboxTable> | undefined;
-  for (;;) {
-    let query = db.selectFrom('outbox').selectAll().where('created_at', '>=', since);
-    if (excludeEvents) query = query.where(isNotAnEvent);
-    if (after) {
-      const last = after;
-      query = query.where(({ eb, refTuple, tuple }) =>
-        eb(
-          refTuple('created_at', 'aggregate_version', 'id'),
-          '>',
-          tuple(last.created_at, last.aggregate_version, last.id),
-        ),
-      );
-    }
-    const page = await query
+  for (const chunk of chunks(missing)) {
+    const rows = await db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('id', 'in', chunk)
       .orderBy('created_at')
       .orderBy('aggregate_version')
       .orderBy('id')
-      .limit(PAGE)
       .execute();
-    if (page.length === 0) break;
-    after = page[page.length - 1];
-    const missing = page.filter((row) => !relayed.has(row.id));
-    await publisher.publish(missing.map((row) => format.toRecord(row)));
-    messages += missing.length;
+    await publisher.publish(rows.map((row) => format.toRecord(row)));
+    messages += rows.length;
   }
   return messages;
+}
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += PAGE) result.push(items.slice(i, i + PAGE));
+  return result;
 }
 
 /** An outbox row that is not an event (a command or reply of an event-sourced service). */
