@@ -156,9 +156,10 @@ export async function waitForState(
           `${name}: ${'id' in failed ? `task ${String(failed.id)}` : 'connector'} FAILED:\n${trace}`,
         );
       }
+      // A stopped connector has no tasks left: until then one may still be shutting down.
       const tasksReady =
         wanted === 'STOPPED'
-          ? true
+          ? status.tasks.length === 0
           : status.tasks.length > 0 && status.tasks.every((t) => t.state === wanted);
       if (status.connector.state === wanted && tasksReady) return status;
     }

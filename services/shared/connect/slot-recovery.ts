@@ -139,6 +139,15 @@ export async function recoverSlot(
         name,
         offsetAtSlotStart(offset?.partition ?? { server: config['topic.prefix'] }, newSlot.lsn, newSlot.at),
       );
+      // A task that was still shutting down must not have committed its old offset over ours.
+      const stored = postgresSourceOffset(await connect.offsets(name));
+      if (stored?.position !== newSlot.lsn)
+        throw new Error(
+          `the offset did not move to the new slot (it is at ${stored?.position === undefined ? 'nothing' : formatLsn(stored.position)})`,
+        );
+      log(
+        `${name}: offset moved to the new slot (lsn ${formatLsn(newSlot.lsn)}): no snapshot, no WAL search`,
+      );
     }
   } catch (error) {
     throw new ConnectError(
