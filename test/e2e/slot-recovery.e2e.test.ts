@@ -195,10 +195,18 @@ describe('losing a replication slot is recoverable (property: event-sourced)', (
         },
         30_000,
       );
-      // Commands keep coming during the gap; none of them reaches Kafka now.
+      // Commands keep coming during the gap; none of them reaches Kafka now. Debezium
+      // retries, then fails for good: its offset is no longer available in any slot.
       await load.waitForMore(80, 60_000);
+      await eventually(
+        `${connector} task FAILED`,
+        async () => (await connect.status(connector)).tasks.some((t) => t.state === 'FAILED'),
+        90_000,
+      );
 
       const status = await cli(['status', connector]);
+      expect(status.out).toContain(`${connector}: connector RUNNING; tasks 0:FAILED`);
+      expect(status.out).toContain('is no longer available on the server');
       expect(status.out).toContain(
         `${connector}: slot ${slot} is LOST (no such slot, but the connector's offset is at `,
       );
