@@ -391,6 +391,16 @@ describe('losing a replication slot is recoverable (outbox-only service)', () =>
       );
       expect(recovered.status).toBe(0);
       expect((await cli(['status', name], env)).status).toBe(0);
+      // Recovering a healthy slot changes nothing; --since compares and republishes anyway.
+      const again = await cli(['recover', name], env);
+      expect(again.out).toContain(`${name}: nothing to recover: slot ${slot} is healthy; connector RUNNING`);
+      expect(again.status).toBe(0);
+      const since = new Date(Date.now() - 60_000).toISOString();
+      const forced = await cli(['recover', name, '--since', since], env);
+      expect(forced.out).toContain(`${name}: point of loss ${since} (--since)`);
+      expect(forced.out).not.toContain('created again');
+      expect(forced.out).toMatch(new RegExp(`${name}: connector RUNNING, slot ${slot} active`));
+      expect(forced.status).toBe(0);
       await load.waitForMore(50, 30_000);
     } finally {
       await load.stop();
