@@ -5,7 +5,7 @@ import type { EventsTable, EventStoreTables } from '../event-store/tables';
 import { outboxRows } from '../outbox/outbox-writer';
 import type { OutboxRecord, OutboxRecordFormat } from './outbox-record-format';
 
-/** Rows read per query, and records produced per request. */
+/** Rows read in full per query, and records produced per request. */
 const PAGE = 500;
 
 /** Marks a record as republished by a slot recovery (consumers ignore unknown headers). */
