@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { infrastructureSchema } from '../shared/config/infrastructure';
 import { loadConfig } from '../shared/config/load-config';
+import { retentionSchema } from '../shared/config/retention';
 import { ConnectClient } from '../shared/connect/connect-client';
 import { diffConfig, formatChange } from '../shared/connect/config-diff';
 import {
@@ -21,26 +22,23 @@ import { recoverSlot } from '../shared/connect/slot-recovery';
 import { createDatabase } from '../shared/db/database';
 import { slotRecoveryDeps } from './slot-recovery-deps';
 
-const cliConfig = infrastructureSchema.extend({
-  SLOT_LAG_WARN_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(1024 ** 3)
-    .describe('replication slot lag (bytes of WAL) past which `status` warns'),
-  CONNECTORS_STATE_DIR: z.string().default(defaultConnectorStateDir),
-  SLOT_RECOVERY_MARGIN_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .default(600)
-    .describe('`recover` compares with Kafka everything stored from this long before the point of loss'),
-  OUTBOX_RETENTION_HOURS: z.coerce
-    .number()
-    .min(0)
-    .default(24)
-    .describe('outbox housekeeping age; `recover` warns when the loss is older'),
-});
+const cliConfig = infrastructureSchema
+  .extend({
+    SLOT_LAG_WARN_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(1024 ** 3)
+      .describe('replication slot lag (bytes of WAL) past which `status` warns'),
+    CONNECTORS_STATE_DIR: z.string().default(defaultConnectorStateDir),
+    SLOT_RECOVERY_MARGIN_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(600)
+      .describe('`recover` compares with Kafka everything stored from this long before the point of loss'),
+  })
+  .extend({ OUTBOX_RETENTION_HOURS: retentionSchema.shape.OUTBOX_RETENTION_HOURS });
 const config = () => loadConfig(cliConfig);
 const client = () => new ConnectClient(config().CONNECT_URL);
 
