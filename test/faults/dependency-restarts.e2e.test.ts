@@ -1,4 +1,5 @@
 import type { ComponentName } from '../../stack/component';
+import { awaitCaughtUp } from '../support/caught-up';
 import { CommandLoad, type LoadReport } from '../support/command-load';
 import { awaitDelivered, type Delivery } from '../support/delivered';
 import { endOffsets } from '../support/pipeline';
@@ -12,8 +13,10 @@ let system: Supervised;
 beforeAll(async () => {
   system = await startSupervised({
     only: ['property', 'search', 'analytics', 'transaction', 'payment', 'contract', 'title'],
+    env: { OFFER_WAIT_MS: '30000' },
   });
-}, 300_000);
+  await awaitCaughtUp();
+}, 600_000);
 afterAll(() => system?.stop());
 
 /**

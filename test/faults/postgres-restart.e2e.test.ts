@@ -1,3 +1,4 @@
+import { awaitCaughtUp } from '../support/caught-up';
 import { CommandLoad } from '../support/command-load';
 import { awaitDelivered } from '../support/delivered';
 import { endOffsets } from '../support/pipeline';
@@ -9,7 +10,11 @@ import { waitFor } from '../support/wait-for';
 let system: Supervised;
 beforeAll(async () => {
   system = await startSupervised({ only: ['property', 'search', 'analytics'] });
-}, 240_000);
+  await awaitCaughtUp({
+    'projection.property-search': ['property.events'],
+    'projection.market-analytics': ['property.events'],
+  });
+}, 600_000);
 afterAll(() => system?.stop());
 
 describe('Postgres restarted under a steady command load', () => {
