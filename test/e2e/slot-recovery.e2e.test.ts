@@ -350,6 +350,7 @@ describe('losing a replication slot is recoverable (outbox-only service)', () =>
                 correlationId: name,
                 causationId: null,
                 traceparent: null,
+                actor: null,
                 occurredAt: new Date(),
               },
             ]),

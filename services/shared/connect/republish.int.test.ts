@@ -44,6 +44,7 @@ const message = (key: string, version: number, createdAt: Date, channel = 'payme
       correlationId: key,
       causationId: `cause-${version}`,
       traceparent: null,
+      actor: null,
       occurredAt: createdAt,
     },
   ]);

@@ -148,6 +148,7 @@ async function eventRecord(
       correlationId: event.metadata.correlationId,
       causationId: event.metadata.causationId ?? null,
       traceparent: event.metadata.traceparent ?? null,
+      actor: event.metadata.actor ?? null,
       occurredAt: event.occurred_at,
     },
   ]);

@@ -86,6 +86,7 @@ function command(type: string, expiresAt = new Date(Date.now() + 60_000).toISOSt
     type,
     correlationId: `purchase-${randomUUID()}`,
     causationId: null,
+    actor: 'test-user',
     sequence: 2,
     occurredAt: new Date().toISOString(),
     data: { expiresAt },
