@@ -1,7 +1,7 @@
 import { marketAnalyticsProjection } from '../analytics/projections/market-analytics-projection';
 import { propertySearchProjection } from '../search/projections/property-search-projection';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { propertySchema, propertyStreamType, propertyTopic } from '../property/property-service';
+import { propertySchema, propertyStreamType, propertyTopic } from '../property/contract';
 import { AvroEventCodec } from '../shared/codec/avro-event-codec';
 import { infrastructureConfig } from '../shared/config/infrastructure';
 import { createDatabase } from '../shared/db/database';

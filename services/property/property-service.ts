@@ -12,17 +12,13 @@ import { housekeeping } from '../shared/service/housekeeping';
 import { idempotencyRetention, inboxRetention, outboxRetention } from '../shared/service/retention-rules';
 import type { ServiceDefinition } from '../shared/service/service-definition';
 import { propertyRoutes } from './api/property-routes';
+import { propertySchema, propertyStreamType, propertyTopic } from './contract/topics';
 import { Property } from './domain/property';
-import type { PropertyEvent } from './domain/property-events';
+import type { PropertyEvent } from './contract/property-events';
 import { propertyCommandHandlers } from './handlers/property-command-handlers';
-import { loadPropertyCommandSchemas } from './messages/property-messages';
+import { loadPropertyCommandSchemas } from './contract/commands/property-messages';
 import { propertyConfig, type PropertyConfig } from './property-config';
-import { loadPropertyEventSchemas } from './schemas/property-schemas';
-
-export const propertySchema = 'property';
-export const propertyStreamType = 'property';
-/** Debezium routes outbox rows by aggregatetype to `<aggregatetype>.events`. */
-export const propertyTopic = 'property.events';
+import { loadPropertyEventSchemas } from './contract/schemas/property-schemas';
 
 /** The property schema: its event store plus the saga's inbox. */
 export type PropertyTables = EventStoreTables & MessagingTables;

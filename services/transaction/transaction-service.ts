@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { loadContractCommandSchemas } from '../contract/messages/contract-messages';
 import { loadPaymentCommandSchemas } from '../payment/messages/payment-messages';
-import { propertyTopic } from '../property/property-service';
-import { loadPropertyCommandSchemas } from '../property/messages/property-messages';
+import { propertyTopic } from '../property/contract';
+import { loadPropertyCommandSchemas } from '../property/contract';
 import { IdempotencyStore } from '../shared/http/idempotency';
 import { commandChannel, replyChannel } from '../shared/messaging/channels';
 import { consumerDeps } from '../shared/messaging/consumer-deps';

@@ -1,9 +1,5 @@
 import type { Money } from '../../shared/domain/money';
-import type {
-  PropertyEvent,
-  PropertyEventOfType,
-  PropertyEventType,
-} from '../../property/domain/property-events';
+import type { PropertyEvent, PropertyEventOfType, PropertyEventType } from '../../property/contract';
 import type { ProjectedEvent, Projection } from '../../shared/projection/projection';
 import { utcDay } from '../calendar-day';
 import { daysOnMarket } from './days-on-market';

@@ -9,7 +9,7 @@ import { HttpProblem } from '../../shared/http/problem';
 import { sendResult } from '../../shared/http/send-result';
 import { parseOr400 } from '../../shared/http/validation';
 import { Property } from '../domain/property';
-import type { PropertyEvent } from '../domain/property-events';
+import type { PropertyEvent } from '../contract/property-events';
 import {
   changePriceBody,
   historyQuery,

@@ -2,7 +2,7 @@ import type { RecordedEvent } from '../../shared/event-sourcing/domain-event';
 import { moneyFromBody, moneyJson } from '../../shared/http/money-json';
 
 export { moneyFromBody, moneyJson };
-import type { PropertyEvent } from '../domain/property-events';
+import type { PropertyEvent } from '../contract/property-events';
 import type { PropertyView } from '../domain/property-view';
 
 /** "<id>@<version>": what the query APIs wait for before answering (read-your-writes). */

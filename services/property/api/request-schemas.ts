@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { moneyBody } from '../../shared/http/money-json';
-import { propertyTypes } from '../domain/property-type';
+import { propertyTypes } from '../contract/property-type';
 
 export { moneyBody };
 

@@ -1,10 +1,10 @@
 import type { Address } from './address';
 import type { Money } from '../../shared/domain/money';
-import type { PropertyType } from './property-type';
+import type { PropertyType } from '../contract/property-type';
 
-export type PropertyStatus = 'listed' | 'reserved' | 'sold' | 'withdrawn';
+import type { OfferStatus, PropertyStatus } from '../contract/property-status';
 
-export type OfferStatus = 'pending' | 'accepted' | 'rejected' | 'withdrawn';
+export type { OfferStatus, PropertyStatus };
 
 export interface OfferView {
   readonly offerId: string;

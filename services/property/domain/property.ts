@@ -15,9 +15,9 @@ import {
   validBedrooms,
   validPropertyType,
 } from './property-details';
-import type { PropertyDetailsUpdatedData, PropertyEvent } from './property-events';
+import type { PropertyDetailsUpdatedData, PropertyEvent } from '../contract/property-events';
 import { violation } from './property-rules';
-import type { PropertyType } from './property-type';
+import type { PropertyType } from '../contract/property-type';
 import type { OfferStatus, PropertyStatus, PropertyView, ReservationView } from './property-view';
 
 export interface ListPropertyInput {

@@ -2,12 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import avro from 'avsc';
-import {
-  propertyEventSchemaVersions,
-  propertyEventTypes,
-  type PropertyEventType,
-} from '../domain/property-events';
-import type { EventSchema as PropertyEventSchema } from '../../shared/codec/event-schema';
+import { propertyEventSchemaVersions, propertyEventTypes, type PropertyEventType } from '../property-events';
+import type { EventSchema as PropertyEventSchema } from '../../../shared/codec/event-schema';
 import { loadPropertyEventSchemas, propertySchemaDirectory } from './property-schemas';
 import { representativeEvents } from './representative-events';
 

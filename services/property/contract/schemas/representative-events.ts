@@ -1,6 +1,6 @@
-import { maxAmountMinor, moneyFromMajor } from '../../shared/domain/money';
-import { Property } from '../domain/property';
-import type { PropertyEvent } from '../domain/property-events';
+import { maxAmountMinor, moneyFromMajor } from '../../../shared/domain/money';
+import { Property } from '../../domain/property';
+import type { PropertyEvent } from '../property-events';
 
 const eur = (major: number) => moneyFromMajor(major, 'EUR');
 
