@@ -45,9 +45,7 @@ const MARKS = /\p{M}+/gu;
 
 /** Lower-case words without diacritics: "José  DE-Vries" → ["jose", "de", "vries"]. */
 export function nameTokens(text: string): string[] {
-  return text
-    .normalize('NFKD')
-    .replace(MARKS, '')
+  return (ASCII.test(text) ? text : text.normalize('NFKD').replace(MARKS, ''))
     .toLowerCase()
     .split(NOT_ALNUM)
     .filter((token) => token.length > 0);
@@ -95,35 +93,75 @@ export function distinctiveNameTokens(value: string): string[] {
 }
 
 /**
- * Calls `emit` with every window of `text` that could be a value of `kind` of one of the
- * given sizes, in canonical form (duplicates possible). Names: `sizes` are token counts.
+ * A text prepared once for every kind of candidate: its NFKC form (ASCII, most of what a
+ * scan reads, is its own normal form and skips the work) and, on demand, its name tokens.
+ */
+export class PreparedText {
+  readonly nfkc: string;
+  private tokens: string[] | undefined;
+
+  constructor(readonly text: string) {
+    this.nfkc = ASCII.test(text) ? text : text.normalize('NFKC');
+  }
+
+  get nameTokens(): string[] {
+    this.tokens ??= nameTokens(this.text);
+    return this.tokens;
+  }
+}
+
+/** Every character below U+0080 (written as a negated class to avoid control characters in the source). */
+const ASCII = /^[^\u0080-\uffff]*$/;
+
+/**
+ * Calls `emit` with every window of the text that could be a value of `kind` of one of
+ * the given sizes, in canonical form (duplicates possible). Names: `sizes` are token counts.
  */
 export function candidateWindows(
   kind: ValueKind,
-  text: string,
+  text: PreparedText,
   sizes: ReadonlySet<number>,
   emit: (canonical: string) => void,
 ): void {
   if (sizes.size === 0) return;
   switch (kind) {
     case 'email':
-      return emailWindows(text, sizes, emit);
+      return emailWindows(text.nfkc, sizes, emit);
     case 'phone':
-      for (const run of text.normalize('NFKC').matchAll(DIGIT_RUN))
-        slide(run[0].replace(NOT_DIGIT, ''), sizes, emit);
+      for (const run of text.nfkc.matchAll(DIGIT_RUN)) slide(run[0].replace(NOT_DIGIT, ''), sizes, emit);
       return;
     case 'identifier':
-      for (const run of text.normalize('NFKC').matchAll(ALNUM_RUN)) {
-        slide(run[0].toUpperCase().replace(NOT_ALNUM, ''), sizes, emit);
-      }
+      for (const run of text.nfkc.matchAll(ALNUM_RUN))
+        joinedParts(run[0].toUpperCase().split(NOT_ALNUM), sizes, emit);
       return;
     case 'name': {
-      const tokens = nameTokens(text);
+      const tokens = text.nameTokens;
       for (const size of sizes) {
         for (let start = 0; start + size <= tokens.length; start++)
           emit(tokens.slice(start, start + size).join(' '));
       }
       return;
+    }
+  }
+}
+
+/**
+ * Consecutive parts of a run joined without their separators, where the joined length is
+ * one of the sizes: "licence NL-RE 204518" gives "NLRE204518" for size 10. Windows start
+ * and end at part boundaries (unlike phone digits), which keeps ids, hashes and prose
+ * from producing a window at every character.
+ */
+function joinedParts(
+  parts: readonly string[],
+  sizes: ReadonlySet<number>,
+  emit: (canonical: string) => void,
+): void {
+  const longest = Math.max(...sizes);
+  for (let first = 0; first < parts.length; first++) {
+    let joined = '';
+    for (let last = first; last < parts.length && joined.length < longest; last++) {
+      joined += parts[last];
+      if (sizes.has(joined.length)) emit(joined);
     }
   }
 }
@@ -140,8 +178,9 @@ function slide(run: string, sizes: ReadonlySet<number>, emit: (canonical: string
  * keeps the "@" with at least one character on either side. Windows, not the run itself,
  * because neighbouring text (a prefix, a length byte of an Avro string) can touch the address.
  */
-function emailWindows(text: string, sizes: ReadonlySet<number>, emit: (canonical: string) => void): void {
-  const normalised = text.normalize('NFKC').toLowerCase();
+function emailWindows(nfkc: string, sizes: ReadonlySet<number>, emit: (canonical: string) => void): void {
+  if (!nfkc.includes('@')) return;
+  const normalised = nfkc.toLowerCase();
   for (let at = normalised.indexOf('@'); at !== -1; at = normalised.indexOf('@', at + 1)) {
     let from = at;
     while (from > 0 && EMAIL_LOCAL.test(normalised.charAt(from - 1))) from--;
