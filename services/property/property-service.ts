@@ -12,6 +12,7 @@ import { housekeeping } from '../shared/service/housekeeping';
 import { idempotencyRetention, inboxRetention, outboxRetention } from '../shared/service/retention-rules';
 import type { ServiceDefinition } from '../shared/service/service-definition';
 import { propertyRoutes } from './api/property-routes';
+import { propertyUpcasters } from './contract/property-stream';
 import { propertySchema, propertyStreamType, propertyTopic } from './contract/topics';
 import { Property } from './domain/property';
 import type { PropertyEvent } from './contract/property-events';
@@ -47,7 +48,7 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
     const tables = runtime.database<PropertyTables>(propertySchema, config.PROPERTY_DB_POOL);
     const db = tableSubset<EventStoreTables>()(tables);
     const codec = new AvroEventCodec(runtime.registry, propertyTopic, await loadPropertyEventSchemas());
-    const store = new PostgresEventStore<PropertyEvent>(propertyStreamType, codec);
+    const store = new PostgresEventStore<PropertyEvent>(propertyStreamType, codec, propertyUpcasters);
     const repository = new EventSourcedRepository<PropertyEvent, Property>(db, store, (id) =>
       Property.empty(id),
     );

@@ -11,3 +11,4 @@ export * from './property-status';
 export * from './property-type';
 export * from './commands/property-messages';
 export * from './schemas/property-schemas';
+export * from './property-stream';
