@@ -109,4 +109,29 @@ export const transactionMigrations: Record<string, Migration> = {
     up: (db) => addOutboxActorColumn(db, schema),
     down: (db) => dropOutboxActorColumn(db, schema),
   },
+  '0004_known_properties': {
+    up: async (db) => {
+      // What the orchestrator knows of each property from property.events: the newest
+      // version it consumed (consistency tokens wait on it) and its owner (who may follow
+      // a purchase of it).
+      await db.schema
+        .withSchema(schema)
+        .alterTable('known_property_versions')
+        .renameTo('known_properties')
+        .execute();
+      await db.schema
+        .withSchema(schema)
+        .alterTable('known_properties')
+        .addColumn('owner_id', 'text')
+        .execute();
+    },
+    down: async (db) => {
+      await db.schema.withSchema(schema).alterTable('known_properties').dropColumn('owner_id').execute();
+      await db.schema
+        .withSchema(schema)
+        .alterTable('known_properties')
+        .renameTo('known_property_versions')
+        .execute();
+    },
+  },
 };

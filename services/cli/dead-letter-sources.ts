@@ -44,7 +44,7 @@ export function deadLetterSources(db: Database): DeadLetterSource[] {
       topics: [propertyTopic],
       handled: async (letter) => {
         const seen = await offers
-          .selectFrom('known_property_versions')
+          .selectFrom('known_properties')
           .select('version')
           .where('property_id', '=', letter.key)
           .executeTakeFirst();

@@ -51,15 +51,18 @@ export interface KnownOffersTable {
   property_version: number;
 }
 
-/** The newest version of each property the orchestrator has consumed (for consistency tokens). */
-export interface KnownPropertyVersionsTable {
+/** What the orchestrator has seen of each property on property.events. */
+export interface KnownPropertiesTable {
   property_id: string;
+  /** The newest version consumed: a consistency token waits until it is reached. */
   version: number;
+  /** The listing's owner, who may follow the purchases of it (null until PropertyListed is seen). */
+  owner_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface TransactionTables extends MessagingTables, IdempotencyTables {
   sagas: SagasTable;
   saga_history: SagaHistoryTable;
   known_offers: KnownOffersTable;
-  known_property_versions: KnownPropertyVersionsTable;
+  known_properties: KnownPropertiesTable;
 }

@@ -7,6 +7,7 @@ import { moneyFromMinor } from '../../shared/domain/money';
 import { identifier } from '../../shared/http/identifier';
 import { idempotentRequest, type HttpResult, type IdempotencyStore } from '../../shared/http/idempotency';
 import { moneyJson } from '../../shared/http/money-json';
+import { forbidden, hasRole, requireCaller, type Caller } from '../../shared/http/caller';
 import { HttpProblem } from '../../shared/http/problem';
 import { CONSISTENCY_HEADER, consistencyTokenOf } from '../../shared/http/read-model';
 import { sendResult } from '../../shared/http/send-result';
@@ -16,7 +17,34 @@ import type { PurchaseOrchestrator } from '../purchase-orchestrator';
 import type { Db } from '../saga-store';
 import type { KnownOffersTable, SagasTable } from '../transaction-tables';
 
-const startBody = z.strictObject({ propertyId: identifier, offerId: identifier, buyerId: identifier });
+/** The buyer is the caller; a buyerId, if given, must name the caller. */
+const startBody = z.strictObject({
+  propertyId: identifier,
+  offerId: identifier,
+  buyerId: identifier.optional(),
+});
+
+/** The transaction service's access rules, by name: each refusal is a 403 naming one. */
+export const transactionRules = {
+  buyerIsCaller: 'purchase-buyer-is-caller',
+  byOfferBuyer: 'purchase-by-offer-buyer',
+  partiesOnly: 'purchase-parties-only',
+} as const;
+
+/** A purchase is followed by its buyer, the listing's owner and operators. */
+async function mayFollow(
+  db: Db,
+  caller: Caller,
+  purchase: { buyer_id: string; property_id: string },
+): Promise<boolean> {
+  if (caller.subject === purchase.buyer_id || hasRole(caller, 'ops')) return true;
+  const property = await db
+    .selectFrom('known_properties')
+    .select('owner_id')
+    .where('property_id', '=', purchase.property_id)
+    .executeTakeFirst();
+  return property?.owner_id === caller.subject;
+}
 
 function sagaJson(row: Selectable<SagasTable>) {
   return {
@@ -83,7 +111,7 @@ async function awaitPropertyVersion(
     async (id) =>
       (
         await db
-          .selectFrom('known_property_versions')
+          .selectFrom('known_properties')
           .select('version')
           .where('property_id', '=', id)
           .executeTakeFirst()
@@ -112,9 +140,20 @@ export function transactionRoutes({
   const router = Router();
 
   router.post('/transactions', async (req, res) => {
+    const caller = requireCaller(req);
     const body = parseOr400(startBody, req.body);
+    if (body.buyerId !== undefined && body.buyerId !== caller.subject) {
+      throw forbidden(
+        transactionRules.buyerIsCaller,
+        'a purchase is started in your own name: leave buyerId out or give your own id',
+      );
+    }
     const token = consistencyTokenOf(req, undefined);
-    const idempotent = idempotentRequest(req.header('idempotency-key'), 'POST /transactions', body);
+    const idempotent = idempotentRequest(
+      req.header('idempotency-key'),
+      `${caller.subject} POST /transactions`,
+      body,
+    );
     const replayed = idempotent && (await idempotency.replay(idempotent));
     if (replayed) {
       sendResult(res, replayed);
@@ -140,12 +179,10 @@ export function transactionRoutes({
         `Offer ${body.offerId} was made on property ${offer.property_id}, not ${body.propertyId}`,
       );
     }
-    if (offer.buyer_id !== body.buyerId) {
-      throw problem(
-        422,
-        'Offer of another buyer',
-        'buyer-mismatch',
-        `Offer ${body.offerId} was made by another buyer than ${body.buyerId}`,
+    if (offer.buyer_id !== caller.subject) {
+      throw forbidden(
+        transactionRules.byOfferBuyer,
+        `only the buyer who made offer ${body.offerId} may purchase it`,
       );
     }
     if (offer.status !== 'accepted') {
@@ -161,7 +198,7 @@ export function transactionRoutes({
       transactionId,
       propertyId: body.propertyId,
       offerId: body.offerId,
-      buyerId: body.buyerId,
+      buyerId: caller.subject,
       price: { amountMinor: Number(offer.amount_minor), currency: offer.currency },
     };
     try {
@@ -205,8 +242,15 @@ export function transactionRoutes({
 
   router.get('/transactions/:id', async (req, res) => {
     const id = parseOr400(identifier, req.params.id, 'id');
+    const caller = requireCaller(req);
     const row = await db.selectFrom('sagas').selectAll().where('transaction_id', '=', id).executeTakeFirst();
     if (!row) throw HttpProblem.notFound(`Transaction ${id}`);
+    if (!(await mayFollow(db, caller, row))) {
+      throw forbidden(
+        transactionRules.partiesOnly,
+        "a purchase is visible to its buyer, the listing's owner and operators",
+      );
+    }
     const history = await db
       .selectFrom('saga_history')
       .selectAll()
@@ -228,6 +272,7 @@ export function transactionRoutes({
   });
 
   router.get('/transactions', async (req, res) => {
+    const caller = requireCaller(req);
     const { propertyId } = parseOr400(z.strictObject({ propertyId: identifier }), req.query, 'query');
     const rows = await db
       .selectFrom('sagas')
@@ -236,7 +281,10 @@ export function transactionRoutes({
       .orderBy('created_at', 'desc')
       .limit(100)
       .execute();
-    res.json({ transactions: rows.map(sagaJson) });
+    // The owner and operators see every purchase of the property; a buyer sees their own.
+    const everyone = await mayFollow(db, caller, { buyer_id: '', property_id: propertyId });
+    const visible = everyone ? rows : rows.filter((row) => row.buyer_id === caller.subject);
+    res.json({ transactions: visible.map(sagaJson) });
   });
 
   return router;

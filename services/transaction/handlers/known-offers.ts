@@ -4,6 +4,7 @@ import type {
   OfferReceivedData,
   OfferRejectedData,
   OfferWithdrawnData,
+  PropertyListedData,
 } from '../../property/contract';
 import type { IncomingMessage } from '../../shared/messaging/incoming-message';
 import type { KnownOffersTable, TransactionTables } from '../transaction-tables';
@@ -12,9 +13,9 @@ type OfferStatus = KnownOffersTable['status'];
 
 /**
  * Keeps the orchestrator's own copy of every offer from `property.events`, so a purchase
- * can be checked and priced when it starts without asking the property service, and the
- * newest property version seen, so a purchase started with a consistency token waits
- * for it. Events of one property arrive in order; the version guards make redelivery
+ * can be checked and priced when it starts without asking the property service, and per
+ * property the newest version seen (a purchase started with a consistency token waits for
+ * it) and its owner (who may follow its purchases). Events of one property arrive in order; the version guards make redelivery
  * harmless.
  */
 export function knownOffersHandler(db: Kysely<TransactionTables>) {
@@ -29,14 +30,26 @@ export function knownOffersHandler(db: Kysely<TransactionTables>) {
   return async (event: IncomingMessage): Promise<void> => {
     await applyOffer(event);
     // After the offer's own change, so a client waiting on this version sees the offer too.
+    // The owner comes with PropertyListed (upcast from v1 it is null: no owner was known).
+    const ownerId =
+      event.type === 'PropertyListed'
+        ? ((event.data as unknown as PropertyListedData).ownerId ?? null)
+        : undefined;
     await db
-      .insertInto('known_property_versions')
-      .values({ property_id: event.key, version: event.sequence })
+      .insertInto('known_properties')
+      .values({
+        property_id: event.key,
+        version: event.sequence,
+        ...(ownerId === undefined ? {} : { owner_id: ownerId }),
+      })
       .onConflict((oc) =>
         oc
           .column('property_id')
-          .doUpdateSet({ version: (eb) => eb.ref('excluded.version') })
-          .where('known_property_versions.version', '<', (eb) => eb.ref('excluded.version')),
+          .doUpdateSet((eb) => ({
+            version: eb.ref('excluded.version'),
+            ...(ownerId === undefined ? {} : { owner_id: eb.ref('excluded.owner_id') }),
+          }))
+          .where('known_properties.version', '<', (eb) => eb.ref('excluded.version')),
       )
       .execute();
   };
