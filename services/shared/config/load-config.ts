@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { printableValue } from '../observability/secrets';
 
 /**
  * Thrown when environment variables are invalid; the message names every bad variable
@@ -26,7 +27,8 @@ export function loadConfig<S extends z.ZodObject>(
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const key = issue.path.join('.');
-      return `${key}=${JSON.stringify(picked[key] ?? null)}: ${issue.message}`;
+      // The value helps find the mistake, but a secret or a URL's password is never echoed.
+      return `${key}=${printableValue(key, picked[key])}: ${issue.message}`;
     });
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
