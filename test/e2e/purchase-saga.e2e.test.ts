@@ -178,10 +178,11 @@ describe('purchase saga', () => {
 
   it('two purchases of one offer racing: the database lets one start, the other is a 409; funds captured once', async () => {
     const terms = await saga.acceptedOffer(200_000, 400_000);
-    const { consistencyToken, ...body } = terms;
+    const { consistencyToken, buyer, ...body } = terms;
+    const asBuyer = saga.transactionAs(buyer);
     const attempts = await Promise.all(
       [1, 2].map(() =>
-        saga.api.transaction('POST', '/transactions', body, { 'X-Consistency-Token': consistencyToken }),
+        asBuyer('POST', '/transactions', body, { 'X-Consistency-Token': consistencyToken }),
       ),
     );
     expect(attempts.map((a) => a.status).sort()).toEqual([202, 409]);
@@ -202,27 +203,23 @@ describe('purchase saga', () => {
 
   it('POST /transactions honours Idempotency-Key: the same key and body replay the first answer, another body is a 422', async () => {
     const terms = await saga.acceptedOffer(110_000, 110_000);
-    const { consistencyToken, ...body } = terms;
+    const { consistencyToken, buyer, ...body } = terms;
+    const asBuyer = saga.transactionAs(buyer);
     const headers = {
       'X-Consistency-Token': consistencyToken,
       'Idempotency-Key': `purchase-${terms.offerId}`,
     };
     const [first, second] = await Promise.all([
-      saga.api.transaction('POST', '/transactions', body, headers),
-      saga.api.transaction('POST', '/transactions', body, headers),
+      asBuyer('POST', '/transactions', body, headers),
+      asBuyer('POST', '/transactions', body, headers),
     ]);
     expect([first.status, second.status]).toEqual([202, 202]);
     expect(second.body.transactionId).toBe(first.body.transactionId);
-    const replay = await saga.api.transaction('POST', '/transactions', body, headers);
+    const replay = await asBuyer('POST', '/transactions', body, headers);
     expect(replay.status).toBe(202);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.body.transactionId).toBe(first.body.transactionId);
-    const other = await saga.api.transaction(
-      'POST',
-      '/transactions',
-      { ...body, buyerId: 'someone-else' },
-      headers,
-    );
+    const other = await asBuyer('POST', '/transactions', { ...body, offerId: 'another-offer' }, headers);
     expect(other.status).toBe(422);
     expect(
       (await saga.api.transaction('GET', `/transactions?propertyId=${terms.propertyId}`)).body.transactions,

@@ -4,14 +4,31 @@ import { propertyService, type PropertyInternals } from '../../services/property
 import { infrastructureConfig } from '../../services/shared/config/infrastructure';
 import { createDatabase } from '../../services/shared/db/database';
 import { startService, type RunningService } from '../../services/shared/service/start-service';
+import { localUser, type Identity } from './identities';
+
+/** A JSON request against a service; returns status, headers and parsed body. */
+export type Call = (
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<ApiResponse>;
 
 export interface PropertyHarness {
   /** What the running service exposes: its database, codec, repository, saga participant. */
   service: PropertyInternals;
   running: RunningService<PropertyConfig, PropertyInternals>;
   baseUrl: string;
-  /** JSON request against the running service; returns status, headers and parsed body. */
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
+  /** A request as `seller` (who owns what it lists). */
+  call: Call;
+  /** A request as someone else. */
+  as(identity: Identity): Call;
+  /** A request without a token. */
+  anonymous: Call;
+  /** The realm's seller1, buyer1 and buyer2. */
+  seller: Identity;
+  buyer: Identity;
+  otherBuyer: Identity;
   close(): Promise<void>;
 }
 
@@ -42,21 +59,36 @@ export async function startPropertyService(
     workers: options.workers ?? false,
   });
   await running.internals.codec.registerAll();
+  const seller = await localUser('seller1');
+  const buyer = await localUser('buyer1');
+  const otherBuyer = await localUser('buyer2');
   return {
     service: running.internals,
     running,
     baseUrl: running.url,
-    call: jsonClient(running.url),
+    call: jsonClient(running.url, seller),
+    as: (identity) => jsonClient(running.url, identity),
+    anonymous: jsonClient(running.url),
+    seller: seller,
+    buyer: buyer,
+    otherBuyer: otherBuyer,
     close: () => running.stop(),
   };
 }
 
-/** JSON requests against a running service; returns status, headers and parsed body. */
-export function jsonClient(baseUrl: string): PropertyHarness['call'] {
+/**
+ * JSON requests against a running service as `identity` (its bearer token, unless the
+ * request sets Authorization itself), or anonymously; returns status, headers and body.
+ */
+export function jsonClient(baseUrl: string, identity?: Identity): Call {
   return async (method, path, body, headers = {}) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+      headers: {
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(identity ? await identity.headers() : {}),
+        ...headers,
+      },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await response.text();

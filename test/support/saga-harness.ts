@@ -19,6 +19,7 @@ import type { TitleConfig } from '../../services/title/title-config';
 import type { TitleTables } from '../../services/title/title-tables';
 import type { TransactionConfig } from '../../services/transaction/transaction-config';
 import { awaitReady } from './await-ready';
+import { freshUser, localUser, type Identity } from './identities';
 import { ensurePipeline } from './pipeline';
 import {
   jsonClient,
@@ -37,6 +38,8 @@ export interface SagaHarness {
   contract: RunningService<ContractConfig, ParticipantInternals<ContractTables>>;
   title: RunningService<TitleConfig, ParticipantInternals<TitleTables>>;
   api: { property: Call; transaction: Call; payment: Call; contract: Call; title: Call };
+  /** The transaction API as someone in particular (a buyer starting a purchase). */
+  transactionAs(identity: Identity): Call;
   /** A listed property with an accepted offer from a new buyer who has `balance` in an account. */
   acceptedOffer(price: number, balance: number): Promise<PurchaseTerms>;
   startPurchase(terms: PurchaseTerms): Promise<string>;
@@ -53,11 +56,11 @@ export interface SagaHarness {
 export interface PurchaseTerms {
   propertyId: string;
   offerId: string;
+  /** The buyer's identity subject (the offer's and the account's buyer id). */
   buyerId: string;
+  buyer: Identity;
   consistencyToken: string;
 }
-
-let buyers = 0;
 
 /**
  * The whole purchase pipeline in this process: the property service with its saga
@@ -81,12 +84,17 @@ export async function startSagaHarness(env: Record<string, string> = {}): Promis
     startService(titleService, options),
   ]);
   await awaitReady([property.baseUrl, ...[transaction, payment, contract, title].map((s) => s.url)]);
+  // Who looks: operators follow purchases and accounts, the compliance desk contracts and
+  // holds, the registrar titles and liens; the seller lists and decides on offers.
+  const [ops, compliance, registrar] = await Promise.all(
+    ['ops1', 'compliance1', 'registrar1'].map(localUser),
+  );
   const api = {
     property: property.call,
-    transaction: jsonClient(transaction.url),
-    payment: jsonClient(payment.url),
-    contract: jsonClient(contract.url),
-    title: jsonClient(title.url),
+    transaction: jsonClient(transaction.url, ops),
+    payment: jsonClient(payment.url, ops),
+    contract: jsonClient(contract.url, compliance),
+    title: jsonClient(title.url, registrar),
   };
 
   const harness: SagaHarness = {
@@ -96,6 +104,7 @@ export async function startSagaHarness(env: Record<string, string> = {}): Promis
     contract,
     title,
     api,
+    transactionAs: (identity) => jsonClient(transaction.url, identity),
     async acceptedOffer(price, balance) {
       const listed = await api.property(
         'POST',
@@ -103,9 +112,10 @@ export async function startSagaHarness(env: Record<string, string> = {}): Promis
         listing({ price: { amount: price, currency: 'EUR' } }),
       );
       const propertyId = listed.body.id as string;
-      const buyerId = `buyer-${process.pid}-${Date.now()}-${(buyers += 1)}`;
-      const offer = await api.property('POST', `/properties/${propertyId}/offers`, {
-        buyerId,
+      // A buyer of its own per purchase: its account and balance are this test's alone.
+      const buyer = await freshUser('buyer');
+      const buyerId = buyer.subject;
+      const offer = await property.as(buyer)('POST', `/properties/${propertyId}/offers`, {
         amount: { amount: price, currency: 'EUR' },
       });
       const offerId = offer.body.offerId as string;
@@ -116,13 +126,23 @@ export async function startSagaHarness(env: Record<string, string> = {}): Promis
         balance: { amount: balance, currency: 'EUR' },
       });
       expect(account.status).toBe(201);
-      return { propertyId, offerId, buyerId, consistencyToken: accepted.body.consistencyToken as string };
+      return {
+        propertyId,
+        offerId,
+        buyerId,
+        buyer,
+        consistencyToken: accepted.body.consistencyToken as string,
+      };
     },
-    async startPurchase({ consistencyToken, ...terms }) {
-      // The accept's token: the orchestrator waits until its copy of the offer has seen it.
-      const started = await api.transaction('POST', '/transactions', terms, {
-        'X-Consistency-Token': consistencyToken,
-      });
+    async startPurchase(terms) {
+      // As the offer's buyer, with the accept's token: the orchestrator waits until its
+      // copy of the offer has seen it.
+      const started = await jsonClient(transaction.url, terms.buyer)(
+        'POST',
+        '/transactions',
+        { propertyId: terms.propertyId, offerId: terms.offerId },
+        { 'X-Consistency-Token': terms.consistencyToken },
+      );
       expect(started.status).toBe(202);
       return started.body.transactionId as string;
     },

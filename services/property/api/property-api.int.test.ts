@@ -100,13 +100,11 @@ describe('commands', () => {
 
   it('runs the offer lifecycle: receive → accept; a second accept is refused with its rule', async () => {
     const id = await listProperty();
-    const first = await api.call('POST', `/properties/${id}/offers`, {
-      buyerId: 'buyer-1',
+    const first = await api.as(api.buyer)('POST', `/properties/${id}/offers`, {
       amount: { amount: 640000, currency: 'EUR' },
     });
     expect(first.status).toBe(201);
-    const second = await api.call('POST', `/properties/${id}/offers`, {
-      buyerId: 'buyer-2',
+    const second = await api.as(api.otherBuyer)('POST', `/properties/${id}/offers`, {
       amount: { amount: 645000, currency: 'EUR' },
     });
     const firstOffer = first.body.offerId as string;
@@ -126,11 +124,10 @@ describe('commands', () => {
 
   it('refuses to accept a withdrawn offer', async () => {
     const id = await listProperty();
-    const offer = await api.call('POST', `/properties/${id}/offers`, {
-      buyerId: 'b',
+    const offer = await api.as(api.buyer)('POST', `/properties/${id}/offers`, {
       amount: { amount: 600000, currency: 'EUR' },
     });
-    await api.call('POST', `/properties/${id}/offers/${offer.body.offerId as string}/withdraw`);
+    await api.as(api.buyer)('POST', `/properties/${id}/offers/${offer.body.offerId as string}/withdraw`);
     const refused = await api.call('POST', `/properties/${id}/offers/${offer.body.offerId as string}/accept`);
     expect(refused.status).toBe(409);
     expect(refused.body.rule).toBe('offer-not-pending');
@@ -149,15 +146,14 @@ describe('commands', () => {
 
   it('refuses an offer on a sold property, a price change on a withdrawn listing, and writes nothing', async () => {
     const id = await listProperty();
-    const offer = await api.call('POST', `/properties/${id}/offers`, {
-      buyerId: 'buyer-9',
+    const offer = await api.as(api.buyer)('POST', `/properties/${id}/offers`, {
       amount: { amount: 650000, currency: 'EUR' },
     });
     const offerId = offer.body.offerId as string;
     await api.call('POST', `/properties/${id}/offers/${offerId}/accept`);
     // Reservation and sale are the purchase saga's messages, not public endpoints: drive the aggregate directly.
     const property = (await api.service.repository.load(id)) as Property;
-    property.reserve('tx-1', offerId, 'buyer-9');
+    property.reserve('tx-1', offerId, api.buyer.subject);
     property.markSold('tx-1');
     await api.service.repository.save(property, property.persistedVersion, {
       correlationId: 'test',
@@ -166,8 +162,7 @@ describe('commands', () => {
       actor: null,
     });
 
-    const onSold = await api.call('POST', `/properties/${id}/offers`, {
-      buyerId: 'late',
+    const onSold = await api.as(api.buyer)('POST', `/properties/${id}/offers`, {
       amount: { amount: 700000, currency: 'EUR' },
     });
     expect(onSold.status).toBe(409);
@@ -280,9 +275,11 @@ describe('Idempotency-Key', () => {
   it('makes a retried command take effect once, even when the retries race', async () => {
     const id = await listProperty();
     const key = `offer-${randomUUID()}`;
-    const body = { buyerId: 'buyer-r', amount: { amount: 500000, currency: 'EUR' } };
+    const body = { amount: { amount: 500000, currency: 'EUR' } };
     const responses = await Promise.all(
-      [1, 2, 3].map(() => api.call('POST', `/properties/${id}/offers`, body, { 'Idempotency-Key': key })),
+      [1, 2, 3].map(() =>
+        api.as(api.buyer)('POST', `/properties/${id}/offers`, body, { 'Idempotency-Key': key }),
+      ),
     );
     expect(responses.map((r) => r.status)).toEqual([201, 201, 201]);
     expect(new Set(responses.map((r) => r.body.offerId)).size).toBe(1);
@@ -378,5 +375,74 @@ describe('correlation and tracing', () => {
     expect(metrics).toMatch(/deedstream_events_appended_total\{[^}]*event_type="PropertyListed"[^}]*\} \d+/);
     expect(metrics).toContain('deedstream_concurrency_conflicts_total');
     expect(metrics).toMatch(/deedstream_http_request_duration_seconds_bucket/);
+  });
+});
+
+describe('authentication', () => {
+  it('refuses a write without a token (401 + WWW-Authenticate) and writes nothing', async () => {
+    const before = await api.service.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    const anonymous = await api.anonymous('POST', '/properties', listing());
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="deedstream"');
+    expect(anonymous.body).toMatchObject({ status: 401, title: 'Unauthenticated' });
+    const after = await api.service.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+  });
+
+  it('refuses a malformed, a tampered and a foreign token with 401 invalid_token naming why, even on open routes', async () => {
+    const id = await listProperty();
+    const token = await api.seller.token();
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: 'someone-else' }),
+    ).toString('base64url');
+    const cases: Array<[string, RegExp]> = [
+      ['not-a-jwt', /not a JWT/],
+      [`${header}.${forged}.${signature}`, /signature/],
+      [
+        `${header}.${Buffer.from(JSON.stringify({ iss: 'https://evil.example/realms/x', sub: 'x' })).toString('base64url')}.${signature}`,
+        /another issuer/,
+      ],
+    ];
+    for (const [bad, why] of cases) {
+      const refused = await api.anonymous('GET', `/properties/${id}`, undefined, {
+        Authorization: `Bearer ${bad}`,
+      });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('www-authenticate')).toMatch(
+        /^Bearer realm="deedstream", error="invalid_token", error_description=".+"$/,
+      );
+      expect(refused.body.detail).toMatch(why);
+      expect(JSON.stringify(refused.body)).not.toContain(bad.slice(0, 20));
+    }
+    expect(
+      (await api.anonymous('GET', `/properties/${id}`, undefined, { Authorization: 'Basic abc' })).status,
+    ).toBe(401);
+  });
+
+  it('records the token subject as the actor and ignores X-Actor', async () => {
+    const created = await api.call('POST', '/properties', listing(), { 'X-Actor': 'mallory' });
+    const history = await api.call('GET', `/properties/${created.body.id as string}/events`);
+    expect((history.body.events as Array<{ metadata: { actor: string } }>)[0]?.metadata.actor).toBe(
+      api.seller.subject,
+    );
+    const outbox = await api.service.db
+      .selectFrom('outbox')
+      .select('actor')
+      .where('aggregateid', '=', created.body.id as string)
+      .executeTakeFirstOrThrow();
+    expect(outbox.actor).toBe(api.seller.subject);
+    expect((await api.anonymous('GET', `/properties/${created.body.id as string}`)).body).toMatchObject({
+      ownerId: null,
+    });
+    expect((await api.call('GET', `/properties/${created.body.id as string}`)).body).toMatchObject({
+      ownerId: api.seller.subject,
+    });
   });
 });
