@@ -93,8 +93,8 @@ describe('purchase saga', () => {
 
     // Six commands out of the orchestrator's outbox, six replies from the participants',
     // each reply caused by its command, all correlated by the transaction id.
-    const commands = await sql<{ id: string; type: string }>`
-      SELECT id::text, type FROM transaction.outbox WHERE correlation_id = ${id}`.execute(
+    const commands = await sql<{ id: string; type: string; actor: string | null }>`
+      SELECT id::text, type, actor FROM transaction.outbox WHERE correlation_id = ${id}`.execute(
       saga.transaction.internals.db,
     );
     expect(commands.rows.map((r) => r.type).sort()).toEqual(
@@ -107,14 +107,26 @@ describe('purchase saga', () => {
         'TransferTitle',
       ].sort(),
     );
-    const replies = await sql<{ causation_id: string }>`
-      SELECT causation_id FROM payment.outbox WHERE correlation_id = ${id}
-      UNION ALL SELECT causation_id FROM property.outbox WHERE correlation_id = ${id} AND aggregatetype = 'property.replies'
-      UNION ALL SELECT causation_id FROM contract.outbox WHERE correlation_id = ${id}
-      UNION ALL SELECT causation_id FROM title.outbox WHERE correlation_id = ${id}`.execute(
+    const replies = await sql<{ causation_id: string; actor: string | null }>`
+      SELECT causation_id, actor FROM payment.outbox WHERE correlation_id = ${id}
+      UNION ALL SELECT causation_id, actor FROM property.outbox WHERE correlation_id = ${id} AND aggregatetype = 'property.replies'
+      UNION ALL SELECT causation_id, actor FROM contract.outbox WHERE correlation_id = ${id}
+      UNION ALL SELECT causation_id, actor FROM title.outbox WHERE correlation_id = ${id}`.execute(
       saga.transaction.internals.db,
     );
     expect(replies.rows.map((r) => r.causation_id).sort()).toEqual(commands.rows.map((r) => r.id).sort());
+    // The audit trail names the buyer who started the purchase at every step: each command,
+    // each reply, and the property's own saga events (reserved, sold).
+    expect(new Set([...commands.rows, ...replies.rows].map((r) => r.actor))).toEqual(
+      new Set([terms.buyerId]),
+    );
+    const sagaEvents = await sql<{ event_type: string; actor: string | null }>`
+      SELECT event_type, metadata->>'actor' AS actor FROM property.events
+      WHERE stream_id = ${terms.propertyId} AND metadata->>'correlationId' = ${id}`.execute(
+      saga.transaction.internals.db,
+    );
+    expect(sagaEvents.rows.map((r) => r.event_type).sort()).toEqual(['PropertyReserved', 'PropertySold']);
+    expect(sagaEvents.rows.every((r) => r.actor === terms.buyerId)).toBe(true);
   });
 
   it('insufficient funds: refused at the first step, nothing to compensate', async () => {
@@ -181,9 +193,7 @@ describe('purchase saga', () => {
     const { consistencyToken, buyer, ...body } = terms;
     const asBuyer = saga.transactionAs(buyer);
     const attempts = await Promise.all(
-      [1, 2].map(() =>
-        asBuyer('POST', '/transactions', body, { 'X-Consistency-Token': consistencyToken }),
-      ),
+      [1, 2].map(() => asBuyer('POST', '/transactions', body, { 'X-Consistency-Token': consistencyToken })),
     );
     expect(attempts.map((a) => a.status).sort()).toEqual([202, 409]);
     const refused = attempts.find((a) => a.status === 409) as ApiResponse;

@@ -67,15 +67,13 @@ export function localUser(username: string): Promise<Identity> {
   return user;
 }
 
-let admin: Promise<KeycloakAdmin> | undefined;
-
 /**
  * A new user of the realm with `roles`, made for one test so that its accounts, offers
  * and purchases are its own whatever ran before. Users made here are named `test-…`.
  */
 export async function freshUser(...roles: string[]): Promise<Identity> {
-  admin ??= KeycloakAdmin.signIn();
-  const keycloak = await admin;
+  // Signed in for each user: the admin's token lives a minute, a test file longer.
+  const keycloak = await KeycloakAdmin.signIn();
   const username = `test-${roles.join('-') || 'user'}-${randomUUID().slice(0, 8)}`;
   await keycloak.call('POST', `/${realm}/users`, {
     username,

@@ -19,6 +19,7 @@ import type { TitleConfig } from '../../services/title/title-config';
 import type { TitleTables } from '../../services/title/title-tables';
 import type { TransactionConfig } from '../../services/transaction/transaction-config';
 import { awaitReady } from './await-ready';
+import { awaitCaughtUp } from './caught-up';
 import { freshUser, localUser, type Identity } from './identities';
 import { ensurePipeline } from './pipeline';
 import {
@@ -84,6 +85,8 @@ export async function startSagaHarness(env: Record<string, string> = {}): Promis
     startService(titleService, options),
   ]);
   await awaitReady([property.baseUrl, ...[transaction, payment, contract, title].map((s) => s.url)]);
+  // The orchestrator's copy of offers must not be working off a backlog other tests left.
+  await awaitCaughtUp({ 'transaction.known-offers': ['property.events'] });
   // Who looks: operators follow purchases and accounts, the compliance desk contracts and
   // holds, the registrar titles and liens; the seller lists and decides on offers.
   const [ops, compliance, registrar] = await Promise.all(
