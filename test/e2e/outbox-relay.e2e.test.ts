@@ -130,8 +130,7 @@ describe('Debezium outbox relay (Postgres → Connect → Kafka)', () => {
     await Promise.all(
       Array.from({ length: 32 }, async () => {
         for (let id = commands.shift(); id; id = commands.shift()) {
-          const response = await api.call('POST', `/properties/${id}/offers`, {
-            buyerId: `b-${issued}`,
+          const response = await api.as(api.buyer)('POST', `/properties/${id}/offers`, {
             amount: { amount: 600000, currency: 'EUR' },
           });
           expect(response.status).toBe(201);

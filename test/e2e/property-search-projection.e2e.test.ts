@@ -88,8 +88,7 @@ describe('property search projection', () => {
   it('projects a listing and its changes, with the aggregate version on the document', async () => {
     const id = await list();
     await reprice(id, 640000);
-    await api.call('POST', `/properties/${id}/offers`, {
-      buyerId: 'b1',
+    await api.as(api.buyer)('POST', `/properties/${id}/offers`, {
       amount: { amount: 600000, currency: 'EUR' },
     });
     const doc = await applied(id, 3);

@@ -1,5 +1,6 @@
 import type { ComponentName } from '../../stack/component';
 import { awaitCaughtUp } from '../support/caught-up';
+import { localUser } from '../support/identities';
 import { CommandLoad, type LoadReport } from '../support/command-load';
 import { awaitDelivered, type Delivery } from '../support/delivered';
 import { endOffsets } from '../support/pipeline';
@@ -31,10 +32,11 @@ async function survives(
 ): Promise<{ report: LoadReport; delivery: Delivery }> {
   const from = await endOffsets('property.events');
   const pidsBefore = system.pids();
-  const load = new CommandLoad(urlOf('property'), 15);
+  const seller = await localUser('seller1');
+  const load = new CommandLoad(urlOf('property'), 15, () => seller.headers());
   load.start();
   await waitFor('the load to get going', () => load.acceptedSince(0).length >= 30, 30_000);
-  const purchase = await startPurchaseOverHttp(component);
+  const purchase = await startPurchaseOverHttp();
   const { downAt, backAt } = await outage(component, holdMs);
   await waitFor('commands after the outage', () => load.acceptedSince(backAt).length >= 30, 60_000);
   const report = await load.stop();
@@ -47,7 +49,7 @@ async function survives(
     'property-search': [],
     'market-analytics': [],
   });
-  const saga = await purchaseOutcome(purchase.transactionId);
+  const saga = await purchaseOutcome(purchase.transactionId, purchase.buyer);
   expect(saga.status).toBe('COMPLETED');
   expect(system.pids()).toEqual(pidsBefore);
 

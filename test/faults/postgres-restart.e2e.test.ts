@@ -1,4 +1,5 @@
 import { awaitCaughtUp } from '../support/caught-up';
+import { localUser } from '../support/identities';
 import { CommandLoad } from '../support/command-load';
 import { awaitDelivered } from '../support/delivered';
 import { endOffsets } from '../support/pipeline';
@@ -21,7 +22,8 @@ describe('Postgres restarted under a steady command load', () => {
   it('no service process exits; the outage answers 503 + Retry-After; commands succeed within 10 s of its return; nothing is lost', async () => {
     const from = await endOffsets('property.events');
     const pidsBefore = system.pids();
-    const load = new CommandLoad(urlOf('property'), 20);
+    const seller = await localUser('seller1');
+    const load = new CommandLoad(urlOf('property'), 20, () => seller.headers());
     load.start();
     await waitFor('the load to get going', () => load.acceptedSince(0).length >= 40, 30_000);
 
