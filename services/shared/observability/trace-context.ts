@@ -1,0 +1,45 @@
+import { context, propagation, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+
+/**
+ * The services' own spans. Through the OpenTelemetry API only: without a started SDK
+ * (TRACING_ENABLED=false, or a service started in-process by a test) every call is a no-op.
+ */
+export const tracer = trace.getTracer('deedstream');
+
+/**
+ * The W3C traceparent of the active span, as stored in event metadata and outbox rows (and
+ * relayed by Debezium as the `traceparent` Kafka header), so the trace continues in every
+ * consumer. Undefined outside any span, and always when tracing is off.
+ */
+export function activeTraceparent(): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent;
+}
+
+/** Runs `work` in a new active span (a child of the active one), ended when it settles, marked failed if it throws. */
+export function inSpan<T>(
+  name: string,
+  attributes: Attributes,
+  work: (span: Span) => Promise<T>,
+): Promise<T> {
+  return tracer.startActiveSpan(name, { attributes }, async (span) => {
+    try {
+      return await work(span);
+    } catch (error) {
+      failed(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** Marks a span failed with the error that ended its work. */
+export function failed(span: Span, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error));
+  span.setStatus({
+    code: SpanStatusCode.ERROR,
+    message: error instanceof Error ? error.message : String(error),
+  });
+}
