@@ -5,7 +5,7 @@ import type { DomainEvent, EventMetadata, RecordedEvent } from '../event-sourcin
 import type { OutboxMessage } from '../outbox/outbox-message';
 import { outboxRows } from '../outbox/outbox-writer';
 import { isUniqueViolation } from '../db/postgres-errors';
-import { activeTraceparent, inSpan } from '../observability/trace-context';
+import { activeTraceparent, CORRELATION_ID_ATTRIBUTE, inSpan } from '../observability/trace-context';
 import { ConcurrencyError } from './concurrency-error';
 import type { EventStoreTables } from './tables';
 import { Upcasters } from './upcasters';
@@ -100,6 +100,7 @@ export class PostgresEventStore<E extends DomainEvent = DomainEvent> {
         'eventstore.event.count': prepared.events.length,
         'eventstore.expected_version': prepared.expectedVersion,
         'eventstore.event.types': [...new Set(prepared.events.map((e) => e.event.type))].join(','),
+        [CORRELATION_ID_ATTRIBUTE]: prepared.events[0]?.metadata.correlationId,
       },
       () => this.insert(db, prepared),
     );

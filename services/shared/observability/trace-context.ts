@@ -7,6 +7,13 @@ import { context, propagation, SpanStatusCode, trace, type Attributes, type Span
 export const tracer = trace.getTracer('deedstream');
 
 /**
+ * The correlation id (X-Correlation-Id, a purchase's transaction id) as a span attribute:
+ * the HTTP server span, the event store append, each consumed message. Zipkin finds the
+ * traces of one correlation id by it (`annotationQuery=deedstream.correlation_id=<id>`).
+ */
+export const CORRELATION_ID_ATTRIBUTE = 'deedstream.correlation_id';
+
+/**
  * The W3C traceparent of the active span, as stored in event metadata and outbox rows (and
  * relayed by Debezium as the `traceparent` Kafka header), so the trace continues in every
  * consumer. Undefined outside any span, and always when tracing is off.

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { diag, DiagLogLevel, trace } from '@opentelemetry/api';
 import type { Sampler, SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import { createLogger } from './logger';
+import { CORRELATION_ID_ATTRIBUTE } from './trace-context';
 import { tracingConfig } from './tracing-config';
 
 /** The OpenTelemetry SDK of this process, started; `shutdown` exports what is buffered and stops it. */
@@ -51,11 +52,19 @@ export async function startTracing(
   const replica = env.DEEDSTREAM_REPLICA;
   const sdk = new sdkNode.NodeSDK({
     serviceName,
+    // Zipkin copies every resource attribute into every span's tags: the host and process
+    // detectors would add fifteen of them (a third of the bytes exported) and say little.
+    autoDetectResources: false,
     resource: resources.resourceFromAttributes({
       'service.name': serviceName,
       'service.namespace': 'deedstream',
       ...(replica ? { 'service.instance.id': `${serviceName}#${replica}` } : {}),
     }),
+    // Traces only: metrics stay with Prometheus (/metrics). Without these the SDK would set
+    // up OTLP metric and log exporters to :4318, and with no metric reader the
+    // instrumentations' duration histograms are not recorded at all.
+    metricReaders: [],
+    logRecordProcessors: [],
     spanProcessors: [
       new traceBase.BatchSpanProcessor(new zipkin.ZipkinExporter({ url: config.ZIPKIN_URL, serviceName }), {
         scheduledDelayMillis: EXPORT_DELAY_MS,
@@ -75,12 +84,29 @@ export async function startTracing(
         ignoreIncomingRequestHook: (request: IncomingMessage) => PROBE_PATH.test(request.url ?? ''),
         // Calls made outside any trace (readiness checks, lag polling) would each start a trace of one span.
         requireParentforOutgoingSpans: true,
+        // The id the service answered with (given by the client or made by request-context.ts).
+        applyCustomAttributesOnSpan: (span, _request, response) => {
+          if (!('getHeader' in response)) return; // an outgoing call's response
+          const correlationId = response.getHeader('x-correlation-id');
+          if (typeof correlationId === 'string') span.setAttribute(CORRELATION_ID_ATTRIBUTE, correlationId);
+        },
       }),
-      // Router and handler spans name the route; one span per middleware would double the span count.
-      new express.ExpressInstrumentation({ ignoreLayersType: [express.ExpressLayerType.MIDDLEWARE] }),
-      // Periodic work (saga sweeps, outbox housekeeping) queries outside any trace: not traced.
-      new pg.PgInstrumentation({ requireParentSpan: true }),
-      new kafkajs.KafkaJsInstrumentation(),
+      // The request handler's span names the route; a span per middleware and router would triple the count.
+      new express.ExpressInstrumentation({
+        ignoreLayersType: [express.ExpressLayerType.MIDDLEWARE, express.ExpressLayerType.ROUTER],
+      }),
+      new pg.PgInstrumentation({
+        // Periodic work (saga sweeps, outbox housekeeping) queries outside any trace: not traced.
+        requireParentSpan: true,
+        // Taking a pooled connection is a span per query that is almost always empty.
+        ignoreConnectSpans: true,
+      }),
+      new kafkajs.KafkaJsInstrumentation({
+        consumerHook: (span, { message }) => {
+          const correlationId = message.headers?.correlationId?.toString();
+          if (correlationId) span.setAttribute(CORRELATION_ID_ATTRIBUTE, correlationId);
+        },
+      }),
     ],
   });
   sdk.start();

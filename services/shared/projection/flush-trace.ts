@@ -8,7 +8,7 @@ import {
   type TextMapGetter,
 } from '@opentelemetry/api';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
-import { failed, tracer } from '../observability/trace-context';
+import { CORRELATION_ID_ATTRIBUTE, failed, tracer } from '../observability/trace-context';
 import type { FoldOutcome } from './fold';
 
 /** Reads the W3C trace context Debezium relays from the outbox row as the `traceparent` header. */
@@ -71,6 +71,7 @@ export class FlushTrace {
               'messaging.kafka.offset': Number(message.offset),
               'messaging.kafka.message.key': message.key?.toString() ?? '',
               'projection.name': projection,
+              [CORRELATION_ID_ATTRIBUTE]: kafkaHeaders.get(message.headers ?? {}, 'correlationId'),
             },
           },
           parent,
