@@ -94,14 +94,14 @@ export class PostgresEventStore<E extends DomainEvent = DomainEvent> {
     if (prepared.events.length === 0) return;
     await inSpan(
       'eventstore.append',
-      {
+      () => ({
         'eventstore.stream.id': prepared.streamId,
         'eventstore.stream.type': this.streamType,
         'eventstore.event.count': prepared.events.length,
         'eventstore.expected_version': prepared.expectedVersion,
         'eventstore.event.types': [...new Set(prepared.events.map((e) => e.event.type))].join(','),
         [CORRELATION_ID_ATTRIBUTE]: prepared.events[0]?.metadata.correlationId,
-      },
+      }),
       () => this.insert(db, prepared),
     );
   }

@@ -24,13 +24,17 @@ export function activeTraceparent(): string | undefined {
   return carrier.traceparent;
 }
 
-/** Runs `work` in a new active span (a child of the active one), ended when it settles, marked failed if it throws. */
+/**
+ * Runs `work` in a new active span (a child of the active one), ended when it settles,
+ * marked failed if it throws. `attributes` is called only when the span is recorded.
+ */
 export function inSpan<T>(
   name: string,
-  attributes: Attributes,
+  attributes: () => Attributes,
   work: (span: Span) => Promise<T>,
 ): Promise<T> {
-  return tracer.startActiveSpan(name, { attributes }, async (span) => {
+  return tracer.startActiveSpan(name, async (span) => {
+    if (span.isRecording()) span.setAttributes(attributes());
     try {
       return await work(span);
     } catch (error) {
