@@ -1,3 +1,4 @@
+import { addOutboxActorColumn, dropOutboxActorColumn } from '../../services/shared/event-store/migration';
 import { sql, type Migration } from 'kysely';
 import { createRetentionIndexes, dropRetentionIndexes } from '../../services/shared/db/retention-indexes';
 import { createMessagingSchema, dropServiceSchema } from '../../services/shared/messaging/inbox';
@@ -42,5 +43,9 @@ export const contractMigrations: Record<string, Migration> = {
   '0002_retention_indexes': {
     up: (db) => createRetentionIndexes(db, schema, ['inbox']),
     down: (db) => dropRetentionIndexes(db, schema, ['inbox']),
+  },
+  '0003_outbox_actor': {
+    up: (db) => addOutboxActorColumn(db, schema),
+    down: (db) => dropOutboxActorColumn(db, schema),
   },
 };

@@ -4,6 +4,8 @@ import {
   createRelayHeartbeatTable,
   dropEventStoreTables,
   dropRelayHeartbeatTable,
+  addOutboxActorColumn,
+  dropOutboxActorColumn,
 } from '../../services/shared/event-store/migration';
 import { createRetentionIndexes, dropRetentionIndexes } from '../../services/shared/db/retention-indexes';
 import { createInboxTable, dropInboxTable } from '../../services/shared/messaging/inbox';
@@ -25,5 +27,9 @@ export const propertyMigrations: Record<string, Migration> = {
   '0004_retention_indexes': {
     up: (db) => createRetentionIndexes(db, 'property', ['inbox', 'idempotency_keys']),
     down: (db) => dropRetentionIndexes(db, 'property', ['inbox', 'idempotency_keys']),
+  },
+  '0005_outbox_actor': {
+    up: (db) => addOutboxActorColumn(db, 'property'),
+    down: (db) => dropOutboxActorColumn(db, 'property'),
   },
 };

@@ -1,6 +1,10 @@
 import { sql, type Migration } from 'kysely';
 import { createRetentionIndexes, dropRetentionIndexes } from '../../services/shared/db/retention-indexes';
-import { createIdempotencyKeysTable } from '../../services/shared/event-store/migration';
+import {
+  createIdempotencyKeysTable,
+  addOutboxActorColumn,
+  dropOutboxActorColumn,
+} from '../../services/shared/event-store/migration';
 import { createMessagingSchema, dropServiceSchema } from '../../services/shared/messaging/inbox';
 
 const schema = 'transaction';
@@ -100,5 +104,9 @@ export const transactionMigrations: Record<string, Migration> = {
       await dropRetentionIndexes(db, schema, ['inbox', 'idempotency_keys']);
       await s.dropTable('idempotency_keys').ifExists().execute();
     },
+  },
+  '0003_outbox_actor': {
+    up: (db) => addOutboxActorColumn(db, schema),
+    down: (db) => dropOutboxActorColumn(db, schema),
   },
 };

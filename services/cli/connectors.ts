@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { infrastructureSchema } from '../shared/config/infrastructure';
 import { loadConfig } from '../shared/config/load-config';
+import { retentionSchema } from '../shared/config/retention';
 import { ConnectClient } from '../shared/connect/connect-client';
 import { diffConfig, formatChange } from '../shared/connect/config-diff';
 import {
@@ -14,18 +15,30 @@ import {
   waitForRunning,
 } from '../shared/connect/connector-deployment';
 import { connectorNames, defaultConnectorStateDir, loadConnector } from '../shared/connect/connector-file';
-import { replicationSlotLag } from '../shared/connect/replication-slot';
+import { postgresSourceOffset } from '../shared/connect/debezium-offset';
+import { readReplicationSlot } from '../shared/connect/replication-slot';
+import { assessSlot, describeSlotHealth } from '../shared/connect/slot-health';
+import { recoverSlot } from '../shared/connect/slot-recovery';
 import { createDatabase } from '../shared/db/database';
+import { slotRecoveryDeps } from './slot-recovery-deps';
 
-const cliConfig = infrastructureSchema.extend({
-  SLOT_LAG_WARN_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(1024 ** 3)
-    .describe('replication slot lag (bytes of WAL) past which `status` warns'),
-  CONNECTORS_STATE_DIR: z.string().default(defaultConnectorStateDir),
-});
+const cliConfig = infrastructureSchema
+  .extend({
+    SLOT_LAG_WARN_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(1024 ** 3)
+      .describe('replication slot lag (bytes of WAL) past which `status` warns'),
+    CONNECTORS_STATE_DIR: z.string().default(defaultConnectorStateDir),
+    SLOT_RECOVERY_MARGIN_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(600)
+      .describe('`recover` compares with Kafka everything stored from this long before the point of loss'),
+  })
+  .extend({ OUTBOX_RETENTION_HOURS: retentionSchema.shape.OUTBOX_RETENTION_HOURS });
 const config = () => loadConfig(cliConfig);
 const client = () => new ConnectClient(config().CONNECT_URL);
 
@@ -102,7 +115,9 @@ program
 
 program
   .command('status [name]')
-  .description('connector and task states, and the replication slot lag')
+  .description(
+    'connector and task states, and the replication slot: present, wal_status, lag; exits 3 if a slot is lost, 2 on a warning',
+  )
   .action(
     eachConnector(async (name) => {
       const slotName = loadConnector(name).config['slot.name'];
@@ -117,28 +132,54 @@ program
     }),
   );
 
+/** Exit status of `status`: 2 = a warning (lag, WAL at risk), 3 = a slot is lost. */
+const EXIT_WARNING = 2;
+const EXIT_SLOT_LOST = 3;
+
 async function reportSlot(name: string, slotName: string): Promise<void> {
   const { DATABASE_URL, SLOT_LAG_WARN_BYTES } = config();
   const db = createDatabase<unknown>({ connectionString: DATABASE_URL, maxConnections: 1 });
   try {
-    const lag = await replicationSlotLag(db, slotName);
-    if (!lag) {
-      console.log(`${name}: replication slot ${slotName} does not exist (yet)`);
-      return;
-    }
-    const mib = (lag.lagBytes / 1024 ** 2).toFixed(1);
-    console.log(
-      `${name}: slot ${slotName} ${lag.active ? 'active' : 'INACTIVE'}, ${lag.lagBytes} bytes (${mib} MiB) behind the WAL`,
-    );
-    if (lag.lagBytes > SLOT_LAG_WARN_BYTES) {
-      console.log(
-        `${name}: WARNING slot lag exceeds ${SLOT_LAG_WARN_BYTES} bytes: Postgres is retaining WAL for it; check the connector, or drop the slot if the connector is gone for good`,
-      );
-      process.exitCode = 2;
-    }
+    const offset = postgresSourceOffset(await client().offsets(name));
+    const health = assessSlot(await readReplicationSlot(db, slotName), offset);
+    const { lines, severity } = describeSlotHealth(name, slotName, health, SLOT_LAG_WARN_BYTES);
+    for (const line of lines) console.log(line);
+    if (severity === 'lost') process.exitCode = EXIT_SLOT_LOST;
+    else if (severity === 'warning' && process.exitCode !== EXIT_SLOT_LOST) process.exitCode = EXIT_WARNING;
   } finally {
     await db.destroy();
   }
+}
+
+program
+  .command('recover <name>')
+  .description(
+    'after the replication slot was dropped or invalidated: stop, create the slot again, republish what Kafka lacks, resume',
+  )
+  .option('--since <instant>', "point of loss (ISO 8601); default: the connector's last committed offset")
+  .option('--timeout <seconds>', 'how long to wait for each state change', '90')
+  .action(async (name: string, options: { since?: string; timeout: string }) => {
+    const definition = loadConnector(name);
+    const since = options.since === undefined ? undefined : instant('--since', options.since);
+    const c = config();
+    const deps = slotRecoveryDeps(c, (line) => console.log(line));
+    try {
+      await recoverSlot(deps, definition, {
+        ...(since ? { since } : {}),
+        marginMs: c.SLOT_RECOVERY_MARGIN_SECONDS * 1000,
+        retentionHours: c.OUTBOX_RETENTION_HOURS,
+        timeoutMs: Number(options.timeout) * 1000,
+      });
+    } finally {
+      await deps.close();
+    }
+  });
+
+function instant(option: string, text: string): Date {
+  const date = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(date.getTime()))
+    throw new Error(`${option}: not an ISO 8601 instant: "${text}" (e.g. 2026-11-30T14:00:00Z)`);
+  return date;
 }
 
 const simple = (

@@ -99,6 +99,8 @@ export async function writeTransition(
         messageId: send.messageId,
         correlationId: saga.transactionId,
         causationId: send.causationId,
+        // Every command of a purchase names its buyer, who started it, for the audit trail.
+        actor: saga.buyerId,
         sequence: send.sequence,
       },
     ]);

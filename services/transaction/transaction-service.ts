@@ -7,7 +7,7 @@ import { IdempotencyStore } from '../shared/http/idempotency';
 import { commandChannel, replyChannel } from '../shared/messaging/channels';
 import { consumerDeps } from '../shared/messaging/consumer-deps';
 import { MessageCodecs } from '../shared/messaging/message-codecs';
-import { MessageConsumer } from '../shared/messaging/message-consumer';
+import { consumerRetryPolicy, MessageConsumer } from '../shared/messaging/message-consumer';
 import { housekeeping } from '../shared/service/housekeeping';
 import { PeriodicTask } from '../shared/service/periodic-task';
 import { idempotencyRetention, inboxRetention, outboxRetention } from '../shared/service/retention-rules';
@@ -59,6 +59,7 @@ export const transactionService: ServiceDefinition<TransactionConfig, Transactio
       groupId: 'saga.transaction',
       topics: participants.map(replyChannel),
       handle: (message) => orchestrator.handleReply(message),
+      retry: consumerRetryPolicy(config),
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     });
     const offers = new MessageConsumer(consumerDeps(runtime), {
@@ -66,6 +67,7 @@ export const transactionService: ServiceDefinition<TransactionConfig, Transactio
       groupId: 'transaction.known-offers',
       topics: [propertyTopic],
       handle: knownOffersHandler(db),
+      retry: consumerRetryPolicy(config),
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     });
     const sweeper = new PeriodicTask(

@@ -21,7 +21,8 @@ const sagaContext = (command: IncomingMessage): CommandContext => ({
   correlationId: command.correlationId,
   causationId: command.messageId,
   traceparent: null,
-  actor: `saga:${command.correlationId}`,
+  // The buyer who started the purchase, as every command of it names them.
+  actor: command.actor,
 });
 
 /**

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { authConfig } from '../../shared/auth/auth-config';
+import { createTokenVerifier } from '../../shared/auth/token-verifier';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@elastic/elasticsearch';
@@ -88,6 +90,7 @@ const app = (alias: string) =>
   createServiceApp({
     logger: createLogger('search-test', 'silent'),
     metrics: new ServiceMetrics('search-test'),
+    verifier: createTokenVerifier(authConfig()),
     readiness: async () => ({ ready: true, checks: {} }),
     details: async () => ({}),
     routes: searchRoutes({ es, alias, waitForToken }),

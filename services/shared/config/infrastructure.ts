@@ -1,51 +1,64 @@
 import { z } from 'zod';
+import { authSchema } from '../auth/auth-config';
 import type { DatabaseTimeouts } from '../db/database';
 import { loadConfig } from './load-config';
 import { millisecondsVariable } from './variables';
 
 /**
- * Where the shared infrastructure is. Every default points at the native stack
+ * Where the shared infrastructure is (the identity provider's settings included: every
+ * API checks bearer tokens). Every default points at the native stack
  * (`npm run stack -- up`) and at docker-compose.yml, which publish the same ports.
  */
-export const infrastructureSchema = z.object({
-  DATABASE_URL: z
-    .url({ protocol: /^postgres(ql)?$/ })
-    .default('postgres://deedstream:deedstream@127.0.0.1:5433/deedstream')
-    .describe('PostgreSQL holding every service schema (events, outbox, read state)'),
-  KAFKA_BROKERS: z
-    .string()
-    .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'expected host:port[,host:port…]')
-    .default('127.0.0.1:9092')
-    .describe('Kafka bootstrap servers, comma-separated'),
-  SCHEMA_REGISTRY_URL: z
-    .url()
-    .default('http://127.0.0.1:8081/apis/ccompat/v7')
-    .describe('Confluent-compatible schema registry API (Apicurio ccompat v7)'),
-  ELASTICSEARCH_URL: z.url().default('http://127.0.0.1:9200').describe('Elasticsearch HTTP endpoint'),
-  CONNECT_URL: z.url().default('http://127.0.0.1:8083').describe('Kafka Connect REST API'),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-  DB_CONNECT_TIMEOUT_MS: millisecondsVariable(
-    3_000,
-    'longest wait for a database connection before the call fails (503)',
-  ),
-  DB_STATEMENT_TIMEOUT_MS: millisecondsVariable(
-    15_000,
-    'statement_timeout of every service connection (0 = none)',
-  ),
-  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: millisecondsVariable(
-    30_000,
-    'idle_in_transaction_session_timeout of every service connection (0 = none)',
-  ),
-  DB_IDLE_TIMEOUT_MS: millisecondsVariable(30_000, 'an idle pooled connection is closed after this long'),
-  KAFKA_SESSION_TIMEOUT_MS: millisecondsVariable(
-    10_000,
-    'consumers: how long the broker waits for a silent member before moving its partitions to the others',
-  ).pipe(z.number().min(6_000, 'at least 6000 (the broker minimum)')),
-  SHUTDOWN_TIMEOUT_MS: millisecondsVariable(
-    10_000,
-    'a stopping process finishes in-flight work for at most this long, then exits anyway',
-  ),
-});
+export const infrastructureSchema = z
+  .object({
+    DATABASE_URL: z
+      .url({ protocol: /^postgres(ql)?$/ })
+      .default('postgres://deedstream:deedstream@127.0.0.1:5433/deedstream')
+      .describe('PostgreSQL holding every service schema (events, outbox, read state)'),
+    KAFKA_BROKERS: z
+      .string()
+      .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'expected host:port[,host:port…]')
+      .default('127.0.0.1:9092')
+      .describe('Kafka bootstrap servers, comma-separated'),
+    SCHEMA_REGISTRY_URL: z
+      .url()
+      .default('http://127.0.0.1:8081/apis/ccompat/v7')
+      .describe('Confluent-compatible schema registry API (Apicurio ccompat v7)'),
+    ELASTICSEARCH_URL: z.url().default('http://127.0.0.1:9200').describe('Elasticsearch HTTP endpoint'),
+    CONNECT_URL: z.url().default('http://127.0.0.1:8083').describe('Kafka Connect REST API'),
+    CONSUMER_STUCK_WARN_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(3_600_000)
+      .default(30_000)
+      .describe(
+        'consumers and projectors: how long transient retries may block a partition before it is logged and counted as stuck',
+      ),
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    DB_CONNECT_TIMEOUT_MS: millisecondsVariable(
+      3_000,
+      'longest wait for a database connection before the call fails (503)',
+    ),
+    DB_STATEMENT_TIMEOUT_MS: millisecondsVariable(
+      15_000,
+      'statement_timeout of every service connection (0 = none)',
+    ),
+    DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: millisecondsVariable(
+      30_000,
+      'idle_in_transaction_session_timeout of every service connection (0 = none)',
+    ),
+    DB_IDLE_TIMEOUT_MS: millisecondsVariable(30_000, 'an idle pooled connection is closed after this long'),
+    KAFKA_SESSION_TIMEOUT_MS: millisecondsVariable(
+      30_000,
+      'consumers: how long the broker waits for a silent member (a killed replica) before moving its partitions to the others',
+    ).pipe(z.number().min(6_000, 'at least 6000 (the broker minimum)')),
+    SHUTDOWN_TIMEOUT_MS: millisecondsVariable(
+      10_000,
+      'a stopping process finishes in-flight work for at most this long, then exits anyway',
+    ),
+  })
+  .extend(authSchema.shape);
 
 /** The database time limits of a service's configuration, for createDatabase. */
 export function databaseTimeouts(config: InfrastructureConfig): DatabaseTimeouts {

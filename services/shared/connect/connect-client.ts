@@ -88,6 +88,11 @@ export class ConnectClient {
     return (await response.json()) as ConnectorOffsets;
   }
 
+  /** PATCH the source offsets (Connect 3.6+); the connector must be STOPPED. */
+  async alterOffsets(name: string, offsets: ConnectorOffsets): Promise<void> {
+    await this.request('PATCH', `/connectors/${encodeURIComponent(name)}/offsets`, offsets);
+  }
+
   async deleteOffsets(name: string): Promise<void> {
     await this.request('DELETE', `/connectors/${encodeURIComponent(name)}/offsets`);
   }

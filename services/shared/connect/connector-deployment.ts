@@ -149,15 +149,17 @@ export async function waitForState(
     }
     if (status) {
       const failed = [status.connector, ...status.tasks].find((s) => s.state === 'FAILED');
-      if (failed) {
+      // A failed connector is what one often stops: until the stop lands, FAILED is expected.
+      if (failed && wanted !== 'STOPPED') {
         const trace = failed.trace?.split('\n').slice(0, 12).join('\n') ?? '(no trace)';
         throw new ConnectError(
           `${name}: ${'id' in failed ? `task ${String(failed.id)}` : 'connector'} FAILED:\n${trace}`,
         );
       }
+      // A stopped connector has no tasks left: until then one may still be shutting down.
       const tasksReady =
         wanted === 'STOPPED'
-          ? true
+          ? status.tasks.length === 0
           : status.tasks.length > 0 && status.tasks.every((t) => t.state === wanted);
       if (status.connector.state === wanted && tasksReady) return status;
     }

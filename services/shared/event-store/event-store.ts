@@ -144,6 +144,7 @@ export class PostgresEventStore<E extends DomainEvent = DomainEvent> {
       correlationId: e.metadata.correlationId,
       causationId: e.metadata.causationId,
       traceparent: e.metadata.traceparent,
+      actor: e.metadata.actor,
       occurredAt: e.occurredAt,
     }));
   }

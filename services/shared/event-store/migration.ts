@@ -84,11 +84,28 @@ export async function createOutboxTable(db: Kysely<unknown>, schema: string): Pr
     .addColumn('correlation_id', 'text', (c) => c.notNull())
     .addColumn('causation_id', 'text')
     .addColumn('traceparent', 'text')
+    .addColumn('actor', 'text')
     .addColumn('occurred_at', 'text', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   // Housekeeping deletes relayed rows by age.
   await s.createIndex('outbox_created_at').on('outbox').column('created_at').execute();
+}
+
+/**
+ * The `actor` column (relayed as the `actor` header) for outboxes made before it existed:
+ * the user on whose behalf a message was sent. A no-op where the table has it already.
+ */
+export async function addOutboxActorColumn(db: Kysely<unknown>, schema: string): Promise<void> {
+  await db.schema
+    .withSchema(schema)
+    .alterTable('outbox')
+    .addColumn('actor', 'text', (c) => c.ifNotExists())
+    .execute();
+}
+
+export async function dropOutboxActorColumn(db: Kysely<unknown>, schema: string): Promise<void> {
+  await db.schema.withSchema(schema).alterTable('outbox').dropColumn('actor').execute();
 }
 
 export async function dropEventStoreTables(db: Kysely<unknown>, schema: string): Promise<void> {

@@ -36,6 +36,8 @@ export interface OutboxTable {
   correlation_id: string;
   causation_id: string | null;
   traceparent: string | null;
+  /** The user behind the message (relayed as the `actor` header); null for rows written before it existed. */
+  actor: ColumnType<string | null, string | null | undefined, never>;
   /** ISO-8601 text, so the relay can copy it into a header unchanged. */
   occurred_at: string;
   created_at: ColumnType<Date, Date | undefined, never>;

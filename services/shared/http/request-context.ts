@@ -45,7 +45,8 @@ export function requestContext(req: Request, res: Response, next: NextFunction):
     correlationId,
     causationId: req.header('x-causation-id') ?? null,
     traceparent: traceparent ?? null,
-    actor: req.header('x-actor') ?? null,
+    // Who acted is the verified caller, never a header a client could set (X-Actor is ignored).
+    actor: req.caller?.subject ?? null,
   };
   next();
 }

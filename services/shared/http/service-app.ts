@@ -2,6 +2,8 @@ import express, { type Express, type NextFunction, type Request, type Response, 
 import type { Logger } from '../observability/logger';
 import type { ServiceMetrics } from '../observability/metrics';
 import type { ReadinessReport } from '../service/readiness';
+import type { TokenVerifier } from '../auth/token-verifier';
+import { authenticate } from './authenticate';
 import { errorHandler } from './error-handler';
 import { HttpProblem } from './problem';
 import { requestContext } from './request-context';
@@ -10,6 +12,8 @@ import { rejectUnstorableText } from './unstorable-text';
 export interface ServiceAppOptions {
   logger: Logger;
   metrics: ServiceMetrics;
+  /** Checks the bearer token of every request that carries one (see authenticate). */
+  verifier: TokenVerifier;
   routes: Router;
   /** Whether the process can serve: its dependencies answer and its consumers are members. */
   readiness: () => Promise<ReadinessReport>;
@@ -18,8 +22,9 @@ export interface ServiceAppOptions {
 }
 
 /**
- * The express app every service shares: JSON bodies, text Postgres can store, correlation
- * ids, request metrics, health and metrics endpoints, problem+json errors and 404s.
+ * The express app every service shares: JSON bodies, text Postgres can store, bearer
+ * tokens checked, correlation ids, request metrics, health and metrics endpoints (open,
+ * like every GET a route leaves open), problem+json errors and 404s.
  *
  * - `/health/live`: the process and its event loop work (an orchestrator restarts it otherwise);
  * - `/health/ready`: its dependencies answer (503 with the failing checks otherwise);
@@ -59,6 +64,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(measure(options.metrics));
   app.use(express.json({ limit: '1mb', strict: true }));
   app.use(rejectUnstorableText);
+  app.use(authenticate(options.verifier));
   app.use(requestContext);
   app.use(options.routes);
   app.use((req: Request, _res: Response, next: NextFunction) => {

@@ -1,6 +1,6 @@
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { KafkaMessage } from 'kafkajs';
-import { TransientError } from './transient';
+import { isTransient, TransientError } from './transient';
 
 /** A message that can never become an event (bad bytes, unknown schema, missing header). */
 export class UndecodableMessageError extends Error {
@@ -59,17 +59,13 @@ export async function decodeEvent(
   try {
     data = await registry.decode(message.value);
   } catch (error) {
-    const status = (error as { status?: number }).status;
-    const text = (error as Error).message ?? String(error);
-    if (status === 404 || /not found/i.test(text)) {
+    const text = error instanceof Error ? error.message : String(error);
+    // The registry being down or restarting (see isTransient) is no fault of the message.
+    if (isTransient(error)) throw new TransientError(`schema registry: ${text}`, { cause: error });
+    if (isRegistryNotFound(error)) {
       throw new UndecodableMessageError(`unknown schema id ${message.value.readInt32BE(1)}: ${text}`, {
         cause: error,
       });
-    }
-    if (status !== undefined && status >= 500)
-      throw new TransientError(`schema registry: ${text}`, { cause: error });
-    if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up|fetch failed/i.test(text)) {
-      throw new TransientError(`schema registry unreachable: ${text}`, { cause: error });
     }
     throw new UndecodableMessageError(`Avro decoding failed: ${text}`, { cause: error });
   }
@@ -85,4 +81,9 @@ export async function decodeEvent(
     partition,
     offset: message.offset,
   };
+}
+
+/** The registry answered 404: it has no schema with the id the message names. */
+function isRegistryNotFound(error: unknown): boolean {
+  return error instanceof Error && 'status' in error && error.status === 404;
 }

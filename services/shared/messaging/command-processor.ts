@@ -116,6 +116,7 @@ export class CommandProcessor {
         messageId: randomUUID(),
         correlationId: command.correlationId,
         causationId: command.messageId,
+        actor: command.actor,
         sequence: command.sequence,
       },
     ]);

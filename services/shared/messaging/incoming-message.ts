@@ -12,6 +12,8 @@ export interface IncomingMessage<T = Record<string, unknown>> {
   type: string;
   correlationId: string;
   causationId: string | null;
+  /** The user on whose behalf the message was sent (the `actor` header), if any. */
+  actor: string | null;
   sequence: number;
   occurredAt: string;
   data: T;
@@ -36,6 +38,7 @@ export async function decodeIncoming(
     type: relayed.eventType,
     correlationId,
     causationId: header(message, 'causationId') ?? null,
+    actor: header(message, 'actor') ?? null,
     sequence: relayed.version,
     occurredAt: relayed.occurredAt,
     data: relayed.data,

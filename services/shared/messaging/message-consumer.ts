@@ -1,10 +1,18 @@
 import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
 import { deadLetterProducer, sendToDeadLetter, type ParkReason } from '../kafka/dead-letter';
+import { restartGivenUpConsumer } from '../kafka/consumer-restart';
 import { GroupMembership } from '../kafka/group-membership';
 import { retryTransient, type RetryPolicy } from '../kafka/retry-transient';
-import { isTransient } from '../kafka/transient';
+import {
+  defaultStuckWarnMs,
+  stuckPartitionHooks,
+  stuckPartitionsOf,
+  type StuckPartitions,
+} from '../kafka/stuck-partitions';
+import { isTransient, TransientError } from '../kafka/transient';
+import type { InfrastructureConfig } from '../config/infrastructure';
 import type { Logger } from '../observability/logger';
 import type { Worker } from '../service/worker';
 import { decodeIncoming, type IncomingMessage } from './incoming-message';
@@ -16,9 +24,26 @@ export interface MessageConsumerOptions {
   topics: string[];
   handle: (message: IncomingMessage) => Promise<void>;
   partitionsConcurrently?: number;
+  /**
+   * Backoff of transient failures, and how long they may block a partition before it is
+   * reported stuck (`stuckAfterMs`, default CONSUMER_STUCK_WARN_MS's default, 30 s).
+   */
   retry?: RetryPolicy;
   /** How long the broker waits for a silent member (a killed replica) before moving its partitions. */
   sessionTimeoutMs?: number;
+}
+
+export const defaultConsumerRetry: RetryPolicy = {
+  initialMs: 100,
+  maxMs: 5_000,
+  stuckAfterMs: defaultStuckWarnMs,
+};
+
+/** The consumers' retry policy with the configured stuck-partition bound (CONSUMER_STUCK_WARN_MS). */
+export function consumerRetryPolicy(
+  config: Pick<InfrastructureConfig, 'CONSUMER_STUCK_WARN_MS'>,
+): RetryPolicy {
+  return { ...defaultConsumerRetry, stuckAfterMs: config.CONSUMER_STUCK_WARN_MS };
 }
 
 export interface MessageConsumerDeps {
@@ -47,23 +72,29 @@ function messagesCounter(registry: Registry): Counter<'consumer' | 'outcome'> {
 
 /**
  * Runs a handler for every message of some topics as a Kafka consumer group. Transient
- * failures (database or broker unavailable, optimistic-concurrency conflicts) are
- * retried with backoff without moving on, so order per key holds; a message that can
- * never be handled (undecodable, unknown type, a bug) goes to `<topic>.dlq` and the
- * partition moves on. Offsets are committed after the handler returns, so a crash
- * redelivers: handlers must be idempotent (see inbox.ts).
+ * failures (database, registry or broker unavailable, optimistic-concurrency conflicts;
+ * see isTransient) are retried with backoff without moving on, so order per key holds,
+ * and a partition blocked longer than `retry.stuckAfterMs` is logged and counted in
+ * `deedstream_consumer_stuck_partitions`; a message that can never be handled
+ * (undecodable, unknown type, a bug) goes to `<topic>.dlq` and the partition moves on.
+ * Offsets are committed after the handler returns, so a crash redelivers: handlers must
+ * be idempotent (see inbox.ts).
  */
 export class MessageConsumer implements Worker {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private readonly counter: Counter<'consumer' | 'outcome'>;
+  private readonly stuck: StuckPartitions;
   readonly membership: GroupMembership;
+  /** Between start() and stop(): a consumer kafkajs gave up on is replaced only then. */
+  private wanted = false;
 
   constructor(
     private readonly deps: MessageConsumerDeps,
     readonly options: MessageConsumerOptions,
   ) {
     this.counter = messagesCounter(deps.metrics);
+    this.stuck = stuckPartitionsOf(deps.metrics);
     this.membership = new GroupMembership(options.groupId);
   }
 
@@ -80,6 +111,17 @@ export class MessageConsumer implements Worker {
   }
 
   async start(): Promise<void> {
+    this.wanted = true;
+    await this.connectAndRun();
+  }
+
+  /** Finishes the message in hand, commits and leaves the group. */
+  async stop(): Promise<void> {
+    this.wanted = false;
+    await this.disconnect();
+  }
+
+  private async connectAndRun(): Promise<void> {
     if (this.consumer) return;
     const producer = deadLetterProducer(this.deps.kafka);
     const consumer = this.deps.kafka.consumer({
@@ -88,9 +130,19 @@ export class MessageConsumer implements Worker {
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
     });
-    this.membership.watch(consumer, (error) =>
-      this.deps.onFatal?.(
-        new Error(`${this.options.name}: Kafka consumer stopped for good: ${error.message}`),
+    this.membership.watch(consumer, (cause) =>
+      restartGivenUpConsumer(
+        {
+          name: this.options.name,
+          logger: this.deps.logger,
+          wanted: () => this.wanted,
+          restart: async () => {
+            await this.disconnect();
+            await this.connectAndRun();
+          },
+          onFatal: this.deps.onFatal,
+        },
+        cause,
       ),
     );
     try {
@@ -111,57 +163,80 @@ export class MessageConsumer implements Worker {
     }
   }
 
-  /** Finishes the message in hand, commits and leaves the group. */
-  async stop(): Promise<void> {
-    const consumer = this.consumer;
+  private async disconnect(): Promise<void> {
+    const { consumer, producer } = this;
     this.consumer = undefined;
+    this.producer = undefined;
     await consumer?.disconnect();
-    await this.producer?.disconnect();
+    await producer?.disconnect();
   }
 
   private async onMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
     const { name } = this.options;
-    const deadLetter = async (reason: ParkReason, error: unknown) => {
-      const text = error instanceof Error ? error.message : String(error);
-      this.deps.logger.error(
-        { err: error, topic, partition, offset: message.offset },
-        `${name}: message sent to the DLQ`,
-      );
-      await sendToDeadLetter(this.producer as Producer, name, [
-        { topic, partition, message, reason, error: text },
-      ]);
-      this.counter.inc({ consumer: name, outcome: 'dead-lettered' });
-    };
-
-    let incoming: IncomingMessage;
-    try {
-      incoming = await decodeIncoming(this.deps.registry, topic, partition, message);
-    } catch (error) {
-      if (isTransient(error)) throw error;
-      await deadLetter('undecodable', error);
-      return;
-    }
-    try {
-      await retryTransient(
-        () => this.options.handle(incoming),
-        this.options.retry ?? { initialMs: 100, maxMs: 5_000 },
-        {
-          isRunning: () => this.consumer !== undefined,
-          heartbeat,
-          onRetry: (error, attempt, delayMs) => {
-            this.counter.inc({ consumer: name, outcome: 'retried' });
-            this.deps.logger.warn(
-              { err: error, attempt, delayMs, type: incoming.type, messageId: incoming.messageId },
-              `${name}: transient failure, retrying`,
-            );
-          },
+    const policy = this.options.retry ?? defaultConsumerRetry;
+    let incoming: IncomingMessage | undefined;
+    let poison: { reason: ParkReason; error: unknown } | undefined;
+    // Decoding, handling and dead-lettering all retry in place: the registry, the
+    // database or the broker being down blocks this partition (in order) until it is
+    // back, and is reported as stuck after a while; nothing is skipped meanwhile.
+    await retryTransient(
+      async () => {
+        if (!poison) {
+          try {
+            incoming ??= await decodeIncoming(this.deps.registry, topic, partition, message);
+            await this.options.handle(incoming);
+            this.counter.inc({ consumer: name, outcome: 'handled' });
+            return;
+          } catch (error) {
+            if (isTransient(error)) throw error;
+            poison = { reason: incoming ? 'handler-error' : 'undecodable', error };
+          }
+        }
+        // Once a message is found poison only the send is retried, never the handler.
+        await this.deadLetter(topic, partition, message, poison.reason, poison.error);
+      },
+      { ...policy, stuckAfterMs: policy.stuckAfterMs ?? defaultStuckWarnMs },
+      {
+        // Stopping mid-retry rethrows: the offset stays uncommitted and the next owner redelivers.
+        isRunning: () => this.consumer !== undefined,
+        heartbeat,
+        onRetry: (error, attempt, delayMs) => {
+          this.counter.inc({ consumer: name, outcome: 'retried' });
+          this.deps.logger.warn(
+            {
+              err: error,
+              attempt,
+              delayMs,
+              topic,
+              partition,
+              offset: message.offset,
+              type: incoming?.type,
+              messageId: incoming?.messageId,
+            },
+            `${name}: transient failure, retrying`,
+          );
         },
-      );
-      this.counter.inc({ consumer: name, outcome: 'handled' });
-    } catch (error) {
-      // Stopping mid-retry: leave the offset uncommitted so the next owner redelivers it.
-      if (isTransient(error)) throw error;
-      await deadLetter('handler-error', error);
-    }
+        ...stuckPartitionHooks(this.stuck, this.deps.logger, { consumer: name, topic, partition }),
+      },
+    );
+  }
+
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    reason: ParkReason,
+    error: unknown,
+  ): Promise<void> {
+    if (!this.producer) throw new TransientError(`${this.options.name} is not running: no DLQ producer`);
+    const text = error instanceof Error ? error.message : String(error);
+    await sendToDeadLetter(this.producer, this.options.name, [
+      { topic, partition, message, reason, error: text },
+    ]);
+    this.counter.inc({ consumer: this.options.name, outcome: 'dead-lettered' });
+    this.deps.logger.error(
+      { err: error, topic, partition, offset: message.offset, reason },
+      `${this.options.name}: message sent to the DLQ`,
+    );
   }
 }

@@ -19,6 +19,8 @@ export interface OutgoingMessage {
   causationId: string | null;
   /** Position of the message in its process (sent as the aggregateVersion header). */
   sequence: number;
+  /** The user on whose behalf the process runs (the buyer of a purchase), kept at every step. */
+  actor: string | null;
 }
 
 /** Outbox rows for messages: Avro-encoded now, so the transaction that inserts them stays short. */
@@ -41,6 +43,7 @@ export async function messageOutboxRows(
       correlationId: m.correlationId,
       causationId: m.causationId,
       traceparent,
+      actor: m.actor,
       occurredAt,
     })),
   );

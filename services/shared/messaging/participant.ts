@@ -7,7 +7,7 @@ import { commandChannel, replyChannel } from './channels';
 import { CommandProcessor, type CommandHandler } from './command-processor';
 import { loadCommandReplySchemas } from './command-reply';
 import { MessageCodecs } from './message-codecs';
-import { MessageConsumer } from './message-consumer';
+import { consumerRetryPolicy, MessageConsumer } from './message-consumer';
 import type { MessagingTables } from './messaging-tables';
 
 /** A service that takes commands on `<service>.commands` and answers on `<service>.replies`. */
@@ -42,6 +42,7 @@ export async function createParticipant<DB extends MessagingTables>(
     groupId: participantGroup(service),
     topics: [commandChannel(service)],
     handle: (message) => processor.process(message),
+    retry: consumerRetryPolicy(runtime.config),
     sessionTimeoutMs: runtime.config.KAFKA_SESSION_TIMEOUT_MS,
   });
   return { processor, consumer };

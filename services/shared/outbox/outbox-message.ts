@@ -18,5 +18,7 @@ export interface OutboxMessage {
   correlationId: string;
   causationId: string | null;
   traceparent: string | null;
+  /** Who caused it: the verified user behind the command (the `actor` header), or null for the system. */
+  actor: string | null;
   occurredAt: Date;
 }

@@ -15,6 +15,7 @@ export function outboxRows(messages: readonly OutboxMessage[]) {
     correlation_id: m.correlationId,
     causation_id: m.causationId,
     traceparent: m.traceparent,
+    actor: m.actor,
     occurred_at: m.occurredAt.toISOString(),
   }));
 }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { stuckPartitionsOf, type StuckPartitions } from '../kafka/stuck-partitions';
 
 /** Prometheus metrics of the projection runners of one process. */
 export class ProjectionMetrics {
@@ -8,6 +9,8 @@ export class ProjectionMetrics {
   readonly retries: Counter<'projection'>;
   readonly parked: Counter<'projection'>;
   readonly lag: Gauge<'projection' | 'topic' | 'partition'>;
+  /** Shared with the message consumers of the same registry (deedstream_consumer_*stuck*). */
+  readonly stuckPartitions: StuckPartitions;
 
   constructor(registry: Registry) {
     this.events = new Counter({
@@ -48,5 +51,6 @@ export class ProjectionMetrics {
       labelNames: ['projection', 'topic', 'partition'],
       registers: [registry],
     });
+    this.stuckPartitions = stuckPartitionsOf(registry);
   }
 }

@@ -8,6 +8,7 @@ import {
   type ParkedMessage,
   type ParkReason,
 } from '../kafka/dead-letter';
+import { restartGivenUpConsumer } from '../kafka/consumer-restart';
 import { GroupMembership } from '../kafka/group-membership';
 import type { Worker } from '../service/worker';
 import { DocumentStore } from './document-store';
@@ -19,6 +20,7 @@ import { BatchCoalescer } from './batch-coalescer';
 import type { ProjectedEvent, Projection, VersionedDocument } from './projection';
 import type { ProjectionMetrics } from './projection-metrics';
 import { retryTransient } from '../kafka/retry-transient';
+import { defaultStuckWarnMs, stuckPartitionHooks } from '../kafka/stuck-partitions';
 import { isTransient, TransientError } from '../kafka/transient';
 
 export interface RunnerOptions {
@@ -28,6 +30,8 @@ export interface RunnerOptions {
   lingerMs: number;
   retryInitialMs: number;
   retryMaxMs: number;
+  /** How long transient retries may block a partition before it is reported stuck (default 30 s). */
+  stuckWarnMs?: number;
   /** Partitions whose batches are processed at once (kafkajs `partitionsConsumedConcurrently`). */
   partitionsConcurrently: number;
   /** The live index's `refresh_interval`: how soon a write becomes searchable. */
@@ -45,6 +49,7 @@ export const defaultRunnerOptions: RunnerOptions = {
   lingerMs: 50,
   retryInitialMs: 100,
   retryMaxMs: 15_000,
+  stuckWarnMs: defaultStuckWarnMs,
   partitionsConcurrently: 12,
   refreshInterval: '250ms',
 };
@@ -85,6 +90,8 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
   readonly store: DocumentStore<D>;
   readonly parkedKeys: ParkedKeys;
   membership: GroupMembership | undefined;
+  /** Between start() and stop(): a consumer kafkajs gave up on is replaced only then. */
+  private wanted = false;
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private readonly lag = new Map<string, number>();
@@ -113,8 +120,19 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
   }
 
   async start(): Promise<void> {
+    this.wanted = true;
     await this.parkedKeys.ensureIndex();
     if (!this.options.target) await this.store.ensureIndex(this.options.refreshInterval);
+    await this.connectAndRun();
+  }
+
+  /** Finishes the batch in hand, commits it and leaves the group. */
+  async stop(): Promise<void> {
+    this.wanted = false;
+    await this.disconnect();
+  }
+
+  private async connectAndRun(): Promise<void> {
     const producer = deadLetterProducer(this.deps.kafka);
     const consumer = this.deps.kafka.consumer({
       groupId: this.groupId,
@@ -122,9 +140,21 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
     });
-    this.membership = new GroupMembership(this.groupId);
-    this.membership.watch(consumer, (error) =>
-      this.deps.onFatal?.(new Error(`${this.name}: Kafka consumer stopped for good: ${error.message}`)),
+    this.membership ??= new GroupMembership(this.groupId);
+    this.membership.watch(consumer, (cause) =>
+      restartGivenUpConsumer(
+        {
+          name: this.name,
+          logger: this.deps.logger,
+          wanted: () => this.wanted,
+          restart: async () => {
+            await this.disconnect();
+            await this.connectAndRun();
+          },
+          onFatal: this.deps.onFatal,
+        },
+        cause,
+      ),
     );
     try {
       await producer.connect();
@@ -147,8 +177,7 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
     }
   }
 
-  /** Finishes the batch in hand, commits it and leaves the group. */
-  async stop(): Promise<void> {
+  private async disconnect(): Promise<void> {
     // The batch in hand still commits through this.consumer while disconnect waits for it.
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
@@ -175,17 +204,27 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
       const stop = this.deps.metrics.batchSeconds.startTimer({ projection: this.projection.name });
       await retryTransient(
         () => this.coalescer.submit({ topic, partition, messages: chunk }),
-        { initialMs: this.options.retryInitialMs, maxMs: this.options.retryMaxMs },
+        {
+          initialMs: this.options.retryInitialMs,
+          maxMs: this.options.retryMaxMs,
+          stuckAfterMs: this.options.stuckWarnMs ?? defaultStuckWarnMs,
+        },
         {
           isRunning,
           heartbeat,
           onRetry: (error, attempt, delayMs) => {
             this.deps.metrics.retries.inc({ projection: this.projection.name });
             this.deps.logger.warn(
-              { err: error, attempt, delayMs },
+              { err: error, attempt, delayMs, topic, partition },
               `${this.projection.name}: transient failure, retrying`,
             );
           },
+          // The group id names the consumer: a rebuild's runner is another one than the live runner.
+          ...stuckPartitionHooks(this.deps.metrics.stuckPartitions, this.deps.logger, {
+            consumer: this.groupId,
+            topic,
+            partition,
+          }),
         },
       );
       stop();

@@ -34,6 +34,7 @@ export function runnerOptionsOf(config: ProjectionConfig): RunnerOptions {
     lingerMs: config.PROJECTION_LINGER_MS,
     retryInitialMs: 100,
     retryMaxMs: config.PROJECTION_RETRY_MAX_MS,
+    stuckWarnMs: config.CONSUMER_STUCK_WARN_MS,
     partitionsConcurrently: config.PROJECTION_PARTITIONS_CONCURRENTLY,
     refreshInterval: config.PROJECTION_REFRESH_INTERVAL,
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,

@@ -2,6 +2,7 @@ import { Client } from '@elastic/elasticsearch';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Kafka } from 'kafkajs';
 import { sql, type Kysely } from 'kysely';
+import { createTokenVerifier, type TokenVerifier } from '../auth/token-verifier';
 import { databaseTimeouts, type InfrastructureConfig } from '../config/infrastructure';
 import { createDatabase } from '../db/database';
 import { createKafka } from '../kafka/kafka-client';
@@ -19,6 +20,8 @@ export class ServiceRuntime {
   readonly metrics: ServiceMetrics;
   readonly registry: SchemaRegistry;
   readonly kafka: Kafka;
+  /** Checks bearer tokens against the OIDC issuer's keys (fetched on first use, then cached). */
+  readonly verifier: TokenVerifier;
   readonly readiness = new Readiness();
   private readonly closers: Array<() => Promise<void>> = [];
   private readonly fatalListeners: Array<(error: Error) => void> = [];
@@ -31,6 +34,7 @@ export class ServiceRuntime {
     this.metrics = new ServiceMetrics(service);
     this.registry = new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL });
     this.kafka = createKafka(config.KAFKA_BROKERS, `deedstream-${service}`, this.logger);
+    this.verifier = createTokenVerifier(config);
     this.readiness.add('registry', () => registryAnswers(config.SCHEMA_REGISTRY_URL));
   }
 

@@ -73,6 +73,7 @@ export async function startService<C extends InfrastructureConfig, T>(
       createServiceApp({
         logger: runtime.logger,
         metrics: runtime.metrics,
+        verifier: runtime.verifier,
         routes: components.routes,
         details: async () => (await components.details?.()) ?? {},
         readiness: () => runtime.readiness.report(),

@@ -1,0 +1,49 @@
+import { Client } from '@elastic/elasticsearch';
+import { eventSourceOf, projections } from '../../services/cli/projection-set';
+import { infrastructureConfig } from '../../services/shared/config/infrastructure';
+import { verifyProjection, type Drift } from '../../services/shared/projection/verify';
+
+/**
+ * Waits (bounded) until the read model behind `queryUrl` has applied the newest accepted
+ * version of every aggregate, using the same consistency tokens a client would send.
+ */
+export async function awaitProjected(
+  queryUrl: (id: string) => string,
+  accepted: ReadonlyArray<{ id: string; version: number }>,
+  timeoutMs = 90_000,
+): Promise<void> {
+  const newest = new Map<string, number>();
+  for (const { id, version } of accepted) newest.set(id, Math.max(version, newest.get(id) ?? 0));
+  const deadline = Date.now() + timeoutMs;
+  for (const [id, version] of newest) {
+    for (;;) {
+      const response = await fetch(queryUrl(id), { headers: { 'X-Consistency-Token': `${id}@${version}` } });
+      if (response.status === 200) break;
+      if (Date.now() > deadline)
+        throw new Error(`${id}@${version} not projected within ${timeoutMs} ms (${response.status})`);
+    }
+  }
+}
+
+/**
+ * `projections verify` for every projection, limited to the given aggregates: what the
+ * event store says each document should be against what the index holds.
+ */
+export async function projectionDrift(ids: ReadonlySet<string>): Promise<Record<string, Drift[]>> {
+  const es = new Client({ node: infrastructureConfig().ELASTICSEARCH_URL });
+  const drift: Record<string, Drift[]> = {};
+  try {
+    for (const projection of projections) {
+      const source = eventSourceOf(projection);
+      try {
+        const report = await verifyProjection(es, projection, source.readAll, false);
+        drift[projection.name] = report.drift.filter((d) => ids.has(d.id));
+      } finally {
+        await source.close();
+      }
+    }
+  } finally {
+    await es.close();
+  }
+  return drift;
+}

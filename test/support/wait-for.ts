@@ -1,0 +1,15 @@
+/**
+ * Polls `condition` until it holds or `timeoutMs` passes, then fails naming what was
+ * awaited. A bounded wait on a condition, never a fixed sleep.
+ */
+export async function waitFor(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
