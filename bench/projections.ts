@@ -1,3 +1,4 @@
+import { projectionTopics } from '../services/shared/projection/projection';
 import { sampleListing } from './support/sample-listing';
 import {
   commandLine,
@@ -29,8 +30,8 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Admin } from 'kafkajs';
 import { moneyFromMinor } from '../services/shared/domain/money';
 import { Property } from '../services/property/domain/property';
-import type { PropertyEvent } from '../services/property/domain/property-events';
-import { propertyTopic } from '../services/property/property-service';
+import type { PropertyEvent } from '../services/property/contract';
+import { propertyTopic } from '../services/property/contract';
 import type { PropertySearchDocument } from '../services/search/projections/property-search-document';
 import { propertySearchProjection } from '../services/search/projections/property-search-projection';
 import { loadConfig } from '../services/shared/config/load-config';
@@ -278,7 +279,10 @@ async function projectorPhase(
     withMachineCpu(async () => {
       const start = now();
       await runner.start();
-      return { start, ...(await waitForLagZero(admin, runner.groupId, projection.topics, 50, 600_000)) };
+      return {
+        start,
+        ...(await waitForLagZero(admin, runner.groupId, projectionTopics(projection), 50, 600_000)),
+      };
     }),
   );
   const used = process.cpuUsage(cpu);
@@ -696,7 +700,11 @@ async function main(): Promise<void> {
     if (!options.json) process.stderr.write(`${text}\n`);
   };
   const config = loadConfig(projectionConfigSchema, { ...process.env, LOG_LEVEL: 'silent' });
-  const { deps, runnerOptions } = createProjectionDeps('bench-projections', config);
+  const { deps, runnerOptions } = createProjectionDeps(
+    'bench-projections',
+    config,
+    propertySearchProjection.streams,
+  );
   const suffix = randomUUID().slice(0, 8);
   const projection: Projection<Doc> = {
     ...propertySearchProjection,

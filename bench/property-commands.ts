@@ -25,9 +25,9 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { Command, InvalidArgumentError } from 'commander';
 import { Pool } from 'pg';
 import { moneyFromMajor } from '../services/shared/domain/money';
-import type { PropertyEvent } from '../services/property/domain/property-events';
+import type { PropertyEvent } from '../services/property/contract';
 import { propertyConfig } from '../services/property/property-config';
-import { propertySchema, propertyStreamType } from '../services/property/property-service';
+import { propertySchema, propertyStreamType } from '../services/property/contract';
 import type { AvroEventCodec } from '../services/shared/codec/avro-event-codec';
 import { listing, startPropertyService } from '../test/support/property-harness';
 

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import { contractMigrations } from './contract';
+import { keystoreMigrations } from './keystore';
 import { paymentMigrations } from './payment';
 import { propertyMigrations } from './property';
 import { titleMigrations } from './title';
@@ -17,4 +18,6 @@ export const serviceMigrations: Record<string, ServiceMigrations> = {
   payment: { schema: 'payment', migrations: paymentMigrations },
   contract: { schema: 'contract', migrations: contractMigrations },
   title: { schema: 'title', migrations: titleMigrations },
+  // Not a service: the key store of crypto-shredding (services/shared/privacy), shared by all.
+  keystore: { schema: 'keystore', migrations: keystoreMigrations },
 };

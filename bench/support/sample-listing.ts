@@ -21,6 +21,7 @@ export function sampleListing(id: string, houseNumber: number): Property {
       areaSqm: 120,
       propertyType: 'apartment',
       description: 'Bright canal-side apartment with a roof terrace, two bedrooms and a study.',
+      ownerId: 'bench-seller',
     },
     new Date(),
   );

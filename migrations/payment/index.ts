@@ -1,4 +1,8 @@
-import { addOutboxActorColumn, dropOutboxActorColumn } from '../../services/shared/event-store/migration';
+import {
+  addOutboxActorColumn,
+  createIdempotencyKeysTable,
+  dropOutboxActorColumn,
+} from '../../services/shared/event-store/migration';
 import { sql, type Migration } from 'kysely';
 import { createRetentionIndexes, dropRetentionIndexes } from '../../services/shared/db/retention-indexes';
 import { createMessagingSchema, dropServiceSchema } from '../../services/shared/messaging/inbox';
@@ -46,5 +50,33 @@ export const paymentMigrations: Record<string, Migration> = {
   '0003_outbox_actor': {
     up: (db) => addOutboxActorColumn(db, schema),
     down: (db) => dropOutboxActorColumn(db, schema),
+  },
+  '0004_deposits': {
+    up: async (db) => {
+      // POST /accounts/:buyerId/deposits: money in (the local stand-in for a payment
+      // provider), each deposit recorded with who made it, retries made safe by Idempotency-Key.
+      await db.schema
+        .withSchema(schema)
+        .createTable('deposits')
+        .addColumn('deposit_id', 'uuid', (c) => c.primaryKey())
+        .addColumn('buyer_id', 'text', (c) => c.notNull().references('accounts.buyer_id'))
+        .addColumn('amount_minor', 'bigint', (c) => c.notNull().check(sql`amount_minor > 0`))
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('deposited_by', 'text', (c) => c.notNull())
+        .addColumn('deposited_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .withSchema(schema)
+        .createIndex('deposits_buyer')
+        .on('deposits')
+        .columns(['buyer_id', 'deposited_at'])
+        .execute();
+      await createIdempotencyKeysTable(db, schema);
+      await createRetentionIndexes(db, schema, ['idempotency_keys']);
+    },
+    down: async (db) => {
+      await db.schema.withSchema(schema).dropTable('idempotency_keys').ifExists().execute();
+      await db.schema.withSchema(schema).dropTable('deposits').ifExists().execute();
+    },
   },
 };

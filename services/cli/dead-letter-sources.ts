@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { propertyTopic } from '../property/property-service';
+import { propertyTopic } from '../property/contract';
 import { commandChannel, replyChannel } from '../shared/messaging/channels';
 import type { DeadLetter, DeadLetterSource } from '../shared/messaging/dead-letters';
 import { participants } from '../transaction/transaction-service';

@@ -1,7 +1,8 @@
+import { projectionTopics } from '../shared/projection/projection';
 import { marketAnalyticsProjection } from '../analytics/projections/market-analytics-projection';
 import { propertySearchProjection } from '../search/projections/property-search-projection';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { propertySchema, propertyStreamType, propertyTopic } from '../property/property-service';
+import { propertySchema, propertyStreamType, propertyTopic } from '../property/contract';
 import { AvroEventCodec } from '../shared/codec/avro-event-codec';
 import { infrastructureConfig } from '../shared/config/infrastructure';
 import { createDatabase } from '../shared/db/database';
@@ -27,12 +28,14 @@ export function projectionNamed(name: string): Projection<VersionedDocument> {
 }
 
 /** Where a projection's truth lives: the event store of the service that publishes its topic. */
-export function eventSourceOf(projection: Pick<Projection<VersionedDocument>, 'name' | 'topics'>): {
+export function eventSourceOf(projection: Pick<Projection<VersionedDocument>, 'name' | 'streams'>): {
   readAll: (afterPosition: bigint, limit: number) => Promise<RecordedEvent[]>;
   close: () => Promise<void>;
 } {
-  if (!projection.topics.every((t) => t === propertyTopic)) {
-    throw new Error(`${projection.name}: no event store is known for ${projection.topics.join(', ')}`);
+  if (!projectionTopics(projection).every((t) => t === propertyTopic)) {
+    throw new Error(
+      `${projection.name}: no event store is known for ${projectionTopics(projection).join(', ')}`,
+    );
   }
   const config = infrastructureConfig();
   const db = createDatabase<EventStoreTables>({

@@ -1,5 +1,7 @@
+import { projectionTopics } from '../shared/projection/projection';
 import { Client } from '@elastic/elasticsearch';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { EventDecoder } from '../shared/codec/event-decoder';
 import { Command } from 'commander';
 import { infrastructureConfig } from '../shared/config/infrastructure';
 import { createKafka } from '../shared/kafka/kafka-client';
@@ -34,7 +36,11 @@ program
         const aliases = await es.indices.getAlias({ name: projection.alias }, { ignore: [404] });
         const index = Object.keys(aliases).filter((k) => k !== 'error' && k !== 'status')[0] ?? '(none)';
         const count = index === '(none)' ? 0 : (await es.count({ index: projection.alias })).count;
-        const lag = await consumerGroupLag(admin, `projection.${projection.name}`, projection.topics);
+        const lag = await consumerGroupLag(
+          admin,
+          `projection.${projection.name}`,
+          projectionTopics(projection),
+        );
         const parked = await new ParkedKeys(es, projection.name).list();
         console.log(
           `${projection.name}: alias ${projection.alias} → ${index}, ${count} documents, lag ${lag.reduce((s, p) => s + p.lag, 0)}, ${parked.length} parked aggregate(s)`,
@@ -75,7 +81,7 @@ dlq
     if (keys.length === 0) console.log(`${name}: nothing is parked`);
     const deps = {
       kafka,
-      registry: new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL }),
+      decoder: new EventDecoder(new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL }), projection.streams),
       store: new DocumentStore(es, projection),
       parkedKeys,
     };
@@ -101,6 +107,7 @@ program
     const { deps, runnerOptions } = createProjectionDeps(
       'projections-cli',
       loadConfig(projectionConfigSchema, { ...process.env, LOG_LEVEL: 'warn' }),
+      projection.streams,
     );
     const admin = deps.kafka.admin();
     await admin.connect();

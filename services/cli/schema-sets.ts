@@ -1,9 +1,9 @@
 import type { EventSchema } from '../shared/codec/event-schema';
 import { loadContractCommandSchemas } from '../contract/messages/contract-messages';
 import { loadPaymentCommandSchemas } from '../payment/messages/payment-messages';
-import { propertyTopic } from '../property/property-service';
-import { loadPropertyCommandSchemas } from '../property/messages/property-messages';
-import { loadPropertyEventSchemas } from '../property/schemas/property-schemas';
+import { propertyTopic } from '../property/contract';
+import { loadPropertyCommandSchemas } from '../property/contract';
+import { loadPropertyEventSchemas } from '../property/contract';
 import { commandChannel, replyChannel } from '../shared/messaging/channels';
 import { loadCommandReplySchemas } from '../shared/messaging/command-reply';
 import { loadTitleCommandSchemas } from '../title/messages/title-messages';

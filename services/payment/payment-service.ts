@@ -1,4 +1,5 @@
 import { participantService } from '../shared/messaging/participant-service';
+import { idempotencyRetention } from '../shared/service/retention-rules';
 import { accountRoutes } from './api/account-routes';
 import { paymentCommandHandlers } from './handlers/payment-command-handlers';
 import { loadPaymentCommandSchemas } from './messages/payment-messages';
@@ -16,4 +17,5 @@ export const paymentService = participantService<PaymentConfig, PaymentTables>({
   commandSchemas: loadPaymentCommandSchemas,
   handlers: paymentCommandHandlers,
   routes: accountRoutes,
+  retention: (db, config) => [idempotencyRetention(db, config)],
 });

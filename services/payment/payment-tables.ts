@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { IdempotencyTables } from '../shared/http/idempotency';
 import type { MessagingTables } from '../shared/messaging/messaging-tables';
 import type { ReservationStatus } from './domain/account';
 
@@ -23,7 +24,18 @@ export interface FundsReservationsTable {
   updated_at: Timestamp;
 }
 
-export interface PaymentTables extends MessagingTables {
+/** Money paid into an account, and by whom (an operator, standing in for a payment provider). */
+export interface DepositsTable {
+  deposit_id: string;
+  buyer_id: string;
+  amount_minor: Minor;
+  currency: string;
+  deposited_by: string;
+  deposited_at: Timestamp;
+}
+
+export interface PaymentTables extends MessagingTables, IdempotencyTables {
   accounts: AccountsTable;
   fund_reservations: FundsReservationsTable;
+  deposits: DepositsTable;
 }

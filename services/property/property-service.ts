@@ -12,17 +12,14 @@ import { housekeeping } from '../shared/service/housekeeping';
 import { idempotencyRetention, inboxRetention, outboxRetention } from '../shared/service/retention-rules';
 import type { ServiceDefinition } from '../shared/service/service-definition';
 import { propertyRoutes } from './api/property-routes';
+import { propertyUpcasters } from './contract/property-stream';
+import { propertySchema, propertyStreamType, propertyTopic } from './contract/topics';
 import { Property } from './domain/property';
-import type { PropertyEvent } from './domain/property-events';
+import type { PropertyEvent } from './contract/property-events';
 import { propertyCommandHandlers } from './handlers/property-command-handlers';
-import { loadPropertyCommandSchemas } from './messages/property-messages';
+import { loadPropertyCommandSchemas } from './contract/commands/property-messages';
 import { propertyConfig, type PropertyConfig } from './property-config';
-import { loadPropertyEventSchemas } from './schemas/property-schemas';
-
-export const propertySchema = 'property';
-export const propertyStreamType = 'property';
-/** Debezium routes outbox rows by aggregatetype to `<aggregatetype>.events`. */
-export const propertyTopic = 'property.events';
+import { loadPropertyEventSchemas } from './contract/schemas/property-schemas';
 
 /** The property schema: its event store plus the saga's inbox. */
 export type PropertyTables = EventStoreTables & MessagingTables;
@@ -51,7 +48,7 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
     const tables = runtime.database<PropertyTables>(propertySchema, config.PROPERTY_DB_POOL);
     const db = tableSubset<EventStoreTables>()(tables);
     const codec = new AvroEventCodec(runtime.registry, propertyTopic, await loadPropertyEventSchemas());
-    const store = new PostgresEventStore<PropertyEvent>(propertyStreamType, codec);
+    const store = new PostgresEventStore<PropertyEvent>(propertyStreamType, codec, propertyUpcasters);
     const repository = new EventSourcedRepository<PropertyEvent, Property>(db, store, (id) =>
       Property.empty(id),
     );

@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import { loadContractCommandSchemas } from '../contract/messages/contract-messages';
 import { loadPaymentCommandSchemas } from '../payment/messages/payment-messages';
-import { propertyTopic } from '../property/property-service';
-import { loadPropertyCommandSchemas } from '../property/messages/property-messages';
+import { propertyEventStream, propertyTopic } from '../property/contract';
+import { loadPropertyCommandSchemas } from '../property/contract';
 import { IdempotencyStore } from '../shared/http/idempotency';
 import { commandChannel, replyChannel } from '../shared/messaging/channels';
+import { loadCommandReplySchemas } from '../shared/messaging/command-reply';
 import { consumerDeps } from '../shared/messaging/consumer-deps';
 import { MessageCodecs } from '../shared/messaging/message-codecs';
 import { consumerRetryPolicy, MessageConsumer } from '../shared/messaging/message-consumer';
@@ -54,15 +55,21 @@ export const transactionService: ServiceDefinition<TransactionConfig, Transactio
       { stepTimeoutMs: config.SAGA_STEP_TIMEOUT_MS, replyGraceMs: config.SAGA_REPLY_GRACE_MS },
       runtime.logger,
     );
-    const replies = new MessageConsumer(consumerDeps(runtime), {
-      name: replyConsumer,
-      groupId: 'saga.transaction',
-      topics: participants.map(replyChannel),
-      handle: (message) => orchestrator.handleReply(message),
-      retry: consumerRetryPolicy(config),
-      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-    });
-    const offers = new MessageConsumer(consumerDeps(runtime), {
+    const replies = new MessageConsumer(
+      consumerDeps(
+        runtime,
+        participants.map((p) => ({ topic: replyChannel(p), load: loadCommandReplySchemas })),
+      ),
+      {
+        name: replyConsumer,
+        groupId: 'saga.transaction',
+        topics: participants.map(replyChannel),
+        handle: (message) => orchestrator.handleReply(message),
+        retry: consumerRetryPolicy(config),
+        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+      },
+    );
+    const offers = new MessageConsumer(consumerDeps(runtime, [propertyEventStream]), {
       name: 'transaction.known-offers',
       groupId: 'transaction.known-offers',
       topics: [propertyTopic],

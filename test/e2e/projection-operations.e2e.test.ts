@@ -1,3 +1,4 @@
+import { projectionTopics } from '../../services/shared/projection/projection';
 import { randomUUID } from 'node:crypto';
 import { eventSourceOf } from '../../services/cli/projection-set';
 import type { PropertySearchDocument } from '../../services/search/projections/property-search-document';
@@ -21,7 +22,7 @@ const projection: Projection<PropertySearchDocument> = {
   alias: `properties-ops-${suffix}`,
 };
 const config = loadConfig(projectionConfigSchema, { ...process.env, LOG_LEVEL: 'silent' });
-const { deps, runnerOptions } = createProjectionDeps('ops-e2e', config);
+const { deps, runnerOptions } = createProjectionDeps('ops-e2e', config, propertySearchProjection.streams);
 const runner = new ProjectionRunner(deps, projection, runnerOptions);
 const source = eventSourceOf(projection);
 const admin = kafka.admin();
@@ -57,7 +58,7 @@ async function applied(id: string, version: number): Promise<void> {
 async function caughtUp(): Promise<void> {
   const deadline = Date.now() + 180_000;
   for (;;) {
-    const lag = await consumerGroupLag(admin, runner.groupId, projection.topics);
+    const lag = await consumerGroupLag(admin, runner.groupId, projectionTopics(projection));
     if (lag.every((p) => p.lag === 0)) return;
     if (Date.now() > deadline) throw new Error(`runner still ${lag.reduce((s, p) => s + p.lag, 0)} behind`);
     await new Promise((resolve) => setTimeout(resolve, 200));

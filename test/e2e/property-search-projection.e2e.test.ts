@@ -1,3 +1,4 @@
+import { projectionTopics } from '../../services/shared/projection/projection';
 import { randomUUID } from 'node:crypto';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { consumerGroupLag } from '../../services/shared/projection/consumer-lag';
@@ -39,7 +40,7 @@ const config = loadConfig(projectionConfigSchema, {
   LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'silent',
   PROJECTION_RETRY_MAX_MS: '2000',
 });
-const { deps, runnerOptions } = createProjectionDeps('search-e2e', config);
+const { deps, runnerOptions } = createProjectionDeps('search-e2e', config, propertySearchProjection.streams);
 const runner = new ProjectionRunner(deps, projection, runnerOptions);
 let api: PropertyHarness;
 
@@ -225,7 +226,7 @@ describe('property search projection', () => {
       Date.now() < deadline;
       await new Promise((r) => setTimeout(r, 250))
     ) {
-      const lag = await consumerGroupLag(admin, `replay-${suffix}`, projection.topics);
+      const lag = await consumerGroupLag(admin, `replay-${suffix}`, projectionTopics(projection));
       if (lag.every((p) => p.lag === 0)) break;
     }
     await admin.disconnect();

@@ -1,9 +1,10 @@
 import type { Money } from '../../shared/domain/money';
-import type {
-  PropertyEvent,
-  PropertyEventOfType,
-  PropertyEventType,
-} from '../../property/domain/property-events';
+import {
+  propertyEventStream,
+  type PropertyEvent,
+  type PropertyEventOfType,
+  type PropertyEventType,
+} from '../../property/contract';
 import type { ProjectedEvent, Projection } from '../../shared/projection/projection';
 import { utcDay } from '../calendar-day';
 import { daysOnMarket } from './days-on-market';
@@ -17,7 +18,7 @@ import {
 
 export const marketAnalyticsProjection: Projection<MarketPropertyDocument> = {
   name: 'market-analytics',
-  topics: ['property.events'],
+  streams: [propertyEventStream],
   alias: 'market-properties',
   mappings: marketPropertyMappings,
   documentId: (event) => event.aggregateId,

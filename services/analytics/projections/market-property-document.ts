@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
-import type { OfferStatus, PropertyStatus } from '../../property/domain/property-view';
+import type { OfferStatus, PropertyStatus } from '../../property/contract';
 
 /** An amount in major units (the event's minor units / 100) with its ISO 4217 currency. */
 export interface MajorMoney {

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import { moneyFromMinor } from '../../shared/domain/money';
+import { forbidden, hasRole, requireCaller, requireRole } from '../../shared/http/caller';
 import { identifier, reasonBody } from '../../shared/http/identifier';
 import { moneyJson } from '../../shared/http/money-json';
 import { HttpProblem } from '../../shared/http/problem';
@@ -24,11 +25,23 @@ function contractJson(row: Selectable<ContractsTable>) {
   };
 }
 
-/** Sale contracts by purchase or property, and the compliance desk's holds on parties. */
+/** Access rules of the contract service, by name (each refusal is a 403 naming one). */
+export const contractRules = {
+  partyOrCompliance: 'contract-party-or-compliance',
+  listingComplianceOnly: 'contracts-compliance-only',
+  holdsComplianceOnly: 'compliance-holds-compliance-only',
+} as const;
+
+/**
+ * Sale contracts by purchase or property, and the compliance desk's holds on parties. A
+ * buyer sees their own contracts; the compliance desk (and operators) see all of them and
+ * alone place or lift holds.
+ */
 export function contractRoutes(db: Kysely<ContractTables>): Router {
   const router = Router();
 
   router.get('/contracts/:transactionId', async (req, res) => {
+    const caller = requireCaller(req);
     const transactionId = parseOr400(identifier, req.params.transactionId, 'transactionId');
     const row = await db
       .selectFrom('contracts')
@@ -36,10 +49,17 @@ export function contractRoutes(db: Kysely<ContractTables>): Router {
       .where('transaction_id', '=', transactionId)
       .executeTakeFirst();
     if (!row) throw HttpProblem.notFound(`Contract of transaction ${transactionId}`);
+    if (row.buyer_id !== caller.subject && !hasRole(caller, 'compliance', 'ops')) {
+      throw forbidden(
+        contractRules.partyOrCompliance,
+        'a contract is visible to its buyer, the compliance desk and operators',
+      );
+    }
     res.json(contractJson(row));
   });
 
   router.get('/contracts', async (req, res) => {
+    requireRole(req, contractRules.listingComplianceOnly, 'compliance', 'ops');
     const { propertyId } = parseOr400(z.strictObject({ propertyId: identifier }), req.query, 'query');
     const rows = await db
       .selectFrom('contracts')
@@ -52,6 +72,7 @@ export function contractRoutes(db: Kysely<ContractTables>): Router {
   });
 
   router.put('/compliance-holds/:partyId', async (req, res) => {
+    requireRole(req, contractRules.holdsComplianceOnly, 'compliance');
     const partyId = parseOr400(identifier, req.params.partyId, 'partyId');
     const { reason } = parseOr400(reasonBody, req.body);
     await db
@@ -63,6 +84,7 @@ export function contractRoutes(db: Kysely<ContractTables>): Router {
   });
 
   router.delete('/compliance-holds/:partyId', async (req, res) => {
+    requireRole(req, contractRules.holdsComplianceOnly, 'compliance');
     const partyId = parseOr400(identifier, req.params.partyId, 'partyId');
     const deleted = await db
       .deleteFrom('compliance_holds')

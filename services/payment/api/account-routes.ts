@@ -1,15 +1,43 @@
-import { Router } from 'express';
+import { randomUUID } from 'node:crypto';
+import { Router, type Request } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { moneyFromMinor } from '../../shared/domain/money';
+import { forbidden, hasRole, requireCaller, requireRole, type Caller } from '../../shared/http/caller';
+import { identifier } from '../../shared/http/identifier';
+import { IdempotencyStore, idempotentRequest, type HttpResult } from '../../shared/http/idempotency';
 import { moneyBody, moneyFromBody, moneyJson } from '../../shared/http/money-json';
 import { HttpProblem } from '../../shared/http/problem';
+import { sendResult } from '../../shared/http/send-result';
 import { parseOr400 } from '../../shared/http/validation';
-import { identifier } from '../../shared/http/identifier';
 import type { PaymentTables } from '../payment-tables';
 
 const buyerIdParam = identifier;
-const openAccountBody = z.strictObject({ buyerId: buyerIdParam, balance: moneyBody });
+const openAccountBody = z
+  .strictObject({
+    /** Only an operator opens an account for someone else; a buyer's account is their own. */
+    buyerId: buyerIdParam.optional(),
+    /** Only an operator may open an account with money in it. */
+    balance: moneyBody.optional(),
+    /** The currency of an account opened empty (default EUR). */
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')
+      .optional(),
+  })
+  .refine((b) => !(b.balance && b.currency && b.balance.currency !== b.currency), {
+    message: 'give the currency once: balance.currency and currency differ',
+    path: ['currency'],
+  });
+const depositBody = z.strictObject({ amount: moneyBody });
+
+/** Access rules of the payment service, by name (each refusal is a 403 naming one). */
+export const paymentRules = {
+  ownAccountOnly: 'own-account-only',
+  openingBalanceOpsOnly: 'opening-balance-ops-only',
+  accountHolderIsBuyer: 'account-holder-is-buyer',
+  depositsOpsOnly: 'deposits-ops-only',
+} as const;
 
 async function accountJson(db: Kysely<PaymentTables>, buyerId: string) {
   const account = await db
@@ -41,35 +69,133 @@ async function accountJson(db: Kysely<PaymentTables>, buyerId: string) {
   };
 }
 
-/** Buyers' accounts: open one with a balance, look at what is available and reserved. */
+/** A buyer reads their own account; an operator reads any. */
+function mayRead(caller: Caller, buyerId: string): void {
+  if (caller.subject !== buyerId && !hasRole(caller, 'ops')) {
+    throw forbidden(paymentRules.ownAccountOnly, 'an account is visible to its buyer and to operators only');
+  }
+}
+
+/**
+ * Buyers' accounts. Money is not free: a buyer opens their own account empty and reads
+ * it; only `ops` opens one with a balance, reads anyone's, and deposits (the local stand-in
+ * for a payment provider crediting a transfer).
+ */
 export function accountRoutes(db: Kysely<PaymentTables>): Router {
   const router = Router();
+  const idempotency = IdempotencyStore.of(db);
 
-  router.post('/accounts', async (req, res) => {
+  router.post('/accounts', async (req: Request, res) => {
+    const caller = requireCaller(req);
     const body = parseOr400(openAccountBody, req.body);
-    const balance = moneyFromBody(body.balance);
+    const operator = hasRole(caller, 'ops');
+    const buyerId = body.buyerId ?? caller.subject;
+    if (!operator) {
+      if (!hasRole(caller, 'buyer'))
+        throw forbidden(
+          paymentRules.accountHolderIsBuyer,
+          'only a buyer opens an account (or an operator for one)',
+        );
+      if (buyerId !== caller.subject)
+        throw forbidden(
+          paymentRules.ownAccountOnly,
+          'a buyer opens their own account only; leave buyerId out',
+        );
+      if (body.balance)
+        throw forbidden(
+          paymentRules.openingBalanceOpsOnly,
+          'an account opens empty; money comes in through a deposit (POST /accounts/:buyerId/deposits, ops)',
+        );
+    }
+    const balance = body.balance
+      ? moneyFromBody(body.balance)
+      : { amountMinor: 0, currency: body.currency ?? 'EUR' };
     const inserted = await db
       .insertInto('accounts')
-      .values({ buyer_id: body.buyerId, currency: balance.currency, balance_minor: balance.amountMinor })
+      .values({ buyer_id: buyerId, currency: balance.currency, balance_minor: balance.amountMinor })
       .onConflict((oc) => oc.column('buyer_id').doNothing())
       .returning('buyer_id')
       .executeTakeFirst();
     if (!inserted) {
-      throw new HttpProblem(409, 'Account exists', `Buyer ${body.buyerId} has an account already`, {
+      throw new HttpProblem(409, 'Account exists', `Buyer ${buyerId} has an account already`, {
         rule: 'account-exists',
       });
     }
     res
       .status(201)
-      .location(`/accounts/${encodeURIComponent(body.buyerId)}`)
-      .json(await accountJson(db, body.buyerId));
+      .location(`/accounts/${encodeURIComponent(buyerId)}`)
+      .json(await accountJson(db, buyerId));
   });
 
   router.get('/accounts/:buyerId', async (req, res) => {
     const buyerId = parseOr400(buyerIdParam, req.params.buyerId, 'buyerId');
+    mayRead(requireCaller(req), buyerId);
     const account = await accountJson(db, buyerId);
     if (!account) throw HttpProblem.notFound(`Account of buyer ${buyerId}`);
     res.json(account);
+  });
+
+  router.post('/accounts/:buyerId/deposits', async (req, res) => {
+    const caller = requireRole(req, paymentRules.depositsOpsOnly, 'ops');
+    const buyerId = parseOr400(buyerIdParam, req.params.buyerId, 'buyerId');
+    const body = parseOr400(depositBody, req.body);
+    const amount = moneyFromBody(body.amount);
+    const key = idempotentRequest(
+      req.header('idempotency-key'),
+      `${caller.subject} POST /accounts/${buyerId}/deposits`,
+      body,
+    );
+    const replayed = key && (await idempotency.replay(key));
+    if (replayed) {
+      sendResult(res, replayed);
+      return;
+    }
+    const depositId = randomUUID();
+    const result = await db.transaction().execute(async (trx): Promise<HttpResult> => {
+      const account = await trx
+        .selectFrom('accounts')
+        .select(['currency'])
+        .where('buyer_id', '=', buyerId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!account) throw HttpProblem.notFound(`Account of buyer ${buyerId}`);
+      if (account.currency !== amount.currency) {
+        throw new HttpProblem(
+          409,
+          'Business rule violated',
+          `the account is in ${account.currency}, not ${amount.currency}`,
+          {
+            rule: 'deposit-in-account-currency',
+          },
+        );
+      }
+      await trx
+        .updateTable('accounts')
+        .set((eb) => ({
+          balance_minor: eb('balance_minor', '+', BigInt(amount.amountMinor)),
+          updated_at: new Date(),
+        }))
+        .where('buyer_id', '=', buyerId)
+        .execute();
+      await trx
+        .insertInto('deposits')
+        .values({
+          deposit_id: depositId,
+          buyer_id: buyerId,
+          amount_minor: amount.amountMinor,
+          currency: amount.currency,
+          deposited_by: caller.subject,
+        })
+        .execute();
+      const deposited: HttpResult = {
+        status: 201,
+        body: { depositId, buyerId, amount: moneyJson(amount) },
+        headers: { Location: `/accounts/${encodeURIComponent(buyerId)}` },
+      };
+      if (key) await idempotency.record<PaymentTables>(trx, key, deposited);
+      return deposited;
+    });
+    sendResult(res, result);
   });
 
   return router;

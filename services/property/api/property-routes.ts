@@ -5,11 +5,12 @@ import type { CommandRunner } from '../../shared/event-sourcing/command-runner';
 import type { EventSourcedRepository } from '../../shared/event-sourcing/repository';
 import { versionFromIfMatch } from '../../shared/http/conditional';
 import { idempotentRequest, type HttpResult } from '../../shared/http/idempotency';
+import { forbidden, hasRole, requireCaller, requireRole, type Caller } from '../../shared/http/caller';
 import { HttpProblem } from '../../shared/http/problem';
 import { sendResult } from '../../shared/http/send-result';
 import { parseOr400 } from '../../shared/http/validation';
 import { Property } from '../domain/property';
-import type { PropertyEvent } from '../domain/property-events';
+import type { ListingAgentCard, PropertyEvent } from '../contract/property-events';
 import {
   changePriceBody,
   historyQuery,
@@ -20,6 +21,8 @@ import {
   stateQuery,
   updateDetailsBody,
 } from './request-schemas';
+import { offerBuyerOnly, ownerOnly, propertyRules } from './property-access';
+import { Viewer } from './redaction';
 import { consistencyToken, etag, eventJson, moneyFromBody, propertyJson } from './representation';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -27,11 +30,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface PropertyRoutesDeps {
   runner: CommandRunner<PropertyEvent, Property>;
   repository: EventSourcedRepository<PropertyEvent, Property>;
+  /** The card an agent's listing carries (from their profile); null for a seller. */
+  listingAgentOf?: (caller: Caller) => Promise<ListingAgentCard | null>;
   clock?: () => Date;
 }
 
 /** The write API of the property service: listing commands, current state, time travel, history. */
-export function propertyRoutes({ runner, repository, clock = () => new Date() }: PropertyRoutesDeps): Router {
+export function propertyRoutes({
+  runner,
+  repository,
+  listingAgentOf = async () => null,
+  clock = () => new Date(),
+}: PropertyRoutesDeps): Router {
   const router = Router();
 
   /** Version-stamped answer to a command on an existing property. */
@@ -47,14 +57,16 @@ export function propertyRoutes({ runner, repository, clock = () => new Date() }:
   });
 
   /**
-   * Runs a command on /properties/:id…: validates the body, honours If-Match and
-   * Idempotency-Key, and lets `execute` call the aggregate.
+   * Runs a command on /properties/:id…: needs a caller, validates the body, honours If-Match
+   * and Idempotency-Key (per caller: one user's key never replays another's answer), and
+   * lets `execute` check the access rule and call the aggregate, so a refusal writes nothing.
    */
   const command = <S extends z.ZodType>(
     schema: S,
-    execute: (property: Property, body: z.infer<S>, req: Request) => HttpResult,
+    execute: (property: Property, body: z.infer<S>, caller: Caller, req: Request) => HttpResult,
   ) => {
     return async (req: Request<{ id: string }>, res: Response) => {
+      const caller = requireCaller(req);
       const id = propertyId(req.params.id);
       const body = parseOr400(schema, req.body ?? {});
       const result = await runner.run({
@@ -64,17 +76,19 @@ export function propertyRoutes({ runner, repository, clock = () => new Date() }:
         context: req.commandContext,
         idempotency: idempotentRequest(
           req.header('idempotency-key'),
-          `${req.method} ${req.baseUrl}${req.path}`,
+          `${caller.subject} ${req.method} ${req.baseUrl}${req.path}`,
           body,
         ),
-        execute: (property) => execute(property, body, req),
+        execute: (property) => execute(property, body, caller, req),
       });
       sendResult(res, result);
     };
   };
 
   router.post('/properties', async (req, res) => {
+    const caller = requireRole(req, propertyRules.listAsSellerOrAgent, 'seller', 'agent');
     const body = parseOr400(listPropertyBody, req.body);
+    const listingAgent = hasRole(caller, 'agent') ? await listingAgentOf(caller) : null;
     const result = await runner.run({
       describe: 'new property',
       create: () =>
@@ -88,11 +102,17 @@ export function propertyRoutes({ runner, repository, clock = () => new Date() }:
             areaSqm: body.areaSqm,
             propertyType: body.type,
             description: body.description ?? null,
+            ownerId: caller.subject,
+            listingAgent,
           },
           clock(),
         ),
       context: req.commandContext,
-      idempotency: idempotentRequest(req.header('idempotency-key'), 'POST /properties', body),
+      idempotency: idempotentRequest(
+        req.header('idempotency-key'),
+        `${caller.subject} POST /properties`,
+        body,
+      ),
       execute: (property) => accepted(property, 201),
     });
     sendResult(res, result);
@@ -100,7 +120,8 @@ export function propertyRoutes({ runner, repository, clock = () => new Date() }:
 
   router.post(
     '/properties/:id/details',
-    command(updateDetailsBody, (property, body) => {
+    command(updateDetailsBody, (property, body, caller) => {
+      ownerOnly(property, caller, 'change its details');
       property.updateDetails({
         address: body.address ?? null,
         bedrooms: body.bedrooms ?? null,
@@ -115,7 +136,8 @@ export function propertyRoutes({ runner, repository, clock = () => new Date() }:
 
   router.post(
     '/properties/:id/price',
-    command(changePriceBody, (property, body) => {
+    command(changePriceBody, (property, body, caller) => {
+      ownerOnly(property, caller, 'change its price');
       property.changePrice(moneyFromBody(body.price));
       return accepted(property);
     }),
@@ -123,34 +145,51 @@ export function propertyRoutes({ runner, repository, clock = () => new Date() }:
 
   router.post(
     '/properties/:id/offers',
-    command(receiveOfferBody, (property, body) => {
+    command(receiveOfferBody, (property, body, caller) => {
+      if (!hasRole(caller, 'buyer')) {
+        throw forbidden(propertyRules.offerAsBuyer, 'only a buyer makes offers');
+      }
+      if (body.buyerId !== undefined && body.buyerId !== caller.subject) {
+        throw forbidden(
+          propertyRules.offerBuyerIsCaller,
+          'an offer is made in your own name: leave buyerId out or give your own id',
+        );
+      }
       const offerId = randomUUID();
-      property.receiveOffer(offerId, body.buyerId, moneyFromBody(body.amount));
+      property.receiveOffer(offerId, caller.subject, moneyFromBody(body.amount));
       return accepted(property, 201, { offerId });
     }),
   );
 
-  const offerCommand = (act: (property: Property, offerId: string, reason: string | null) => void) =>
-    command(reasonBody, (property, body, req) => {
-      act(property, String(req.params.offerId), body.reason ?? null);
+  const offerCommand = (
+    allowed: (property: Property, offerId: string, caller: Caller) => void,
+    act: (property: Property, offerId: string, reason: string | null) => void,
+  ) =>
+    command(reasonBody, (property, body, caller, req) => {
+      const offerId = String(req.params.offerId);
+      allowed(property, offerId, caller);
+      act(property, offerId, body.reason ?? null);
       return accepted(property);
     });
+  const ownerDecides = (what: string) => (property: Property, _offerId: string, caller: Caller) =>
+    ownerOnly(property, caller, what);
   router.post(
     '/properties/:id/offers/:offerId/accept',
-    offerCommand((p, offerId) => p.acceptOffer(offerId)),
+    offerCommand(ownerDecides('accept an offer'), (p, offerId) => p.acceptOffer(offerId)),
   );
   router.post(
     '/properties/:id/offers/:offerId/reject',
-    offerCommand((p, offerId, reason) => p.rejectOffer(offerId, reason)),
+    offerCommand(ownerDecides('reject an offer'), (p, offerId, reason) => p.rejectOffer(offerId, reason)),
   );
   router.post(
     '/properties/:id/offers/:offerId/withdraw',
-    offerCommand((p, offerId) => p.withdrawOffer(offerId)),
+    offerCommand(offerBuyerOnly, (p, offerId) => p.withdrawOffer(offerId)),
   );
 
   router.post(
     '/properties/:id/withdraw',
-    command(reasonBody, (property, body) => {
+    command(reasonBody, (property, body, caller) => {
+      ownerOnly(property, caller, 'withdraw it');
       property.withdrawListing(body.reason ?? null);
       return accepted(property);
     }),
@@ -158,7 +197,8 @@ export function propertyRoutes({ runner, repository, clock = () => new Date() }:
 
   router.post(
     '/properties/:id/relist',
-    command(relistBody, (property, body) => {
+    command(relistBody, (property, body, caller) => {
+      ownerOnly(property, caller, 'relist it');
       property.relist(body.price ? moneyFromBody(body.price) : null);
       return accepted(property);
     }),
@@ -180,7 +220,9 @@ export function propertyRoutes({ runner, repository, clock = () => new Date() }:
         `version ${query.version} of property ${id} (latest is ${property.version})`,
       );
     }
-    res.set('ETag', etag(property.version)).json(propertyJson(property.toView()));
+    res
+      .set('ETag', etag(property.version))
+      .json(propertyJson(property.toView(), new Viewer(req.caller, property.ownerId)));
   });
 
   router.get('/properties/:id/events', async (req, res) => {
@@ -188,9 +230,12 @@ export function propertyRoutes({ runner, repository, clock = () => new Date() }:
     const query = parseOr400(historyQuery, req.query, 'query');
     const events = await repository.history(id, query.after, query.limit);
     if (events.length === 0 && query.after === 0) throw HttpProblem.notFound(`property ${id}`);
+    // Who owns it decides who sees buyers' ids; a page after the first needs the first event.
+    const owner = (await repository.load(id, { toVersion: 1 }))?.ownerId ?? null;
+    const viewer = new Viewer(req.caller, owner);
     const last = events.at(-1);
     res.json({
-      events: events.map(eventJson),
+      events: events.map((event) => eventJson(event, viewer)),
       next:
         last && events.length === query.limit
           ? `/properties/${id}/events?after=${last.version}&limit=${query.limit}`

@@ -2,8 +2,9 @@ import type { RecordedEvent } from '../../shared/event-sourcing/domain-event';
 import { moneyFromBody, moneyJson } from '../../shared/http/money-json';
 
 export { moneyFromBody, moneyJson };
-import type { PropertyEvent } from '../domain/property-events';
+import type { PropertyEvent } from '../contract/property-events';
 import type { PropertyView } from '../domain/property-view';
+import type { Viewer } from './redaction';
 
 /** "<id>@<version>": what the query APIs wait for before answering (read-your-writes). */
 export function consistencyToken(id: string, version: number): string {
@@ -14,7 +15,8 @@ export function etag(version: number): string {
   return `"${version}"`;
 }
 
-export function propertyJson(view: PropertyView) {
+/** The state as `viewer` may see it (buyers' ids only for the owner and each buyer). */
+export function propertyJson(view: PropertyView, viewer: Viewer) {
   return {
     id: view.id,
     version: view.version,
@@ -27,22 +29,27 @@ export function propertyJson(view: PropertyView) {
     type: view.propertyType,
     description: view.description,
     listedAt: view.listedAt,
-    offers: view.offers.map((offer) => ({ ...offer, amount: moneyJson(offer.amount) })),
+    ownerId: viewer.person(view.ownerId),
+    offers: view.offers.map((offer) => ({
+      ...viewer.payload(offer),
+      amount: moneyJson(offer.amount),
+    })),
     acceptedOfferId: view.acceptedOfferId,
-    reservation: view.reservation,
+    reservation: view.reservation && viewer.payload(view.reservation),
     salePrice: view.salePrice ? moneyJson(view.salePrice) : null,
     priceChangeCount: view.priceChangeCount,
   };
 }
 
-export function eventJson(recorded: RecordedEvent<PropertyEvent>) {
+/** One event of the history as `viewer` may see it (buyers and actors named only to themselves and the owner). */
+export function eventJson(recorded: RecordedEvent<PropertyEvent>, viewer: Viewer) {
   return {
     eventId: recorded.eventId,
     version: recorded.version,
     type: recorded.event.type,
     schemaVersion: recorded.schemaVersion,
     occurredAt: recorded.occurredAt.toISOString(),
-    data: recorded.event.data,
-    metadata: recorded.metadata,
+    data: viewer.payload(recorded.event.data),
+    metadata: { ...recorded.metadata, actor: viewer.person(recorded.metadata.actor) },
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { moneyBody } from '../../shared/http/money-json';
-import { propertyTypes } from '../domain/property-type';
+import { propertyTypes } from '../contract/property-type';
 
 export { moneyBody };
 
@@ -43,7 +43,8 @@ export const updateDetailsBody = z
   .refine((body) => Object.keys(body).length > 0, 'name at least one detail to change');
 
 export const changePriceBody = z.strictObject({ price: moneyBody });
-export const receiveOfferBody = z.strictObject({ buyerId: id, amount: moneyBody });
+/** The buyer is the caller; a buyerId, if given, must name the caller. */
+export const receiveOfferBody = z.strictObject({ buyerId: id.optional(), amount: moneyBody });
 export const reasonBody = z.strictObject({ reason: reason.optional() });
 export const relistBody = z.strictObject({ price: moneyBody.optional() });
 

@@ -1,10 +1,11 @@
 import type { Address } from './address';
 import type { Money } from '../../shared/domain/money';
-import type { PropertyType } from './property-type';
+import type { PropertyType } from '../contract/property-type';
 
-export type PropertyStatus = 'listed' | 'reserved' | 'sold' | 'withdrawn';
+import type { ListingAgentCard } from '../contract/property-events';
+import type { OfferStatus, PropertyStatus } from '../contract/property-status';
 
-export type OfferStatus = 'pending' | 'accepted' | 'rejected' | 'withdrawn';
+export type { OfferStatus, PropertyStatus };
 
 export interface OfferView {
   readonly offerId: string;
@@ -36,6 +37,9 @@ export interface PropertyView {
   readonly propertyType: PropertyType;
   readonly description: string | null;
   readonly listedAt: string;
+  /** Who owns the listing (an identity's subject); null for a listing made before identities existed. */
+  readonly ownerId: string | null;
+  readonly listingAgent: ListingAgentCard | null;
   /** In the order they were received. */
   readonly offers: readonly OfferView[];
   readonly acceptedOfferId: string | null;

@@ -15,9 +15,13 @@ import {
   validBedrooms,
   validPropertyType,
 } from './property-details';
-import type { PropertyDetailsUpdatedData, PropertyEvent } from './property-events';
+import type {
+  ListingAgentCard,
+  PropertyDetailsUpdatedData,
+  PropertyEvent,
+} from '../contract/property-events';
 import { violation } from './property-rules';
-import type { PropertyType } from './property-type';
+import type { PropertyType } from '../contract/property-type';
 import type { OfferStatus, PropertyStatus, PropertyView, ReservationView } from './property-view';
 
 export interface ListPropertyInput {
@@ -28,6 +32,10 @@ export interface ListPropertyInput {
   readonly areaSqm: number;
   readonly propertyType: PropertyType;
   readonly description?: string | null;
+  /** Who lists it and owns the listing from then on (the caller's identity). */
+  readonly ownerId: string;
+  /** The agent's card when an agent lists it (see ListingAgentCard). */
+  readonly listingAgent?: ListingAgentCard | null;
 }
 
 /**
@@ -60,6 +68,8 @@ interface ListingState {
   propertyType: PropertyType;
   description: string | null;
   readonly listedAt: string;
+  readonly ownerId: string | null;
+  readonly listingAgent: ListingAgentCard | null;
   /** A Map keeps insertion order, which is the order the offers arrived in. */
   readonly offers: Map<string, OfferState>;
   acceptedOfferId: string | null;
@@ -107,7 +117,6 @@ export class Property extends EventSourcedAggregate<PropertyEvent> {
     property.raise({
       type: 'PropertyListed',
       data: {
-        propertyId: id,
         address: validAddress(input.address),
         price,
         bedrooms: validBedrooms(input.bedrooms),
@@ -116,6 +125,8 @@ export class Property extends EventSourcedAggregate<PropertyEvent> {
         propertyType: validPropertyType(input.propertyType),
         description: normalizedDescription(input.description),
         listedAt: now.toISOString(),
+        ownerId: requiredId(input.ownerId, 'Owner id'),
+        listingAgent: input.listingAgent ?? null,
       },
     });
     return property;
@@ -135,6 +146,16 @@ export class Property extends EventSourcedAggregate<PropertyEvent> {
   /** `null` until a PropertyListed event has been applied. */
   get status(): PropertyStatus | null {
     return this.state?.status ?? null;
+  }
+
+  /** Who owns the listing: null before it is listed, or for a listing made before identities. */
+  get ownerId(): string | null {
+    return this.state?.ownerId ?? null;
+  }
+
+  /** The buyer who made an offer, if the property has that offer. */
+  offerBuyer(offerId: string): string | undefined {
+    return this.state?.offers.get(offerId)?.buyerId;
   }
 
   updateDetails(changes: PropertyDetailsChanges): void {
@@ -308,6 +329,8 @@ export class Property extends EventSourcedAggregate<PropertyEvent> {
       propertyType: state.propertyType,
       description: state.description,
       listedAt: state.listedAt,
+      ownerId: state.ownerId,
+      listingAgent: state.listingAgent,
       offers: [...state.offers.values()].map((offer) => ({
         offerId: offer.offerId,
         buyerId: offer.buyerId,
@@ -336,6 +359,8 @@ export class Property extends EventSourcedAggregate<PropertyEvent> {
         propertyType: data.propertyType,
         description: data.description,
         listedAt: data.listedAt,
+        ownerId: data.ownerId,
+        listingAgent: data.listingAgent,
         offers: new Map(),
         acceptedOfferId: null,
         reservation: null,

@@ -2,7 +2,7 @@ import { DomainError } from '../../shared/event-sourcing/domain-error';
 import type { Address } from './address';
 import { moneyFromMajor, type Money } from '../../shared/domain/money';
 import { Property, type ListPropertyInput } from './property';
-import type { PropertyEvent } from './property-events';
+import type { PropertyEvent } from '../contract/property-events';
 import { propertyRules, type PropertyRule } from './property-rules';
 
 const listedAt = new Date('2024-03-01T10:00:00.000Z');
@@ -27,6 +27,7 @@ const listing: ListPropertyInput = {
   areaSqm: 120.5,
   propertyType: 'apartment',
   description: 'Canal-side apartment',
+  ownerId: 'seller-1',
 };
 
 /** Each builder returns an aggregate with nothing uncommitted, so a test sees only what it raises. */
@@ -107,7 +108,6 @@ describe('Property.list', () => {
       {
         type: 'PropertyListed',
         data: {
-          propertyId: 'property-1',
           address,
           price: { amountMinor: 45_000_000, currency: 'EUR' },
           bedrooms: 3,
@@ -116,6 +116,8 @@ describe('Property.list', () => {
           propertyType: 'apartment',
           description: 'Canal-side apartment',
           listedAt: '2024-03-01T10:00:00.000Z',
+          ownerId: 'seller-1',
+          listingAgent: null,
         },
       },
     ]);
@@ -715,6 +717,8 @@ describe('rehydration', () => {
       propertyType: 'apartment',
       description: null,
       listedAt: '2024-03-01T10:00:00.000Z',
+      ownerId: 'seller-1',
+      listingAgent: null,
       offers: [
         { offerId: 'offer-1', buyerId: 'buyer-1', amount: eur(420_000), status: 'withdrawn' },
         { offerId: 'offer-2', buyerId: 'buyer-2', amount: eur(440_000), status: 'accepted' },

@@ -7,13 +7,13 @@ import type { CommandHandler } from '../../shared/messaging/command-processor';
 import type { IncomingMessage } from '../../shared/messaging/incoming-message';
 import type { MessagingTables } from '../../shared/messaging/messaging-tables';
 import type { Property } from '../domain/property';
-import type { PropertyEvent } from '../domain/property-events';
+import type { PropertyEvent } from '../contract/property-events';
 import type {
   MarkPropertySold,
   PropertyCommandType,
   ReleasePropertyReservation,
   ReserveProperty,
-} from '../messages/property-messages';
+} from '../contract/commands/property-messages';
 
 type Repository = EventSourcedRepository<PropertyEvent, Property>;
 

@@ -1,7 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { z } from 'zod';
-import { propertyTypes, type PropertyType } from '../../property/domain/property-type';
-import type { PropertyStatus } from '../../property/domain/property-view';
+import { propertyTypes, type PropertyType } from '../../property/contract';
+import type { PropertyStatus } from '../../property/contract';
 
 export const propertyStatuses = [
   'listed',

@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
-import type { PropertyStatus } from '../../property/domain/property-view';
+import type { PropertyStatus } from '../../property/contract';
 
 /** One property as search sees it; `version` is the aggregate version last applied. */
 export interface PropertySearchDocument {

@@ -1,15 +1,16 @@
 import type { Money } from '../../shared/domain/money';
-import type {
-  PropertyEvent,
-  PropertyEventOfType,
-  PropertyEventType,
-} from '../../property/domain/property-events';
+import {
+  propertyEventStream,
+  type PropertyEvent,
+  type PropertyEventOfType,
+  type PropertyEventType,
+} from '../../property/contract';
 import type { ProjectedEvent, Projection } from '../../shared/projection/projection';
 import { propertySearchMappings, type PropertySearchDocument } from './property-search-document';
 
 export const propertySearchProjection: Projection<PropertySearchDocument> = {
   name: 'property-search',
-  topics: ['property.events'],
+  streams: [propertyEventStream],
   alias: 'properties',
   mappings: propertySearchMappings,
   documentId: (event) => event.aggregateId,

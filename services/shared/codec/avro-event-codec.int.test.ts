@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { loadPropertyEventSchemas } from '../../property/schemas/property-schemas';
-import { representativeEvents } from '../../property/schemas/representative-events';
+import { loadPropertyEventSchemas } from '../../property/contract';
+import { representativeEvents } from '../../property/contract/schemas/representative-events';
 import { infrastructureConfig } from '../config/infrastructure';
 import { AvroEventCodec } from './avro-event-codec';
 import { checkCompatibility } from './compatibility';

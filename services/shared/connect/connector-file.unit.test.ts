@@ -48,7 +48,7 @@ const propertyOutbox: Record<string, string> = {
   'transforms.outbox.table.field.event.key': 'aggregateid',
   'transforms.outbox.table.field.event.payload': 'payload',
   'transforms.outbox.table.fields.additional.placement':
-    'event_id:header:eventId,type:header:eventType,aggregate_version:header:aggregateVersion,correlation_id:header:correlationId,causation_id:header:causationId,traceparent:header:traceparent,occurred_at:header:occurredAt',
+    'event_id:header:eventId,type:header:eventType,aggregate_version:header:aggregateVersion,correlation_id:header:correlationId,causation_id:header:causationId,traceparent:header:traceparent,actor:header:actor,occurred_at:header:occurredAt',
   'transforms.outbox.table.expand.json.payload': 'false',
   'transforms.outbox.route.tombstone.on.empty.payload': 'false',
 };

@@ -16,6 +16,7 @@ const row = {
   correlation_id: 'a9428779-db0f-493d-a434-17a34bb6a2f7',
   causation_id: null,
   traceparent: null,
+  actor: 'f3b0c1de-buyer',
   occurred_at: '2026-12-01T02:06:19.298Z',
   created_at: new Date('2026-12-01T02:06:19.301Z'),
 };
@@ -40,6 +41,7 @@ describe('outbox record format (from the connector config)', () => {
         correlationId: row.correlation_id,
         causationId: null,
         traceparent: null,
+        actor: 'f3b0c1de-buyer',
         occurredAt: '2026-12-01T02:06:19.298Z',
       },
     });

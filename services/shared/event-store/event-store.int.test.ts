@@ -32,6 +32,7 @@ const newProperty = (id = randomUUID()) =>
       bathrooms: 1,
       areaSqm: 80,
       propertyType: 'house',
+      ownerId: 'seller-1',
     },
     new Date(),
   );

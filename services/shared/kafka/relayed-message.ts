@@ -1,4 +1,4 @@
-import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { UnknownWriterSchemaError, type DecodedPayload, type EventDecoder } from '../codec/event-decoder';
 import type { KafkaMessage } from 'kafkajs';
 import { isTransient, TransientError } from './transient';
 
@@ -24,6 +24,8 @@ export interface RelayedMessage {
   /** The aggregate's version after this event (1 for its first event). */
   version: number;
   occurredAt: string;
+  /** The schema version the payload was written with; `data` is already upcast to today's. */
+  writtenVersion?: number;
   data: Record<string, unknown>;
   topic: string;
   partition: number;
@@ -32,10 +34,11 @@ export interface RelayedMessage {
 
 /**
  * Turns a relayed message into an event: the key is the aggregate id, the relay's
- * headers give id, type, version and time, the value is Avro decoded via the registry.
+ * headers give id, type, version and time, the value is Avro decoded with its writer's
+ * schema and upcast to the current version of its type (see EventDecoder).
  */
 export async function decodeEvent(
-  registry: SchemaRegistry,
+  decoder: EventDecoder,
   topic: string,
   partition: number,
   message: KafkaMessage,
@@ -55,10 +58,12 @@ export async function decodeEvent(
       'value is not in the Confluent wire format (magic byte 0, schema id, Avro body)',
     );
   }
-  let data: unknown;
+  let decoded: DecodedPayload;
   try {
-    data = await registry.decode(message.value);
+    decoded = await decoder.decode(topic, message.value);
   } catch (error) {
+    if (error instanceof UnknownWriterSchemaError)
+      throw new UndecodableMessageError(error.message, { cause: error });
     const text = error instanceof Error ? error.message : String(error);
     // The registry being down or restarting (see isTransient) is no fault of the message.
     if (isTransient(error)) throw new TransientError(`schema registry: ${text}`, { cause: error });
@@ -69,14 +74,19 @@ export async function decodeEvent(
     }
     throw new UndecodableMessageError(`Avro decoding failed: ${text}`, { cause: error });
   }
+  if (decoded.eventType !== eventType) {
+    throw new UndecodableMessageError(
+      `the eventType header says ${eventType} but the payload's schema is ${decoded.eventType}`,
+    );
+  }
   return {
     aggregateId,
     eventId,
     eventType,
     version,
     occurredAt,
-    // Avro records decode into class instances; projections want plain JSON values.
-    data: JSON.parse(JSON.stringify(data)) as Record<string, unknown>,
+    writtenVersion: decoded.writtenVersion,
+    data: decoded.data,
     topic,
     partition,
     offset: message.offset,

@@ -1,11 +1,16 @@
+import { EventDecoder } from '../codec/event-decoder';
+import type { StreamSchemas } from '../codec/stream-schemas';
 import type { ServiceRuntime } from '../service/service-runtime';
 import type { MessageConsumerDeps } from './message-consumer';
 
-/** What a service's message consumers need from its runtime. */
-export function consumerDeps(runtime: ServiceRuntime): MessageConsumerDeps {
+/** What a service's message consumers of `streams` need from its runtime. */
+export function consumerDeps(
+  runtime: ServiceRuntime,
+  streams: readonly StreamSchemas[],
+): MessageConsumerDeps {
   return {
     kafka: runtime.kafka,
-    registry: runtime.registry,
+    decoder: new EventDecoder(runtime.registry, streams),
     logger: runtime.logger,
     metrics: runtime.metrics.registry,
     onFatal: (error) => runtime.fatal(error),

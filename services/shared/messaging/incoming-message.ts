@@ -1,4 +1,4 @@
-import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import type { EventDecoder } from '../codec/event-decoder';
 import type { KafkaMessage } from 'kafkajs';
 import { decodeEvent, header, UndecodableMessageError } from '../kafka/relayed-message';
 
@@ -21,12 +21,12 @@ export interface IncomingMessage<T = Record<string, unknown>> {
 
 /** Decodes a relayed message; UndecodableMessageError if it can never be read. */
 export async function decodeIncoming(
-  registry: SchemaRegistry,
+  decoder: EventDecoder,
   topic: string,
   partition: number,
   message: KafkaMessage,
 ): Promise<IncomingMessage> {
-  const relayed = await decodeEvent(registry, topic, partition, message);
+  const relayed = await decodeEvent(decoder, topic, partition, message);
   const correlationId = header(message, 'correlationId');
   if (!correlationId) throw new UndecodableMessageError('missing correlationId header');
   return {

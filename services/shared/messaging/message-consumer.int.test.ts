@@ -6,6 +6,7 @@ import { capturedLogger, logLevels, type LogLine } from '../../../test/support/c
 import { headersOf } from '../../../test/support/pipeline';
 import { waitFor } from '../../../test/support/wait-for';
 import { AvroEventCodec } from '../codec/avro-event-codec';
+import { EventDecoder } from '../codec/event-decoder';
 import type { EventSchema } from '../codec/event-schema';
 import { infrastructureConfig } from '../config/infrastructure';
 import { dlqTopicOf } from '../kafka/dead-letter';
@@ -118,7 +119,13 @@ async function startConsumer(
   const metrics = new Registry();
   const { logger, lines } = capturedLogger();
   const consumer = new MessageConsumer(
-    { kafka, registry: options.registry ?? registry, logger, metrics },
+    {
+      kafka,
+      // The test's topics carry the one test message type; decoding goes through the registry given.
+      decoder: new EventDecoder(options.registry ?? registry, [{ topic, load: async () => [testMessage] }]),
+      logger,
+      metrics,
+    },
     { name, groupId: `it.${topic}`, topics: [topic], handle, retry: options.retry },
   );
   consumers.push(consumer);

@@ -1,4 +1,3 @@
-import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Consumer, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
 import { deadLetterProducer, sendToDeadLetter, type ParkReason } from '../kafka/dead-letter';
@@ -15,6 +14,7 @@ import { isTransient, TransientError } from '../kafka/transient';
 import type { InfrastructureConfig } from '../config/infrastructure';
 import type { Logger } from '../observability/logger';
 import type { Worker } from '../service/worker';
+import type { EventDecoder } from '../codec/event-decoder';
 import { decodeIncoming, type IncomingMessage } from './incoming-message';
 
 export interface MessageConsumerOptions {
@@ -48,7 +48,8 @@ export function consumerRetryPolicy(
 
 export interface MessageConsumerDeps {
   kafka: Kafka;
-  registry: SchemaRegistry;
+  /** Decodes with the writer's schema and upcasts: built from the streams the consumer reads. */
+  decoder: EventDecoder;
   logger: Logger;
   metrics: Registry;
   /** Called when kafkajs gives up on the consumer for good: the process should exit and be restarted. */
@@ -183,7 +184,7 @@ export class MessageConsumer implements Worker {
       async () => {
         if (!poison) {
           try {
-            incoming ??= await decodeIncoming(this.deps.registry, topic, partition, message);
+            incoming ??= await decodeIncoming(this.deps.decoder, topic, partition, message);
             await this.options.handle(incoming);
             this.counter.inc({ consumer: name, outcome: 'handled' });
             return;

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { EventSchema } from '../codec/event-schema';
 import type { InfrastructureConfig } from '../config/infrastructure';
 import type { RetentionConfig } from '../config/retention';
-import { housekeeping } from '../service/housekeeping';
+import { housekeeping, type RetentionRule } from '../service/housekeeping';
 import { inboxRetention, outboxRetention } from '../service/retention-rules';
 import type { ServiceDefinition } from '../service/service-definition';
 import type { CommandHandler } from './command-processor';
@@ -23,6 +23,8 @@ export interface ParticipantServiceSpec<
   commandSchemas: () => Promise<EventSchema[]>;
   handlers: (db: Kysely<DB>) => Readonly<Record<string, CommandHandler>>;
   routes: (db: Kysely<DB>) => Router;
+  /** Tables of its own that housekeeping keeps short, beside the outbox and inbox. */
+  retention?: (db: Kysely<DB>, config: C) => RetentionRule[];
 }
 
 /** What tests reach inside a running saga participant. */
@@ -52,7 +54,11 @@ export function participantService<
         workers: [
           participant.consumer,
           housekeeping(
-            [outboxRetention(db, config), inboxRetention(db, config)],
+            [
+              outboxRetention(db, config),
+              inboxRetention(db, config),
+              ...(spec.retention?.(db, config) ?? []),
+            ],
             config.HOUSEKEEPING_INTERVAL_MS,
             runtime.logger,
           ),

@@ -37,13 +37,16 @@ export async function createParticipant<DB extends MessagingTables>(
     handlers,
     runtime.logger,
   );
-  const consumer = new MessageConsumer(consumerDeps(runtime), {
-    name: processor.consumerName,
-    groupId: participantGroup(service),
-    topics: [commandChannel(service)],
-    handle: (message) => processor.process(message),
-    retry: consumerRetryPolicy(runtime.config),
-    sessionTimeoutMs: runtime.config.KAFKA_SESSION_TIMEOUT_MS,
-  });
+  const consumer = new MessageConsumer(
+    consumerDeps(runtime, [{ topic: commandChannel(service), load: commandSchemas }]),
+    {
+      name: processor.consumerName,
+      groupId: participantGroup(service),
+      topics: [commandChannel(service)],
+      handle: (message) => processor.process(message),
+      retry: consumerRetryPolicy(runtime.config),
+      sessionTimeoutMs: runtime.config.KAFKA_SESSION_TIMEOUT_MS,
+    },
+  );
   return { processor, consumer };
 }

@@ -1,5 +1,6 @@
+import { projectionTopics } from './projection';
 import type { Kafka } from 'kafkajs';
-import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import type { EventDecoder } from '../codec/event-decoder';
 import { readTopicToEnd, type TopicRecord } from '../kafka/topic-reader';
 import { dlqTopicOf } from '../kafka/dead-letter';
 import type { DocumentStore } from './document-store';
@@ -33,7 +34,7 @@ export async function parkedMessages(
   aggregateId?: string,
 ): Promise<TopicRecord[]> {
   const records: TopicRecord[] = [];
-  for (const topic of projection.topics) {
+  for (const topic of projectionTopics(projection)) {
     const all = await readTopicToEnd(kafka, dlqTopicOf(topic));
     records.push(
       ...all.filter(
@@ -66,7 +67,7 @@ export function describeParked(record: TopicRecord): ParkedMessageView {
  * unless another message was parked meanwhile, in which case it goes round again.
  */
 export async function replayAggregate<D extends VersionedDocument>(
-  deps: { kafka: Kafka; registry: SchemaRegistry; store: DocumentStore<D>; parkedKeys: ParkedKeys },
+  deps: { kafka: Kafka; decoder: EventDecoder; store: DocumentStore<D>; parkedKeys: ParkedKeys },
   projection: Projection<D>,
   aggregateId: string,
 ): Promise<ReplayResult> {
@@ -83,7 +84,7 @@ export async function replayAggregate<D extends VersionedDocument>(
         };
         events.push(
           await decodeEvent(
-            deps.registry,
+            deps.decoder,
             header(record.message, 'dlqOriginalTopic') ?? record.topic,
             record.partition,
             original,

@@ -1,5 +1,7 @@
 import { Client } from '@elastic/elasticsearch';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { EventDecoder } from '../codec/event-decoder';
+import type { StreamSchemas } from '../codec/stream-schemas';
 import { createKafka } from '../kafka/kafka-client';
 import { createLogger } from '../observability/logger';
 import { ServiceMetrics } from '../observability/metrics';
@@ -9,13 +11,17 @@ import type { RunnerDeps } from './projection-runner';
 import { runnerOptionsOf } from './read-model-service';
 
 /** Clients and metrics for a projector outside a service process (CLIs, benchmarks, tests). */
-export function createProjectionDeps(service: string, config: ProjectionConfig) {
+export function createProjectionDeps(
+  service: string,
+  config: ProjectionConfig,
+  streams: readonly StreamSchemas[],
+) {
   const logger = createLogger(service, config.LOG_LEVEL);
   const metrics = new ServiceMetrics(service);
   const deps: RunnerDeps = {
     kafka: createKafka(config.KAFKA_BROKERS, `deedstream-${service}`, logger),
     es: new Client({ node: config.ELASTICSEARCH_URL, requestTimeout: 30_000, maxRetries: 0 }),
-    registry: new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL }),
+    decoder: new EventDecoder(new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL }), streams),
     logger,
     metrics: new ProjectionMetrics(metrics.registry),
   };

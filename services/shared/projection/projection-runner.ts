@@ -1,6 +1,7 @@
+import { projectionTopics } from './projection';
 import type { Client } from '@elastic/elasticsearch';
-import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { EventDecoder } from '../codec/event-decoder';
 import type { Logger } from '../observability/logger';
 import {
   deadLetterProducer,
@@ -57,7 +58,8 @@ export const defaultRunnerOptions: RunnerOptions = {
 export interface RunnerDeps {
   kafka: Kafka;
   es: Client;
-  registry: SchemaRegistry;
+  /** Decodes with the writer's schema and upcasts (built from the projection's streams). */
+  decoder: EventDecoder;
   logger: Logger;
   metrics: ProjectionMetrics;
   /** Called when kafkajs gives up on the consumer for good: the process should exit and be restarted. */
@@ -159,7 +161,7 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
     try {
       await producer.connect();
       await consumer.connect();
-      await consumer.subscribe({ topics: this.projection.topics, fromBeginning: true });
+      await consumer.subscribe({ topics: projectionTopics(this.projection), fromBeginning: true });
       this.producer = producer;
       this.consumer = consumer;
       await consumer.run({
@@ -267,7 +269,7 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
     for (const { topic, partition, messages } of chunks) {
       for (const message of messages) {
         try {
-          const event = await decodeEvent(this.deps.registry, topic, partition, message);
+          const event = await decodeEvent(this.deps.decoder, topic, partition, message);
           items.push({ topic, partition, message, event });
         } catch (error) {
           if (isTransient(error)) throw error;

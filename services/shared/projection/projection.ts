@@ -1,4 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
+import type { StreamSchemas } from '../codec/stream-schemas';
 import type { RelayedMessage } from '../kafka/relayed-message';
 
 /** A relayed event as a projection sees it: decoded payload plus the relay's headers. */
@@ -16,7 +17,8 @@ export interface VersionedDocument {
  */
 export interface Projection<D extends VersionedDocument> {
   name: string;
-  topics: string[];
+  /** The published streams it folds: their topics, and the schemas and upcasters to read them. */
+  streams: readonly StreamSchemas[];
   /** The alias queries use; the runner writes through it to the current physical index. */
   alias: string;
   mappings: estypes.MappingTypeMapping;
@@ -32,4 +34,9 @@ export interface Projection<D extends VersionedDocument> {
     mappings: estypes.MappingTypeMapping;
     of(before: D | undefined, after: D, event: ProjectedEvent): Array<{ id: string; document: object }>;
   };
+}
+
+/** The topics a projection consumes. */
+export function projectionTopics(projection: Pick<Projection<VersionedDocument>, 'streams'>): string[] {
+  return projection.streams.map((stream) => stream.topic);
 }

@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Router } from 'express';
+import { EventDecoder } from '../codec/event-decoder';
 import type { ServiceDefinition } from '../service/service-definition';
 import { waitForAppliedVersion } from './consistency-token';
 import type { ProjectionConfig } from './projection-config';
@@ -61,7 +62,7 @@ export function readModelService<C extends ProjectionConfig, D extends Versioned
         {
           kafka: runtime.kafka,
           es,
-          registry: runtime.registry,
+          decoder: new EventDecoder(runtime.registry, spec.projection.streams),
           logger: runtime.logger,
           metrics: new ProjectionMetrics(runtime.metrics.registry),
           onFatal: (error) => runtime.fatal(error),

@@ -1,3 +1,4 @@
+import { projectionTopics } from './projection';
 import type { Admin } from 'kafkajs';
 import { consumerGroupLag } from './consumer-lag';
 import { ProjectionRunner, type RunnerDeps, type RunnerOptions } from './projection-runner';
@@ -37,19 +38,19 @@ export async function rebuildProjection<D extends VersionedDocument>(
   const oldFacts = projection.facts ? await aliasOf(probe.store.factsAlias) : undefined;
   const target = await probe.store.createPhysicalIndices({ refresh_interval: '-1' });
   progress(
-    `building ${target.index}${target.factsIndex ? ` and ${target.factsIndex}` : ''} from the beginning of ${projection.topics.join(', ')}`,
+    `building ${target.index}${target.factsIndex ? ` and ${target.factsIndex}` : ''} from the beginning of ${projectionTopics(projection).join(', ')}`,
   );
 
   const groupId = `rebuild.${projection.name}.${target.index}`;
   let events = 0;
-  for (const topic of projection.topics) {
+  for (const topic of projectionTopics(projection)) {
     for (const p of await admin.fetchTopicOffsets(topic)) events += Number(BigInt(p.high) - BigInt(p.low));
   }
   const rebuilder = new ProjectionRunner(deps, projection, { ...options, groupId, target });
   await rebuilder.start();
   const caughtUp = async () => {
     for (;;) {
-      const lag = (await consumerGroupLag(admin, groupId, projection.topics)).reduce(
+      const lag = (await consumerGroupLag(admin, groupId, projectionTopics(projection))).reduce(
         (sum, p) => sum + p.lag,
         0,
       );

@@ -1,15 +1,27 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
+import { forbidden, hasRole, requireCaller, requireRole } from '../../shared/http/caller';
 import { identifier, reasonBody } from '../../shared/http/identifier';
 import { HttpProblem } from '../../shared/http/problem';
 import { parseOr400 } from '../../shared/http/validation';
 import type { TitleTables } from '../title-tables';
 
-/** Ownership records: a property's owner, its transfers and the liens that block them. */
+/** Access rules of the title service, by name (each refusal is a 403 naming one). */
+export const titleRules = {
+  registrarOrOwner: 'title-registrar-or-owner',
+  liensRegistrarOnly: 'liens-registrar-only',
+} as const;
+
+/**
+ * Ownership records: a property's owner, its transfers and the liens that block them.
+ * The registrar (and operators) see every title and alone place or lift liens; an owner
+ * sees the title of what they own.
+ */
 export function titleRoutes(db: Kysely<TitleTables>): Router {
   const router = Router();
 
   router.get('/titles/:propertyId', async (req, res) => {
+    const caller = requireCaller(req);
     const propertyId = parseOr400(identifier, req.params.propertyId, 'propertyId');
     const [title, transfers, liens] = await Promise.all([
       db.selectFrom('titles').selectAll().where('property_id', '=', propertyId).executeTakeFirst(),
@@ -21,6 +33,12 @@ export function titleRoutes(db: Kysely<TitleTables>): Router {
         .execute(),
       db.selectFrom('liens').selectAll().where('property_id', '=', propertyId).orderBy('placed_at').execute(),
     ]);
+    if (!hasRole(caller, 'registrar', 'ops') && title?.owner_id !== caller.subject) {
+      throw forbidden(
+        titleRules.registrarOrOwner,
+        'a title is visible to the registrar, operators and its owner',
+      );
+    }
     res.json({
       propertyId,
       // No record yet: the title is still with the seller who listed the property.
@@ -38,6 +56,7 @@ export function titleRoutes(db: Kysely<TitleTables>): Router {
   });
 
   router.put('/titles/:propertyId/liens/:lienId', async (req, res) => {
+    requireRole(req, titleRules.liensRegistrarOnly, 'registrar');
     const propertyId = parseOr400(identifier, req.params.propertyId, 'propertyId');
     const lienId = parseOr400(identifier, req.params.lienId, 'lienId');
     const { reason } = parseOr400(reasonBody, req.body);
@@ -50,6 +69,7 @@ export function titleRoutes(db: Kysely<TitleTables>): Router {
   });
 
   router.delete('/titles/:propertyId/liens/:lienId', async (req, res) => {
+    requireRole(req, titleRules.liensRegistrarOnly, 'registrar');
     const propertyId = parseOr400(identifier, req.params.propertyId, 'propertyId');
     const lienId = parseOr400(identifier, req.params.lienId, 'lienId');
     const deleted = await db

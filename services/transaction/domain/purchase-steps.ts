@@ -1,11 +1,7 @@
 import type { Money } from '../../shared/domain/money';
 import type { CaptureFunds, ReleaseFunds, ReserveFunds } from '../../payment/messages/payment-messages';
 import type { CreateContract, VoidContract } from '../../contract/messages/contract-messages';
-import type {
-  MarkPropertySold,
-  ReleasePropertyReservation,
-  ReserveProperty,
-} from '../../property/messages/property-messages';
+import type { MarkPropertySold, ReleasePropertyReservation, ReserveProperty } from '../../property/contract';
 import type { RevertTitle, TransferTitle } from '../../title/messages/title-messages';
 
 /** What a purchase is about; fixed when it starts. */

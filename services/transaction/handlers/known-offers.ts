@@ -4,7 +4,7 @@ import type {
   OfferReceivedData,
   OfferRejectedData,
   OfferWithdrawnData,
-} from '../../property/domain/property-events';
+} from '../../property/contract';
 import type { IncomingMessage } from '../../shared/messaging/incoming-message';
 import type { KnownOffersTable, TransactionTables } from '../transaction-tables';
 

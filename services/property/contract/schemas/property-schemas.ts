@@ -1,6 +1,6 @@
-import type { EventSchema } from '../../shared/codec/event-schema';
-import { loadEventSchemas } from '../../shared/codec/schema-loader';
-import { propertyEventSchemaVersions } from '../domain/property-events';
+import type { EventSchema } from '../../../shared/codec/event-schema';
+import { loadEventSchemas } from '../../../shared/codec/schema-loader';
+import { propertyEventSchemaVersions } from '../property-events';
 
 export const propertySchemaNamespace = 'dev.deedstream.property';
 

@@ -1,5 +1,5 @@
-import type { EventSchema } from '../../shared/codec/event-schema';
-import { loadEventSchemas } from '../../shared/codec/schema-loader';
+import type { EventSchema } from '../../../shared/codec/event-schema';
+import { loadEventSchemas } from '../../../shared/codec/schema-loader';
 
 /** The commands the property service accepts on `property.commands` from the purchase saga. */
 export interface ReserveProperty {

@@ -2,12 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import avro from 'avsc';
-import {
-  propertyEventSchemaVersions,
-  propertyEventTypes,
-  type PropertyEventType,
-} from '../domain/property-events';
-import type { EventSchema as PropertyEventSchema } from '../../shared/codec/event-schema';
+import { propertyEventSchemaVersions, propertyEventTypes, type PropertyEventType } from '../property-events';
+import type { EventSchema as PropertyEventSchema } from '../../../shared/codec/event-schema';
 import { loadPropertyEventSchemas, propertySchemaDirectory } from './property-schemas';
 import { representativeEvents } from './representative-events';
 
@@ -27,9 +23,13 @@ function currentSchema(eventType: PropertyEventType): PropertyEventSchema {
 }
 
 describe('property event schemas', () => {
-  it('has one schema per event type, at its current version', () => {
+  it('has a schema for every version of every event type, up to its current one', () => {
     expect(schemas.map((schema) => `${schema.eventType}.v${schema.schemaVersion}`).sort()).toEqual(
-      propertyEventTypes.map((eventType) => `${eventType}.v${propertyEventSchemaVersions[eventType]}`).sort(),
+      propertyEventTypes
+        .flatMap((eventType) =>
+          Array.from({ length: propertyEventSchemaVersions[eventType] }, (_, i) => `${eventType}.v${i + 1}`),
+        )
+        .sort(),
     );
   });
 
@@ -102,7 +102,7 @@ describe('loadPropertyEventSchemas', () => {
   beforeEach(async () => {
     directory = await mkdtemp(path.join(os.tmpdir(), 'property-schemas-'));
     for (const eventType of propertyEventTypes) {
-      const fileName = `${eventType}.v1.avsc`;
+      const fileName = `${eventType}.v${propertyEventSchemaVersions[eventType]}.avsc`;
       await writeFile(
         path.join(directory, fileName),
         await readFile(path.join(propertySchemaDirectory, fileName)),

@@ -1,8 +1,16 @@
-import { maxAmountMinor, moneyFromMajor } from '../../shared/domain/money';
-import { Property } from '../domain/property';
-import type { PropertyEvent } from '../domain/property-events';
+import { maxAmountMinor, moneyFromMajor } from '../../../shared/domain/money';
+import type { EncryptedField } from '../../../shared/privacy/encrypted-field';
+import { Property } from '../../domain/property';
+import type { PropertyEvent } from '../property-events';
 
 const eur = (major: number) => moneyFromMajor(major, 'EUR');
+
+/** An encrypted field's envelope as it travels (the values are placeholders, not real ciphertext). */
+const sealed = (field: string): EncryptedField => ({
+  keyId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+  iv: 'AAECAwQFBgcICQoL',
+  ciphertext: Buffer.from(`sealed ${field}`).toString('base64url'),
+});
 
 /**
  * Events as the aggregate raises them, so the test encodes exactly what the service will;
@@ -27,6 +35,14 @@ export function representativeEvents(): PropertyEvent[] {
       areaSqm: 120.5,
       propertyType: 'apartment',
       description: 'Canal-side apartment — “grachtenpand” with garden',
+      ownerId: 'agent-subject-1',
+      listingAgent: {
+        agentId: 'agent-subject-1',
+        name: sealed('name'),
+        email: sealed('email'),
+        phone: null,
+        agency: 'Grachten Makelaars',
+      },
     },
     new Date('2024-03-01T10:00:00.000Z'),
   );
@@ -48,6 +64,7 @@ export function representativeEvents(): PropertyEvent[] {
       bathrooms: 0,
       areaSqm: 0.01,
       propertyType: 'land',
+      ownerId: 'seller-subject-2',
     },
     new Date('2024-03-02T00:00:00.000Z'),
   );

@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../../shared/event-sourcing/domain-event';
+import type { EncryptedField } from '../../shared/privacy/encrypted-field';
 import type { Address } from './address';
 import type { Money } from '../../shared/domain/money';
 import type { PropertyType } from './property-type';
@@ -6,8 +7,17 @@ import type { PropertyType } from './property-type';
 // Payloads are stored as jsonb and encoded as Avro, so they hold plain JSON values only,
 // and an absent value is always `null`: JSON drops `undefined`, and Avro has no such value.
 
+/** The listing agent's card, copied into the listing (personal fields encrypted with the agent's key). */
+export interface ListingAgentCard {
+  readonly agentId: string;
+  readonly name: EncryptedField;
+  readonly email: EncryptedField | null;
+  readonly phone: EncryptedField | null;
+  readonly agency: string | null;
+}
+
+/** PropertyListed as written today (schema v2). */
 export interface PropertyListedData {
-  readonly propertyId: string;
   readonly address: Address;
   readonly price: Money;
   readonly bedrooms: number;
@@ -17,6 +27,15 @@ export interface PropertyListedData {
   readonly description: string | null;
   /** ISO 8601 UTC; the only clock reading in the stream, so replays never consult the clock. */
   readonly listedAt: string;
+  /** The seller's or agent's identity (token subject); null only for listings made before identities existed. */
+  readonly ownerId: string | null;
+  /** Set when an agent listed it. */
+  readonly listingAgent: ListingAgentCard | null;
+}
+
+/** PropertyListed as v1 wrote it: kept for the upcaster and the golden fixtures. */
+export interface PropertyListedV1Data extends Omit<PropertyListedData, 'ownerId' | 'listingAgent'> {
+  readonly propertyId: string;
 }
 
 /**
@@ -121,7 +140,7 @@ export type PropertyEventOfType<T extends PropertyEventType> = Extract<PropertyE
  * version upcasts it; bump a number only together with a new `<Type>.v<N>.avsc`.
  */
 export const propertyEventSchemaVersions = {
-  PropertyListed: 1,
+  PropertyListed: 2,
   PropertyDetailsUpdated: 1,
   PriceChanged: 1,
   OfferReceived: 1,
