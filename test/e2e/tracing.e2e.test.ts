@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { zipkinUrl } from '../../stack/components/zipkin';
+import { freshUser, localUser, type Identity } from '../support/identities';
 import { jsonClient, listing } from '../support/property-harness';
 import { startSupervised, urlOf, type Supervised } from '../support/service-processes';
 import { ancestorsOf, awaitTrace, zipkinServices, type ZipkinSpan } from '../support/zipkin';
@@ -12,6 +13,8 @@ import { ancestorsOf, awaitTrace, zipkinServices, type ZipkinSpan } from '../sup
  */
 const sagaServices = ['property', 'transaction', 'payment', 'contract', 'title'] as const;
 let services: Supervised;
+let seller: Identity;
+let operator: Identity;
 const api = {
   property: jsonClient(urlOf('property')),
   transaction: jsonClient(urlOf('transaction')),
@@ -38,6 +41,7 @@ const detached = (spans: ZipkinSpan[], root: ZipkinSpan) =>
   spans.filter((s) => s.id !== root.id && !descendsFrom(spans, s, root));
 
 beforeAll(async () => {
+  [seller, operator] = await Promise.all([localUser('seller1'), localUser('ops1')]);
   services = await startSupervised({
     only: ['property', 'search', 'analytics', 'transaction', 'payment', 'contract', 'title'],
     env: { TRACING_ENABLED: 'true', ZIPKIN_URL: `${zipkinUrl}/api/v2/spans`, OFFER_WAIT_MS: '30000' },
@@ -53,6 +57,7 @@ describe('OpenTelemetry traces in Zipkin', () => {
     const client = clientTrace();
     const correlationId = `trace-test-${randomUUID()}`;
     const listed = await api.property('POST', '/properties', listing(), {
+      ...(await seller.headers()),
       traceparent: client.traceparent,
       'X-Correlation-Id': correlationId,
     });
@@ -122,24 +127,35 @@ describe('OpenTelemetry traces in Zipkin', () => {
 
   it('one purchase is one trace across all five services', async () => {
     const price = 410_000;
+    const buyer = await freshUser('buyer');
     const listed = await api.property(
       'POST',
       '/properties',
       listing({ price: { amount: price, currency: 'EUR' } }),
+      await seller.headers(),
     );
     const propertyId = listed.body.id as string;
-    const buyerId = `trace-buyer-${randomUUID()}`;
-    const offer = await api.property('POST', `/properties/${propertyId}/offers`, {
-      buyerId,
-      amount: { amount: price, currency: 'EUR' },
-    });
+    const offer = await api.property(
+      'POST',
+      `/properties/${propertyId}/offers`,
+      { amount: { amount: price, currency: 'EUR' } },
+      await buyer.headers(),
+    );
     const offerId = offer.body.offerId as string;
-    const accepted = await api.property('POST', `/properties/${propertyId}/offers/${offerId}/accept`, {});
+    const accepted = await api.property(
+      'POST',
+      `/properties/${propertyId}/offers/${offerId}/accept`,
+      {},
+      await seller.headers(),
+    );
     expect(accepted.status).toBe(200);
-    const account = await api.payment('POST', '/accounts', {
-      buyerId,
-      balance: { amount: 500_000, currency: 'EUR' },
-    });
+    const buyerId = buyer.subject;
+    const account = await api.payment(
+      'POST',
+      '/accounts',
+      { buyerId, balance: { amount: 500_000, currency: 'EUR' } },
+      await operator.headers(),
+    );
     expect(account.status).toBe(201);
 
     const client = clientTrace();
@@ -147,18 +163,24 @@ describe('OpenTelemetry traces in Zipkin', () => {
       'POST',
       '/transactions',
       { propertyId, offerId, buyerId },
-      { traceparent: client.traceparent, 'X-Consistency-Token': accepted.body.consistencyToken as string },
+      {
+        ...(await buyer.headers()),
+        traceparent: client.traceparent,
+        'X-Consistency-Token': accepted.body.consistencyToken as string,
+      },
     );
     expect(started.status).toBe(202);
     const transactionId = started.body.transactionId as string;
     const until = Date.now() + 60_000;
-    let saga = await api.transaction('GET', `/transactions/${transactionId}`);
+    const asBuyer = async () =>
+      api.transaction('GET', `/transactions/${transactionId}`, undefined, await buyer.headers());
+    let saga = await asBuyer();
     while (
       !['COMPLETED', 'COMPENSATED', 'FAILED'].includes(saga.body.status as string) &&
       Date.now() < until
     ) {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      saga = await api.transaction('GET', `/transactions/${transactionId}`);
+      saga = await asBuyer();
     }
     expect(saga.body.status).toBe('COMPLETED');
 
