@@ -7,7 +7,8 @@
  *
  * The services run as real processes (`services/serve.ts property`): instrumentation patches
  * modules process-wide, so on and off cannot share a process. The load (a closed loop of N
- * keep-alive HTTP clients, the bench:commands mix) runs in this process; each service's CPU
+ * keep-alive HTTP clients, the bench:commands mix, as the realm's seller1 and buyer1, so
+ * Keycloak must be up) runs in this process; each service's CPU
  * is read from /proc, and so is Zipkin's, which receives the spans. The idle service waits
  * while the other is measured, and alternating short rounds spreads background load on a
  * shared machine over both.
@@ -21,6 +22,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { runningPid } from '../stack/process';
 import { zipkinUrl } from '../stack/components/zipkin';
+import { localUser, type Identity } from '../test/support/identities';
 import { listing } from '../test/support/property-harness';
 import { awaitReady } from '../test/support/await-ready';
 import { backgroundCpu, commandLine, percentile, table } from './support/measure';
@@ -123,6 +125,8 @@ class Load {
   constructor(
     private readonly port: number,
     concurrency: number,
+    /** Lists properties and changes their prices (the owner); makes the offers. */
+    private readonly users: { seller: Identity; buyer: Identity },
   ) {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   }
@@ -152,24 +156,23 @@ class Load {
   private async command(listOnly: boolean): Promise<Outcome> {
     const r = Math.random();
     const target = this.ids[Math.floor(Math.random() * this.ids.length)];
+    const { seller, buyer } = this.users;
     if (listOnly || r < 0.1 || target === undefined) {
-      const { status, body } = await this.post('/properties', listing());
+      const { status, body } = await this.post('/properties', listing(), seller);
       if (status === 201) this.ids.push((JSON.parse(body) as { id: string }).id);
       return outcomeOf(status, 201);
     }
     if (r < 0.55) {
       const price = { amount: 300_000 + (this.priceSeq += 1), currency: 'EUR' };
-      return outcomeOf((await this.post(`/properties/${target}/price`, { price })).status, 200);
+      return outcomeOf((await this.post(`/properties/${target}/price`, { price }, seller)).status, 200);
     }
-    const offer = {
-      buyerId: `buyer-${Math.floor(Math.random() * 100_000)}`,
-      amount: { amount: 600_000, currency: 'EUR' },
-    };
-    return outcomeOf((await this.post(`/properties/${target}/offers`, offer)).status, 201);
+    const offer = { amount: { amount: 600_000, currency: 'EUR' } };
+    return outcomeOf((await this.post(`/properties/${target}/offers`, offer, buyer)).status, 201);
   }
 
-  private post(urlPath: string, body: object): Promise<{ status: number; body: string }> {
+  private async post(urlPath: string, body: object, as: Identity): Promise<{ status: number; body: string }> {
     const payload = JSON.stringify(body);
+    const authorization = `Bearer ${await as.token()}`;
     return new Promise((resolve, reject) => {
       const request = http.request(
         {
@@ -178,7 +181,11 @@ class Load {
           path: urlPath,
           method: 'POST',
           agent: this.agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+            authorization,
+          },
         },
         (response) => {
           const chunks: Buffer[] = [];
@@ -223,13 +230,16 @@ async function main(): Promise<void> {
     if (!options.json) process.stderr.write(`${line}\n`);
   };
 
+  // The realm's local users (Keycloak must be up): the services check who sends each command.
+  const [seller, buyer] = await Promise.all([localUser('seller1'), localUser('buyer1')]);
+  const users = { seller, buyer };
   const services = new Map<Mode, { child: ChildProcess; port: number; load: Load }>();
   const totals = new Map<Mode, { rounds: RoundResult[]; serviceCpu: number; zipkinCpu: number }>();
   try {
     for (const mode of modes) {
       progress(`tracing ${mode}: starting a property service process…`);
       const { child, port } = await startService(mode, options.sampleRatio);
-      const load = new Load(port, options.concurrency);
+      const load = new Load(port, options.concurrency, users);
       services.set(mode, { child, port, load });
       totals.set(mode, { rounds: [], serviceCpu: 0, zipkinCpu: 0 });
       progress(`tracing ${mode}: listing ${options.properties} properties, warming up ${options.warmup}s…`);
