@@ -5,6 +5,7 @@ import { serviceNamed, serviceNames } from './catalog';
 import { provision } from './provision';
 import { infrastructureConfig } from './shared/config/infrastructure';
 import { ConfigError } from './shared/config/load-config';
+import { tracingConfig } from './shared/observability/tracing-config';
 import { parseOnly, parseReplicas, planProcesses } from './supervisor/process-plan';
 import { Supervisor } from './supervisor/supervisor';
 
@@ -41,6 +42,8 @@ const program = new Command('start')
       }),
     );
     const config = infrastructureConfig();
+    // Every child starts tracing from these variables before anything else.
+    tracingConfig();
 
     if (process.env.DEEDSTREAM_EXTERNAL_STACK !== 'true') {
       console.log('» native stack (npm run stack -- up)');

@@ -1,16 +1,29 @@
 import { Command } from 'commander';
-import { serviceNamed, serviceNames } from './catalog';
-import { runServiceProcess } from './shared/service/service-process';
+import { CONFIG_ERROR_EXIT, ConfigError } from './shared/config/load-config';
+import { startTracing } from './shared/observability/tracing';
 
 /**
  * `npm run service -- <name>`: runs one service as this process (what a container or a
  * systemd unit runs). It expects the stack to be provisioned (`npm start` does that).
+ *
+ * Tracing starts first: its instrumentations patch pg, kafkajs, express and http when they
+ * are loaded, so the service catalog (which loads them) is imported only afterwards.
  */
 const program = new Command('service')
   .description('run one deedstream service in the foreground')
-  .argument('<name>', `one of ${serviceNames.join(', ')}`)
+  .argument('<name>', 'a service of services/catalog.ts: property, search, analytics, transaction, …')
   .action(async (name: string) => {
-    await runServiceProcess(serviceNamed(name));
+    let tracing: Awaited<ReturnType<typeof startTracing>>;
+    try {
+      tracing = await startTracing(name);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      process.stderr.write(`${name}: ${error.message}\n`);
+      process.exit(CONFIG_ERROR_EXIT);
+    }
+    const { serviceNamed } = await import('./catalog');
+    const { runServiceProcess } = await import('./shared/service/service-process');
+    await runServiceProcess(serviceNamed(name), { tracing });
   });
 
 program.parseAsync().catch((error: unknown) => {

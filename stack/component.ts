@@ -1,4 +1,5 @@
-export type ComponentName = 'postgres' | 'kafka' | 'connect' | 'registry' | 'elasticsearch' | 'keycloak';
+export type ComponentName =
+  'postgres' | 'kafka' | 'connect' | 'registry' | 'elasticsearch' | 'keycloak' | 'zipkin';
 
 export interface Health {
   healthy: boolean;

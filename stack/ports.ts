@@ -15,6 +15,8 @@ export const stackPorts = {
   keycloak: 8180,
   /** Keycloak's management interface (health), away from Apicurio's 8091 and Keycloak's default 9000. */
   keycloakManagement: 9190,
+  /** Zipkin: trace UI at /zipkin/, query API at /api/v2, span intake at /api/v2/spans. */
+  zipkin: 9411,
 } as const;
 
 /**

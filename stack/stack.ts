@@ -7,6 +7,7 @@ import { kafka } from './components/kafka';
 import { keycloak } from './components/keycloak';
 import { postgres } from './components/postgres';
 import { registry } from './components/registry';
+import { zipkin } from './components/zipkin';
 import { StackError } from './errors';
 import { stackPaths } from './paths';
 import { withoutPassword } from './redact';
@@ -25,7 +26,15 @@ import {
 } from './process';
 
 /** Start order respects dependsOn; `down` walks this list backwards. */
-export const components: readonly Component[] = [postgres, kafka, elasticsearch, registry, keycloak, connect];
+export const components: readonly Component[] = [
+  postgres,
+  kafka,
+  elasticsearch,
+  registry,
+  keycloak,
+  connect,
+  zipkin,
+];
 
 export function componentByName(name: string): Component {
   const found = components.find((c) => c.name === name);

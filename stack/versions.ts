@@ -12,6 +12,7 @@ export interface PinnedVersions {
   apicurio: string;
   elasticsearch: string;
   keycloak: string;
+  zipkin: string;
 }
 
 function pomProperty(module: string, property: string): string {
@@ -28,5 +29,6 @@ export function pinnedVersions(): PinnedVersions {
     apicurio: pomProperty('apicurio', 'apicurio.version'),
     elasticsearch: pomProperty('elasticsearch', 'elasticsearch.version'),
     keycloak: pomProperty('keycloak', 'keycloak.version'),
+    zipkin: pomProperty('zipkin', 'zipkin.version'),
   };
 }

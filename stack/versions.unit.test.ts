@@ -29,6 +29,7 @@ describe('docker-compose.yml and the native stack pin the same versions', () => 
     ['registry', 'apicurio/apicurio-registry', pinned.apicurio],
     ['elasticsearch', 'docker.elastic.co/elasticsearch/elasticsearch', pinned.elasticsearch],
     ['keycloak', 'quay.io/keycloak/keycloak', pinned.keycloak],
+    ['zipkin', 'openzipkin/zipkin', pinned.zipkin],
   ])('%s runs %s:<native version>', (service, repository, version) => {
     expect(images[service]).toBe(`${repository}:${version}`);
   });
@@ -57,6 +58,12 @@ describe('docker-compose.yml and the native stack pin the same versions', () => 
     );
     expect(compose).toContain('CONNECT_CONFIG_PROVIDERS: env\n');
     expect(compose).toContain('-Dorg.apache.kafka.automatic.config.providers=none');
+  });
+
+  it('publishes Zipkin on the native port with in-memory storage, as natively', () => {
+    const compose = fs.readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8');
+    expect(compose).toContain(`'127.0.0.1:${stackPorts.zipkin}:${stackPorts.zipkin}'`);
+    expect(compose).toContain('STORAGE_TYPE: mem\n');
   });
 
   it('runs PostgreSQL with logical WAL in compose, as natively', () => {

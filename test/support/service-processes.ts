@@ -111,7 +111,15 @@ export async function startSupervised(options: {
   const child = spawn(tsx, args, {
     cwd: repo,
     // The jest global setup has brought the stack up; provisioning still runs (idempotent).
-    env: { ...process.env, ...portEnv, DEEDSTREAM_EXTERNAL_STACK: 'true', LOG_LEVEL: 'info', ...options.env },
+    // Tracing costs CPU the other tests do not need; test/e2e/tracing.e2e.test.ts turns it on.
+    env: {
+      ...process.env,
+      ...portEnv,
+      DEEDSTREAM_EXTERNAL_STACK: 'true',
+      LOG_LEVEL: 'info',
+      TRACING_ENABLED: 'false',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = new Output();
@@ -169,7 +177,7 @@ export async function startServiceProcess(
 ): Promise<ServiceProcess> {
   const child = spawn(tsx, ['services/serve.ts', service], {
     cwd: repo,
-    env: { ...process.env, ...portEnv, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, ...portEnv, LOG_LEVEL: 'info', TRACING_ENABLED: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = new Output();

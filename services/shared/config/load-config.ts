@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { printableValue } from '../observability/secrets';
 
+/** Exit status of a process whose configuration is invalid: restarting it cannot help. */
+export const CONFIG_ERROR_EXIT = 78;
+
 /**
  * Thrown when environment variables are invalid; the message names every bad variable
  * and what it expects, so start-up fails with one readable line.

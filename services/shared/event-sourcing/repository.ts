@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CommandContext, PostgresEventStore, ReadOptions } from '../event-store/event-store';
 import type { EventStoreTables } from '../event-store/tables';
+import { inSpan } from '../observability/trace-context';
 import type { EventSourcedAggregate } from './aggregate';
 import type { DomainEvent, RecordedEvent } from './domain-event';
 
@@ -27,11 +28,18 @@ export class EventSourcedRepository<E extends DomainEvent, A extends EventSource
 
   /** The aggregate as of now, a past version or a past instant; undefined if it has no events then. */
   async load(id: string, options: ReadOptions = {}): Promise<A | undefined> {
-    const history = await this.store.read(this.db, id, options);
-    if (history.length === 0) return undefined;
-    const aggregate = this.empty(id);
-    aggregate.loadFromHistory(history.map((recorded) => recorded.event));
-    return aggregate;
+    return inSpan(
+      'eventstore.load',
+      () => ({ 'eventstore.stream.id': id }),
+      async (span) => {
+        const history = await this.store.read(this.db, id, options);
+        span.setAttribute('eventstore.event.count', history.length);
+        if (history.length === 0) return undefined;
+        const aggregate = this.empty(id);
+        aggregate.loadFromHistory(history.map((recorded) => recorded.event));
+        return aggregate;
+      },
+    );
   }
 
   async history(id: string, afterVersion: number, limit: number): Promise<RecordedEvent<E>[]> {

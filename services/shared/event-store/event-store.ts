@@ -5,6 +5,7 @@ import type { DomainEvent, EventMetadata, RecordedEvent } from '../event-sourcin
 import type { OutboxMessage } from '../outbox/outbox-message';
 import { outboxRows } from '../outbox/outbox-writer';
 import { isUniqueViolation } from '../db/postgres-errors';
+import { activeTraceparent, CORRELATION_ID_ATTRIBUTE, inSpan } from '../observability/trace-context';
 import { ConcurrencyError } from './concurrency-error';
 import type { EventStoreTables } from './tables';
 import { Upcasters } from './upcasters';
@@ -13,6 +14,10 @@ import { Upcasters } from './upcasters';
 export interface CommandContext {
   correlationId: string;
   causationId: string | null;
+  /**
+   * The caller's W3C trace context (e.g. a client's `traceparent` header). With tracing on,
+   * events carry the active span's context instead, a descendant of it (see prepare).
+   */
   traceparent: string | null;
   actor: string | null;
 }
@@ -60,6 +65,9 @@ export class PostgresEventStore<E extends DomainEvent = DomainEvent> {
     context: CommandContext,
   ): Promise<PreparedAppend<E>> {
     const occurredAt = new Date();
+    // The span that caused these events (an HTTP request, a consumed command): every
+    // consumer of the events continues its trace through the outbox row and Kafka header.
+    const traceparent = activeTraceparent() ?? context.traceparent;
     const prepared = await Promise.all(
       events.map(async (event) => {
         const schemaVersion = this.upcasters.currentVersion(event.type);
@@ -67,7 +75,7 @@ export class PostgresEventStore<E extends DomainEvent = DomainEvent> {
           eventId: randomUUID(),
           correlationId: context.correlationId,
           causationId: context.causationId,
-          traceparent: context.traceparent,
+          traceparent,
           actor: context.actor,
         };
         const avro = await this.codec.encode(event.type, schemaVersion, event.data);
@@ -84,6 +92,21 @@ export class PostgresEventStore<E extends DomainEvent = DomainEvent> {
    */
   async append(db: Kysely<EventStoreTables>, prepared: PreparedAppend<E>): Promise<void> {
     if (prepared.events.length === 0) return;
+    await inSpan(
+      'eventstore.append',
+      () => ({
+        'eventstore.stream.id': prepared.streamId,
+        'eventstore.stream.type': this.streamType,
+        'eventstore.event.count': prepared.events.length,
+        'eventstore.expected_version': prepared.expectedVersion,
+        'eventstore.event.types': [...new Set(prepared.events.map((e) => e.event.type))].join(','),
+        [CORRELATION_ID_ATTRIBUTE]: prepared.events[0]?.metadata.correlationId,
+      }),
+      () => this.insert(db, prepared),
+    );
+  }
+
+  private async insert(db: Kysely<EventStoreTables>, prepared: PreparedAppend<E>): Promise<void> {
     const events = prepared.events.map((e, index) => ({
       event_id: e.metadata.eventId,
       stream_id: prepared.streamId,

@@ -1,5 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { OutboxTable } from '../event-store/tables';
+import { activeTraceparent } from '../observability/trace-context';
 import { outboxRows } from '../outbox/outbox-writer';
 import type { MessageCodecs } from './message-codecs';
 
@@ -28,6 +29,8 @@ export async function messageOutboxRows(
   messages: readonly OutgoingMessage[],
 ): Promise<Array<Insertable<OutboxTable>>> {
   const occurredAt = new Date();
+  // The span handling the request or message that caused these: the receiver's work joins its trace.
+  const traceparent = activeTraceparent() ?? null;
   const encoded = await Promise.all(
     messages.map(async (m) => ({
       id: m.messageId,
@@ -39,7 +42,7 @@ export async function messageOutboxRows(
       aggregateVersion: m.sequence,
       correlationId: m.correlationId,
       causationId: m.causationId,
-      traceparent: null,
+      traceparent,
       actor: m.actor,
       occurredAt,
     })),

@@ -15,6 +15,7 @@ import type { Worker } from '../service/worker';
 import { DocumentStore } from './document-store';
 import { decodeEvent } from '../kafka/relayed-message';
 import { foldEvent, type Fact } from './fold';
+import { FlushTrace } from './flush-trace';
 import { ParkedKeys } from './parked-keys';
 import { BatchCoalescer } from './batch-coalescer';
 import type { ProjectedEvent, Projection, VersionedDocument } from './projection';
@@ -250,8 +251,20 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
    * Decodes, folds and writes the chunks of one or more partitions with one parking
    * lookup, one document read and one bulk write; parks what can never be applied.
    * Chunks of different partitions never share an aggregate (the key picks the partition).
+   * Each message's work is traced in the trace of the command that caused it (flush-trace.ts).
    */
   async processChunks(chunks: PartitionChunk[]): Promise<void> {
+    const flush = FlushTrace.begin(this.projection.name, chunks);
+    try {
+      await this.applyChunks(chunks, flush);
+      flush.end();
+    } catch (error) {
+      flush.end(error);
+      throw error;
+    }
+  }
+
+  private async applyChunks(chunks: PartitionChunk[], flush: FlushTrace): Promise<void> {
     const items: Item[] = [];
     for (const { topic, partition, messages } of chunks) {
       for (const message of messages) {
@@ -278,6 +291,7 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
     const contributors = new Map<string, Set<string>>();
     const toPark = new Map<string, ParkedMessage[]>();
     const park = (item: Item, reason: ParkReason, error: string) => {
+      flush.note(item.message, 'parked', reason);
       const key = keyOf(item);
       toPark.set(key, [
         ...(toPark.get(key) ?? []),
@@ -307,13 +321,16 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
         projection: name,
         outcome: folded.outcome === 'duplicate' ? 'duplicate' : 'applied',
       });
+      flush.note(item.message, folded.outcome);
       if (folded.outcome !== 'applied') continue;
       changed.set(folded.docId, documents.get(folded.docId) as D);
       facts.push(...folded.facts);
       contributors.set(folded.docId, (contributors.get(folded.docId) ?? new Set()).add(key));
     }
 
-    const outcomes = await this.store.write(changed, facts, this.options.target, documents.versions);
+    const outcomes = await flush.bulkWrite(changed.size + facts.length, () =>
+      this.store.write(changed, facts, this.options.target, documents.versions),
+    );
     const transient = outcomes.find((o) => o.result === 'transient');
     if (transient && transient.result === 'transient')
       throw new TransientError(`bulk write of ${transient.id}: ${transient.reason}`);

@@ -1,10 +1,10 @@
-import { ConfigError } from '../config/load-config';
+import { CONFIG_ERROR_EXIT, ConfigError } from '../config/load-config';
 import { createLogger } from '../observability/logger';
+import type { Tracing } from '../observability/tracing';
 import type { ServiceDefinition } from './service-definition';
 import { startService, type RunningService } from './start-service';
 
-/** Exit status of a process whose configuration is invalid: restarting it cannot help. */
-export const CONFIG_ERROR_EXIT = 78;
+export { CONFIG_ERROR_EXIT };
 
 /**
  * Runs one service as this process, as a container or a supervisor's child would: starts
@@ -13,7 +13,10 @@ export const CONFIG_ERROR_EXIT = 78;
  * uncaught exception, a consumer kafkajs gave up on), logged with its context, so the
  * supervisor starts a fresh one.
  */
-export async function runServiceProcess(definition: ServiceDefinition): Promise<void> {
+export async function runServiceProcess(
+  definition: ServiceDefinition,
+  options: { tracing?: Tracing | undefined } = {},
+): Promise<void> {
   const logger = createLogger(definition.name, process.env.LOG_LEVEL || 'info');
   process.on('uncaughtException', (error, origin) => {
     logger.fatal({ err: error, origin }, 'uncaught exception; exiting so that the process is restarted');
@@ -36,6 +39,10 @@ export async function runServiceProcess(definition: ServiceDefinition): Promise<
       process.exit(1);
     }, timeoutMs).unref();
     await service?.stop();
+    // The spans of the last requests and messages are still buffered: send them before exiting.
+    await options.tracing
+      ?.shutdown()
+      .catch((error: unknown) => logger.warn({ err: error }, 'tracing: could not flush the last spans'));
     logger.info('stopped');
     process.exit(0);
   };

@@ -1,0 +1,67 @@
+import { zipkinUrl } from '../../stack/components/zipkin';
+
+/** A span as Zipkin's query API (v2 JSON) returns it. */
+export interface ZipkinSpan {
+  traceId: string;
+  id: string;
+  parentId?: string;
+  name?: string;
+  kind?: 'CLIENT' | 'SERVER' | 'PRODUCER' | 'CONSUMER';
+  timestamp?: number;
+  duration?: number;
+  localEndpoint?: { serviceName?: string };
+  tags?: Record<string, string>;
+}
+
+/** Every span Zipkin holds of one trace; none while it knows nothing of the trace yet (404). */
+export async function zipkinTrace(traceId: string): Promise<ZipkinSpan[]> {
+  const response = await fetch(`${zipkinUrl}/api/v2/trace/${traceId}`, {
+    signal: AbortSignal.timeout(5_000),
+  });
+  if (response.status === 404) return [];
+  if (!response.ok) throw new Error(`Zipkin GET /api/v2/trace/${traceId}: HTTP ${response.status}`);
+  return (await response.json()) as ZipkinSpan[];
+}
+
+/** The service names Zipkin has received spans from (GET /api/v2/services). */
+export async function zipkinServices(): Promise<string[]> {
+  const response = await fetch(`${zipkinUrl}/api/v2/services`, { signal: AbortSignal.timeout(5_000) });
+  if (!response.ok) throw new Error(`Zipkin GET /api/v2/services: HTTP ${response.status}`);
+  return (await response.json()) as string[];
+}
+
+/**
+ * Polls a trace until `missing` finds nothing missing in it (it names what is missing),
+ * bounded: spans reach Zipkin in batches, each service exporting its own.
+ */
+export async function awaitTrace(
+  traceId: string,
+  missing: (spans: ZipkinSpan[]) => string | undefined,
+  timeoutMs: number,
+): Promise<ZipkinSpan[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const spans = await zipkinTrace(traceId);
+    const lacking = missing(spans);
+    if (lacking === undefined) return spans;
+    if (Date.now() > deadline) {
+      const seen = spans.map((s) => `${s.localEndpoint?.serviceName}:${s.name}`).join(', ');
+      throw new Error(`trace ${traceId} still lacks ${lacking} after ${timeoutMs} ms; it has: ${seen}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** The chain of parents of a span within its trace, nearest first (stops at a parent Zipkin lacks). */
+export function ancestorsOf(spans: readonly ZipkinSpan[], span: ZipkinSpan): ZipkinSpan[] {
+  const byId = new Map(spans.map((s) => [s.id, s]));
+  const chain: ZipkinSpan[] = [];
+  let parentId = span.parentId;
+  while (parentId !== undefined) {
+    const parent = byId.get(parentId);
+    if (!parent || chain.includes(parent)) break;
+    chain.push(parent);
+    parentId = parent.parentId;
+  }
+  return chain;
+}
