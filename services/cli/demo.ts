@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
+import { signInLocalUsers } from './local-users';
 
 /**
  * `npm run demo`: seeds a realistic market through the running APIs (`npm start`):
@@ -48,16 +49,25 @@ const program = new Command('demo')
     const concurrency = Number(options.concurrency);
     if (!Number.isInteger(total) || total < 1)
       throw new Error(`--listings ${options.listings} is not a positive number`);
+    // Who does what, as in real life: the seller and the agent list, two buyers offer and
+    // buy, an operator funds the buyers' accounts (the stand-in for a payment provider).
+    const people = await signInLocalUsers(['seller1', 'agent1', 'buyer1', 'buyer2', 'ops1']);
     const postTo =
       (api: string) =>
       async (
+        as: string,
         path: string,
         body: unknown,
         headers: Record<string, string> = {},
       ): Promise<Record<string, unknown>> => {
         const response = await fetch(`${api}${path}`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'Idempotency-Key': randomUUID(), ...headers },
+          headers: {
+            'Content-Type': 'application/json',
+            'Idempotency-Key': randomUUID(),
+            Authorization: `Bearer ${await people.token(as)}`,
+            ...headers,
+          },
           body: JSON.stringify(body),
         });
         if (response.status >= 400)
@@ -81,7 +91,8 @@ const program = new Command('demo')
       const bedrooms = 1 + Math.floor(Math.random() * 5);
       const price =
         Math.round((c.base * (0.6 + Math.random() * 0.9) * (0.7 + bedrooms * 0.15)) / 1000) * 1000;
-      const created = await post('/properties', {
+      const lister = i % 3 === 0 ? 'agent1' : 'seller1';
+      const created = await post(lister, '/properties', {
         address: {
           street: `${streets[i % streets.length]} ${1 + (i % 180)}`,
           city: c.city,
@@ -102,30 +113,31 @@ const program = new Command('demo')
       let current = price;
       if (Math.random() < 0.35) {
         current = Math.round((current * (0.9 + Math.random() * 0.07)) / 1000) * 1000;
-        await post(`/properties/${id}/price`, { price: { amount: current, currency: 'EUR' } });
+        await post(lister, `/properties/${id}/price`, { price: { amount: current, currency: 'EUR' } });
         counts.priceCuts += 1;
       }
       if (Math.random() < 0.08) {
-        await post(`/properties/${id}/withdraw`, { reason: 'owner changed plans' });
+        await post(lister, `/properties/${id}/withdraw`, { reason: 'owner changed plans' });
         counts.withdrawn += 1;
         return;
       }
       if (Math.random() < 0.45) {
-        const buyerId = `demo-buyer-${randomUUID()}`;
+        const buyer = i % 2 === 0 ? 'buyer1' : 'buyer2';
         const amount = Math.round((current * (0.93 + Math.random() * 0.1)) / 1000) * 1000;
-        const offer = await post(`/properties/${id}/offers`, {
-          buyerId,
-          amount: { amount, currency: 'EUR' },
-        });
+        const offer = await post(buyer, `/properties/${id}/offers`, { amount: { amount, currency: 'EUR' } });
         counts.offers += 1;
         if (Math.random() < 0.5) {
           const offerId = offer.offerId as string;
-          const accepted = await post(`/properties/${id}/offers/${offerId}/accept`, {});
-          await postPayment('/accounts', { buyerId, balance: { amount, currency: 'EUR' } });
+          const accepted = await post(lister, `/properties/${id}/offers/${offerId}/accept`, {});
+          await people.ensureAccount(buyer, options.paymentApi);
+          await postPayment('ops1', `/accounts/${people.subject(buyer)}/deposits`, {
+            amount: { amount, currency: 'EUR' },
+          });
           // The accept's consistency token: the orchestrator waits until it has seen the acceptance.
           await postTransaction(
+            buyer,
             '/transactions',
-            { propertyId: id, offerId, buyerId },
+            { propertyId: id, offerId },
             { 'X-Consistency-Token': accepted.consistencyToken as string },
           );
           counts.sold += 1;
