@@ -26,7 +26,7 @@ export const kafka: Component = {
   ports: [stackPorts.kafka, stackPorts.kafkaController],
   endpoint: `127.0.0.1:${stackPorts.kafka}`,
   dependsOn: [],
-  startTimeoutMs: 90_000,
+  startTimeoutMs: 180_000,
   stopSignal: 'SIGTERM',
 
   async prepare() {

@@ -24,7 +24,7 @@ export const registry: Component = {
   ports: [stackPorts.registry, managementPort],
   endpoint: registryUrl,
   dependsOn: ['postgres'],
-  startTimeoutMs: 90_000,
+  startTimeoutMs: 180_000,
   stopSignal: 'SIGTERM',
 
   async prepare() {

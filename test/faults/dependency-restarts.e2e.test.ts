@@ -7,7 +7,7 @@ import { endOffsets } from '../support/pipeline';
 import { awaitProjected, projectionDrift } from '../support/projections-clean';
 import { purchaseOutcome, startPurchaseOverHttp } from '../support/purchases';
 import { startSupervised, urlOf, type Supervised } from '../support/service-processes';
-import { outage } from '../support/stack-faults';
+import { outage, startStack } from '../support/stack-faults';
 import { waitFor } from '../support/wait-for';
 
 let system: Supervised;
@@ -18,7 +18,11 @@ beforeAll(async () => {
   });
   await awaitCaughtUp();
 }, 600_000);
-afterAll(() => system?.stop());
+afterAll(async () => {
+  await system?.stop();
+  // Whatever a failed test left stopped is started again for the files that follow.
+  await startStack();
+}, 600_000);
 
 /**
  * A steady command load runs while `component` is stopped for `holdMs` and started again,

@@ -5,7 +5,7 @@ import { awaitDelivered } from '../support/delivered';
 import { endOffsets } from '../support/pipeline';
 import { awaitProjected, projectionDrift } from '../support/projections-clean';
 import { startSupervised, urlOf, type Supervised } from '../support/service-processes';
-import { outage } from '../support/stack-faults';
+import { outage, startStack } from '../support/stack-faults';
 import { waitFor } from '../support/wait-for';
 
 let system: Supervised;
@@ -16,7 +16,11 @@ beforeAll(async () => {
     'projection.market-analytics': ['property.events'],
   });
 }, 600_000);
-afterAll(() => system?.stop());
+afterAll(async () => {
+  await system?.stop();
+  // Whatever a failed test left stopped is started again for the files that follow.
+  await startStack();
+}, 600_000);
 
 describe('Postgres restarted under a steady command load', () => {
   it('no service process exits; the outage answers 503 + Retry-After; commands succeed within 10 s of its return; nothing is lost', async () => {

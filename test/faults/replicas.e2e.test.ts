@@ -16,7 +16,6 @@ const replicas: ServiceProcess[] = [];
 
 beforeAll(async () => {
   api = await startPropertyService();
-  await awaitCaughtUp({ [group]: ['property.events'] });
 }, 600_000);
 afterAll(async () => {
   await Promise.all(replicas.map((r) => r.kill('SIGTERM')));
@@ -37,6 +36,8 @@ describe('two replicas of the search service', () => {
       },
       120_000,
     );
+    // The replicas work off whatever backlog other tests left before the measured part begins.
+    await awaitCaughtUp({ [group]: ['property.events'] });
     const split = (await groupMembers(group)).map((m) => m.partitions).sort();
     expect(split.reduce((a, b) => a + b, 0)).toBe(12);
 

@@ -77,10 +77,21 @@ export async function readUntil(
   done: (messages: ReceivedMessage[]) => boolean,
   timeoutMs: number,
 ): Promise<ReceivedMessage[]> {
-  const consumer: Consumer = kafka.consumer({
-    groupId: `e2e-${topic}-${Date.now()}-${Math.random()}`,
-    maxWaitTimeInMs: 100,
-  });
+  const groupId = `e2e-${topic}-${Date.now()}-${Math.random()}`;
+  // The group starts where `from` says, committed before it joins: a seek issued while the
+  // consumer is still joining can be overtaken by the first fetch from the end.
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: from.map(({ partition, offset }) => ({ partition, offset })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+  const consumer: Consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
   const messages: ReceivedMessage[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: false });
@@ -95,6 +106,7 @@ export async function readUntil(
       );
       void consumer
         .run({
+          autoCommit: false,
           eachMessage: async ({ partition, message }) => {
             messages.push({
               partition,
@@ -110,9 +122,16 @@ export async function readUntil(
           },
         })
         .catch(reject);
-      for (const { partition, offset } of from) consumer.seek({ topic, partition, offset });
     });
   } finally {
     await consumer.disconnect();
+    await deleteGroup(groupId);
   }
+}
+
+async function deleteGroup(groupId: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteGroups([groupId]).catch(() => undefined);
+  await admin.disconnect();
 }
