@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { loadPropertyEventSchemas } from '../../property/contract';
+import { loadPropertyEventSchemas, propertyUpcasters } from '../../property/contract';
 import { representativeEvents } from '../../property/contract/schemas/representative-events';
 import { infrastructureConfig } from '../config/infrastructure';
 import { AvroEventCodec } from './avro-event-codec';
@@ -21,8 +21,10 @@ describe('AvroEventCodec against the real registry', () => {
     await codec.registerAll();
     const events = representativeEvents();
     for (const event of events) {
-      const bytes = await codec.encode(event.type, 1, event.data);
-      expect(bytes.readInt32BE(1)).toBe(await codec.schemaId(event.type, 1));
+      // Each type as the service writes it now: its newest schema version.
+      const version = propertyUpcasters.currentVersion(event.type);
+      const bytes = await codec.encode(event.type, version, event.data);
+      expect(bytes.readInt32BE(1)).toBe(await codec.schemaId(event.type, version));
       // A fresh registry client resolves the id itself, as a consumer would.
       const decoded = await new AvroEventCodec(new SchemaRegistry({ host: registryUrl }), 'any', []).decode(
         bytes,
@@ -39,9 +41,10 @@ describe('AvroEventCodec against the real registry', () => {
     );
     await codec.registerAll();
     const [event] = representativeEvents();
-    await codec.encode(event!.type, 1, event!.data);
+    const version = propertyUpcasters.currentVersion(event!.type);
+    await codec.encode(event!.type, version, event!.data);
     const spy = jest.spyOn(registry, 'getRegistryIdBySchema');
-    await codec.encode(event!.type, 1, event!.data);
+    await codec.encode(event!.type, version, event!.data);
     expect(spy).not.toHaveBeenCalled();
     spy.mockRestore();
   });

@@ -126,6 +126,7 @@ describe('republishing retained outbox rows', () => {
         correlationId: expected[0]!.correlation_id,
         causationId: expected[0]!.causation_id,
         traceparent: null,
+        actor: null,
         occurredAt: expected[0]!.occurred_at,
       },
     });
