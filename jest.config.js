@@ -35,4 +35,7 @@ module.exports = {
   projects: [tier('unit'), tier('int', needsStack), tier('e2e', needsStack)],
   // A global option in jest (projects cannot set it): int/e2e tests wait on real components.
   testTimeout: 120_000,
+  // Tests start services, consumers and child processes; a handle one of them leaks must not
+  // keep CI waiting after the last test. `npx jest --detectOpenHandles <file>` finds the leak.
+  forceExit: true,
 };

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { zipkinUrl } from '../../stack/components/zipkin';
 import { freshUser, localUser, type Identity } from '../support/identities';
 import { jsonClient, listing } from '../support/property-harness';
-import { startSupervised, urlOf, type Supervised } from '../support/service-processes';
+import { startSupervised, urlOf, type Supervised, stopEveryProcess } from '../support/service-processes';
 import { ancestorsOf, awaitTrace, zipkinServices, type ZipkinSpan } from '../support/zipkin';
 
 /**
@@ -50,6 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await services?.stop();
+  await stopEveryProcess();
 });
 
 describe('OpenTelemetry traces in Zipkin', () => {

@@ -1,12 +1,12 @@
 import type { ComponentName } from '../../stack/component';
 import { awaitCaughtUp } from '../support/caught-up';
 import { localUser } from '../support/identities';
-import { CommandLoad, type LoadReport } from '../support/command-load';
+import { CommandLoad, type LoadReport, stopEveryLoad } from '../support/command-load';
 import { awaitDelivered, type Delivery } from '../support/delivered';
 import { endOffsets } from '../support/pipeline';
 import { awaitProjected, projectionDrift } from '../support/projections-clean';
 import { purchaseOutcome, startPurchaseOverHttp } from '../support/purchases';
-import { startSupervised, urlOf, type Supervised } from '../support/service-processes';
+import { startSupervised, urlOf, type Supervised, stopEveryProcess } from '../support/service-processes';
 import { outage, startStack } from '../support/stack-faults';
 import { waitFor } from '../support/wait-for';
 
@@ -19,7 +19,9 @@ beforeAll(async () => {
   await awaitCaughtUp();
 }, 600_000);
 afterAll(async () => {
+  await stopEveryLoad();
   await system?.stop();
+  await stopEveryProcess();
   // Whatever a failed test left stopped is started again for the files that follow.
   await startStack();
 }, 600_000);

@@ -1,10 +1,10 @@
 import { awaitCaughtUp } from '../support/caught-up';
 import { localUser } from '../support/identities';
-import { CommandLoad } from '../support/command-load';
+import { CommandLoad, stopEveryLoad } from '../support/command-load';
 import { awaitDelivered } from '../support/delivered';
 import { endOffsets } from '../support/pipeline';
 import { awaitProjected, projectionDrift } from '../support/projections-clean';
-import { startSupervised, urlOf, type Supervised } from '../support/service-processes';
+import { startSupervised, urlOf, type Supervised, stopEveryProcess } from '../support/service-processes';
 import { outage, startStack } from '../support/stack-faults';
 import { waitFor } from '../support/wait-for';
 
@@ -17,7 +17,9 @@ beforeAll(async () => {
   });
 }, 600_000);
 afterAll(async () => {
+  await stopEveryLoad();
   await system?.stop();
+  await stopEveryProcess();
   // Whatever a failed test left stopped is started again for the files that follow.
   await startStack();
 }, 600_000);

@@ -2,13 +2,13 @@ import { sql } from 'kysely';
 import { createDatabase } from '../../services/shared/db/database';
 import { infrastructureConfig } from '../../services/shared/config/infrastructure';
 import { awaitCaughtUp } from '../support/caught-up';
-import { CommandLoad } from '../support/command-load';
+import { CommandLoad, stopEveryLoad } from '../support/command-load';
 import { awaitDelivered } from '../support/delivered';
 import { localUser } from '../support/identities';
 import { endOffsets } from '../support/pipeline';
 import { awaitProjected, projectionDrift } from '../support/projections-clean';
 import { purchaseOutcome, startPurchaseOverHttp } from '../support/purchases';
-import { startSupervised, urlOf, type Supervised } from '../support/service-processes';
+import { startSupervised, urlOf, type Supervised, stopEveryProcess } from '../support/service-processes';
 import { waitFor } from '../support/wait-for';
 
 let system: Supervised;
@@ -26,7 +26,9 @@ beforeAll(async () => {
   await awaitCaughtUp();
 }, 600_000);
 afterAll(async () => {
+  await stopEveryLoad();
   await system?.stop();
+  await stopEveryProcess();
   await db.destroy();
 });
 

@@ -1,10 +1,10 @@
 import { awaitCaughtUp } from '../support/caught-up';
-import { CommandLoad } from '../support/command-load';
+import { CommandLoad, stopEveryLoad } from '../support/command-load';
 import { groupMembers } from '../support/group-members';
 import { localUser } from '../support/identities';
 import { awaitProjected, projectionDrift } from '../support/projections-clean';
 import { startPropertyService, type PropertyHarness } from '../support/property-harness';
-import { startServiceProcess, type ServiceProcess } from '../support/service-processes';
+import { startServiceProcess, type ServiceProcess, stopEveryProcess } from '../support/service-processes';
 import { waitFor } from '../support/wait-for';
 
 const group = 'projection.property-search';
@@ -18,7 +18,8 @@ beforeAll(async () => {
   api = await startPropertyService();
 }, 600_000);
 afterAll(async () => {
-  await Promise.all(replicas.map((r) => r.kill('SIGTERM')));
+  await stopEveryLoad();
+  await stopEveryProcess();
   await api?.close();
 });
 
@@ -61,7 +62,7 @@ describe('two replicas of the search service', () => {
     const report = await load.stop();
 
     await awaitProjected((id) => `${survivor.url}/search/properties/${id}`, report.accepted, 120_000);
-    expect((await projectionDrift(new Set(report.properties)))['property-search']).toEqual([]);
+    expect(await projectionDrift(new Set(report.properties), ['property-search'])).toEqual({ 'property-search': [] });
     expect(survivor.output.lines.filter((l) => /"level":60/.test(l))).toEqual([]);
     console.log(
       `[fault: search replica killed] partitions split ${split.join('+')}; the survivor held all 12 ${((takenOverAt - killedAt) / 1000).toFixed(1)} s after kill -9; ` +

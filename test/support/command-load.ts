@@ -19,6 +19,14 @@ export interface LoadReport {
   properties: string[];
 }
 
+/** Loads that were started and not stopped yet: a failed test must not leave one running. */
+const running = new Set<CommandLoad>();
+
+/** Stops every load still running (an afterAll of each file that starts loads). */
+export async function stopEveryLoad(): Promise<void> {
+  await Promise.all([...running].map((load) => load.stop()));
+}
+
 /**
  * A steady stream of property commands (a listing now and then, price changes otherwise)
  * at about `perSecond`, recording every answer. Each accepted command names the version
@@ -41,11 +49,13 @@ export class CommandLoad {
   ) {}
 
   start(): void {
+    running.add(this);
     this.running = true;
     this.loop = this.run();
   }
 
   async stop(): Promise<LoadReport> {
+    running.delete(this);
     this.running = false;
     await this.loop;
     const byStatus: Record<string, number> = {};

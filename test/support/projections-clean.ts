@@ -26,14 +26,18 @@ export async function awaitProjected(
 }
 
 /**
- * `projections verify` for every projection, limited to the given aggregates: what the
- * event store says each document should be against what the index holds.
+ * `projections verify` for every projection (or the named ones: a test that runs only some
+ * projectors), limited to the given aggregates: what the event store says each document
+ * should be against what the index holds.
  */
-export async function projectionDrift(ids: ReadonlySet<string>): Promise<Record<string, Drift[]>> {
+export async function projectionDrift(
+  ids: ReadonlySet<string>,
+  only?: readonly string[],
+): Promise<Record<string, Drift[]>> {
   const es = new Client({ node: infrastructureConfig().ELASTICSEARCH_URL });
   const drift: Record<string, Drift[]> = {};
   try {
-    for (const projection of projections) {
+    for (const projection of projections.filter((p) => !only || only.includes(p.name))) {
       const source = eventSourceOf(projection);
       try {
         const report = await verifyProjection(es, projection, source.readAll, false);

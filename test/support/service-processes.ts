@@ -4,7 +4,12 @@ import { createInterface } from 'node:readline';
 import { awaitReady } from './await-ready';
 
 const repo = path.resolve(__dirname, '../..');
-const tsx = path.join(repo, 'node_modules', '.bin', 'tsx');
+/**
+ * Node with tsx's loader, not tsx's CLI: the CLI runs the script in a child of its own, so a
+ * signal (kill -9 above all) would hit the wrapper and leave the real service running.
+ */
+const node = process.execPath;
+const tsxLoader = ['--import', 'tsx'];
 
 /**
  * Ports the test processes listen on: the defaults + 10000, so a developer's `npm start`
@@ -77,6 +82,45 @@ class Output {
   }
 }
 
+/** Every child a test started and that has not exited yet. */
+const children = new Set<ChildProcess>();
+
+/**
+ * Spawns a service process and tracks it: all test files share one jest process
+ * (--runInBand), so a child a failed file left behind would join the next file's consumer
+ * groups. Whatever is still running when jest exits gets SIGKILL.
+ */
+function spawnTracked(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(node, [...tsxLoader, ...args], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+/** Stops (SIGTERM, then SIGKILL after a bound) every child still running: an afterAll of each file that starts some. */
+export async function stopEveryProcess(): Promise<void> {
+  await Promise.all(
+    [...children].map((child) => {
+      child.kill('SIGTERM');
+      return ended(child, 30_000);
+    }),
+  );
+}
+
+/** Runs `starting`; if it fails, the child is stopped before the error goes on. */
+async function startedOrStopped<T>(child: ChildProcess, starting: () => Promise<T>): Promise<T> {
+  try {
+    return await starting();
+  } catch (error) {
+    child.kill('SIGKILL');
+    await ended(child, 10_000);
+    throw error;
+  }
+}
+
 async function ended(child: ChildProcess, timeoutMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   await new Promise<void>((resolve) => {
@@ -108,19 +152,15 @@ export async function startSupervised(options: {
   const args = ['services/main.ts', '--only', options.only.join(',')];
   for (const [service, count] of Object.entries(options.replicas ?? {}))
     args.push('--replicas', `${service}=${count}`);
-  const child = spawn(tsx, args, {
-    cwd: repo,
-    // The jest global setup has brought the stack up; provisioning still runs (idempotent).
-    // Tracing costs CPU the other tests do not need; test/e2e/tracing.e2e.test.ts turns it on.
-    env: {
-      ...process.env,
-      ...portEnv,
-      DEEDSTREAM_EXTERNAL_STACK: 'true',
-      LOG_LEVEL: 'info',
-      TRACING_ENABLED: 'false',
-      ...options.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  // The jest global setup has brought the stack up; provisioning still runs (idempotent).
+  // Tracing costs CPU the other tests do not need; test/e2e/tracing.e2e.test.ts turns it on.
+  const child = spawnTracked(args, {
+    ...process.env,
+    ...portEnv,
+    DEEDSTREAM_EXTERNAL_STACK: 'true',
+    LOG_LEVEL: 'info',
+    TRACING_ENABLED: 'false',
+    ...options.env,
   });
   const output = new Output();
   output.follow(child);
@@ -129,8 +169,10 @@ export async function startSupervised(options: {
       reject(new Error(`npm start exited (${code}) while starting:\n${output.lines.slice(-20).join('\n')}`)),
     ),
   );
-  await Promise.race([output.waitFor(/Ctrl-C stops the services/, 180_000, true), exited]);
-  await awaitReady(options.only.map(urlOf));
+  await startedOrStopped(child, async () => {
+    await Promise.race([output.waitFor(/Ctrl-C stops the services/, 180_000, true), exited]);
+    await awaitReady(options.only.map(urlOf));
+  });
 
   const pids = () => {
     const latest = new Map<string, number>();
@@ -175,16 +217,20 @@ export async function startServiceProcess(
   service: TestService,
   env: Record<string, string> = {},
 ): Promise<ServiceProcess> {
-  const child = spawn(tsx, ['services/serve.ts', service], {
-    cwd: repo,
-    env: { ...process.env, ...portEnv, LOG_LEVEL: 'info', TRACING_ENABLED: 'false', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawnTracked(['services/serve.ts', service], {
+    ...process.env,
+    ...portEnv,
+    LOG_LEVEL: 'info',
+    TRACING_ENABLED: 'false',
+    ...env,
   });
   const output = new Output();
   output.follow(child);
-  const match = await output.waitFor(/serving on (http:\/\/127\.0\.0\.1:\d+)/, 120_000, true);
-  const url = match[1] as string;
-  await awaitReady([url]);
+  const url = await startedOrStopped(child, async () => {
+    const match = await output.waitFor(/serving on (http:\/\/127\.0\.0\.1:\d+)/, 120_000, true);
+    await awaitReady([match[1] as string]);
+    return match[1] as string;
+  });
   return {
     pid: child.pid as number,
     url,
