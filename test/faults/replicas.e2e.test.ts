@@ -62,7 +62,9 @@ describe('two replicas of the search service', () => {
     const report = await load.stop();
 
     await awaitProjected((id) => `${survivor.url}/search/properties/${id}`, report.accepted, 120_000);
-    expect(await projectionDrift(new Set(report.properties), ['property-search'])).toEqual({ 'property-search': [] });
+    expect(await projectionDrift(new Set(report.properties), ['property-search'])).toEqual({
+      'property-search': [],
+    });
     expect(survivor.output.lines.filter((l) => /"level":60/.test(l))).toEqual([]);
     console.log(
       `[fault: search replica killed] partitions split ${split.join('+')}; the survivor held all 12 ${((takenOverAt - killedAt) / 1000).toFixed(1)} s after kill -9; ` +
