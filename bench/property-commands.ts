@@ -8,7 +8,13 @@ import { backgroundCpu, commandLine, cpuTimes, percentile } from './support/meas
  * API path: the property service runs in this process (as in test/support/property-harness.ts);
  * a closed-loop pool of N keep-alive HTTP clients runs in a worker thread, so client work
  * does not queue on the service's event loop (it still shares the machine's cores, as a
- * co-located client would).
+ * co-located client would). Clients act as the realm's seller1 (lists, changes prices) and
+ * buyer1 (offers), each request with its bearer token, verified as in production.
+ *
+ * api-preverified path: a second property service, identical except that its token
+ * verifier answers from the tokens this run verified once at start, so requests skip the
+ * per-request JWT checks (signature, issuer, expiry). api vs api-preverified in the same run
+ * is what token verification costs.
  *
  * Raw path: the statements the API ends up issuing per command (SELECT of the stream for
  * commands on an existing property, then the one-statement append: events + outbox) sent
@@ -27,9 +33,11 @@ import { Pool } from 'pg';
 import { moneyFromMajor } from '../services/shared/domain/money';
 import type { PropertyEvent } from '../services/property/contract';
 import { propertyConfig } from '../services/property/property-config';
-import { propertySchema, propertyStreamType } from '../services/property/contract';
+import { propertySchema, propertyStreamType, propertyUpcasters } from '../services/property/contract';
 import type { AvroEventCodec } from '../services/shared/codec/avro-event-codec';
-import { listing, startPropertyService } from '../test/support/property-harness';
+import { localUser } from '../test/support/identities';
+import { listing, startPropertyService, type PropertyHarness } from '../test/support/property-harness';
+import { PreverifiedTokens } from './support/preverified-tokens';
 
 // ---------------------------------------------------------------------------------------------
 // Shared: command mix, closed-loop driver, statistics
@@ -155,6 +163,9 @@ async function runPhase(port: CommandPort, targets: Targets, spec: PhaseSpec): P
 interface ClientWorkerData {
   port: number;
   concurrency: number;
+  /** Bearer tokens: the seller lists and changes prices, the buyer offers. */
+  sellerToken: string;
+  buyerToken: string;
 }
 type ToClient = { phase: string; spec: PhaseSpec };
 type FromClient = { phase: string; result: PhaseResult } | { phase: string; failure: string };
@@ -168,6 +179,7 @@ class HttpCommands implements CommandPort {
   constructor(
     private readonly port: number,
     concurrency: number,
+    private readonly tokens: { seller: string; buyer: string },
   ) {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   }
@@ -190,6 +202,7 @@ class HttpCommands implements CommandPort {
             },
             description: 'Bright canal-side apartment with a roof terrace, two bedrooms and a study.',
           }),
+          this.tokens.seller,
           true,
         );
         if (res.status !== 201) return failed(res);
@@ -197,23 +210,32 @@ class HttpCommands implements CommandPort {
       }
       case 'price': {
         const amount = 300_000 + this.priceSeq++;
-        const res = await this.post(`/properties/${target}/price`, {
-          price: { amount, currency: 'EUR' },
-        });
+        const res = await this.post(
+          `/properties/${target}/price`,
+          { price: { amount, currency: 'EUR' } },
+          this.tokens.seller,
+        );
         return res.status === 200 ? { result: 'ok' } : failed(res);
       }
       case 'offer': {
-        const res = await this.post(`/properties/${target}/offers`, {
-          buyerId: `buyer-${Math.floor(Math.random() * 100_000)}`,
-          amount: { amount: 600_000 + Math.floor(Math.random() * 1000) * 100, currency: 'EUR' },
-        });
+        // The offer's buyer is the token's subject.
+        const res = await this.post(
+          `/properties/${target}/offers`,
+          { amount: { amount: 600_000 + Math.floor(Math.random() * 1000) * 100, currency: 'EUR' } },
+          this.tokens.buyer,
+        );
         return res.status === 201 ? { result: 'ok' } : failed(res);
       }
     }
   }
 
   /** POST with a keep-alive socket; the body is read only when the caller needs it. */
-  private post(path: string, body: object, readBody = false): Promise<{ status: number; body: string }> {
+  private post(
+    path: string,
+    body: object,
+    token: string,
+    readBody = false,
+  ): Promise<{ status: number; body: string }> {
     const payload = JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = http.request(
@@ -223,7 +245,11 @@ class HttpCommands implements CommandPort {
           path,
           method: 'POST',
           agent: this.agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+            authorization: `Bearer ${token}`,
+          },
         },
         (res) => {
           const status = res.statusCode ?? 0;
@@ -252,7 +278,10 @@ function failed(res: { status: number; body: string }): Outcome {
 /** Worker side: keeps its targets across phases (seed, warm-up, measure) and runs each on request. */
 function clientWorkerMain(): void {
   const data = workerData as ClientWorkerData;
-  const commands = new HttpCommands(data.port, data.concurrency);
+  const commands = new HttpCommands(data.port, data.concurrency, {
+    seller: data.sellerToken,
+    buyer: data.buyerToken,
+  });
   const targets = new Targets();
   parentPort?.on('message', (message: ToClient) => {
     runPhase(commands, targets, message.spec).then(
@@ -314,11 +343,15 @@ const table = (name: string) => `"${propertySchema}"."${name}"`;
 // The statements kysely generates for the event store (compiled SQL of event-store.ts / outbox-writer.ts).
 const SELECT_STREAM = `select * from ${table('events')} where "stream_id" = $1 order by "version"`;
 // The append the event store issues: the events insert as a data-modifying CTE of the outbox insert.
-const APPEND = `with "appended" as (insert into ${table('events')} ("event_id", "stream_id", "stream_type", "version", "event_type", "schema_version", "payload", "metadata", "occurred_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning "position") insert into ${table('outbox')} ("id", "aggregatetype", "aggregateid", "type", "payload", "event_id", "aggregate_version", "correlation_id", "causation_id", "traceparent", "occurred_at") values ($1, $3, $2, $5, $10, $1, $4, $11, null, null, $12)`;
+const APPEND = `with "appended" as (insert into ${table('events')} ("event_id", "stream_id", "stream_type", "version", "event_type", "schema_version", "payload", "metadata", "occurred_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning "position") insert into ${table('outbox')} ("id", "aggregatetype", "aggregateid", "type", "payload", "event_id", "aggregate_version", "correlation_id", "causation_id", "traceparent", "actor", "occurred_at") values ($1, $3, $2, $5, $10, $1, $4, $11, null, null, $13, $12)`;
+/** The actor the raw path records, as the API records the token subject. */
+const RAW_ACTOR = 'bench-raw-seller';
 const UNIQUE_VIOLATION = '23505';
 
 interface Template {
   type: string;
+  /** The schema version the service writes this type at now. */
+  schemaVersion: number;
   /** jsonb payload as the service would store it. */
   json: object;
   /** Avro in the Confluent wire format, encoded once before the run. */
@@ -336,7 +369,13 @@ async function eventTemplates(codec: AvroEventCodec): Promise<Record<Kind, Templ
   const [listed, price, offer] = property.uncommittedEvents as readonly PropertyEvent[];
   const template = async (event: PropertyEvent | undefined): Promise<Template> => {
     if (!event) throw new Error('the template property raised fewer events than expected');
-    return { type: event.type, json: event.data, avro: await codec.encode(event.type, 1, event.data) };
+    const schemaVersion = propertyUpcasters.currentVersion(event.type);
+    return {
+      type: event.type,
+      schemaVersion,
+      json: event.data,
+      avro: await codec.encode(event.type, schemaVersion, event.data),
+    };
   };
   return { list: await template(listed), price: await template(price), offer: await template(offer) };
 }
@@ -367,9 +406,9 @@ class RawCommands implements CommandPort {
       correlationId: randomUUID(),
       causationId: null,
       traceparent: null,
-      actor: null,
+      actor: RAW_ACTOR,
     };
-    const payload = kind === 'list' ? { ...template.json, propertyId: streamId } : template.json;
+    const payload = template.json;
     try {
       await this.pool.query(APPEND, [
         eventId,
@@ -377,13 +416,14 @@ class RawCommands implements CommandPort {
         propertyStreamType,
         version,
         template.type,
-        1,
+        template.schemaVersion,
         JSON.stringify(payload),
         JSON.stringify(metadata),
         occurredAt,
         template.avro,
         metadata.correlationId,
         occurredAt.toISOString(),
+        RAW_ACTOR,
       ]);
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) return { result: 'conflict' };
@@ -397,6 +437,10 @@ class RawCommands implements CommandPort {
 // Orchestration and report
 // ---------------------------------------------------------------------------------------------
 
+const pathNames = ['api', 'api-preverified', 'raw'] as const;
+type PathName = (typeof pathNames)[number];
+const isPathName = (name: string): name is PathName => (pathNames as readonly string[]).includes(name);
+
 interface Options {
   concurrency: number;
   duration: number;
@@ -405,12 +449,12 @@ interface Options {
   properties: number;
   mix: Mix;
   pool?: number;
-  paths: Array<'api' | 'raw'>;
+  paths: PathName[];
   json: boolean;
 }
 
 interface PathReport {
-  path: 'api' | 'raw';
+  path: PathName;
   commands: number;
   ok: number;
   conflicts: number;
@@ -429,6 +473,8 @@ interface PathReport {
   clientEventLoopUtilization?: number;
   /** CPU time of this whole process (service + clients) per wall second, in cores. */
   processCpuCores: number;
+  /** CPU time of this whole process (service + its clients) per accepted command, in ms. */
+  cpuMsPerCommand: number;
   /** Share of all cores busy machine-wide (Postgres, this process, everything else). */
   machineCpuBusy: number;
 }
@@ -458,11 +504,12 @@ function parseMix(value: string): Mix {
   return mix;
 }
 
-function parsePaths(value: string): Array<'api' | 'raw'> {
+function parsePaths(value: string): PathName[] {
   const paths = value.split(',').map((p) => p.trim());
-  for (const p of paths)
-    if (p !== 'api' && p !== 'raw') throw new InvalidArgumentError(`unknown path "${p}"`);
-  return paths as Array<'api' | 'raw'>;
+  const unknown = paths.find((p) => !isPathName(p));
+  if (unknown !== undefined)
+    throw new InvalidArgumentError(`unknown path "${unknown}" (known: ${pathNames.join(', ')})`);
+  return paths.filter(isPathName);
 }
 
 function parseOptions(argv: string[]): Options {
@@ -489,9 +536,7 @@ function parseOptions(argv: string[]): Options {
       'Postgres pool size of the service and the raw path (default PROPERTY_DB_POOL or 20)',
       positiveInt('pool'),
     )
-    .option('--paths <list>', 'which paths to run: api,raw', parsePaths, ['api', 'raw'] as Array<
-      'api' | 'raw'
-    >)
+    .option('--paths <list>', `which paths to run: ${pathNames.join(',')}`, parsePaths, [...pathNames])
     .option('--json', 'print the result as JSON instead of a table', false)
     .parse(argv);
   return program.opts<Options>();
@@ -511,6 +556,8 @@ interface BenchResult {
   };
   paths: PathReport[];
   apiToRawRatio: number | null;
+  /** What verifying each request's token costs: api against api-preverified, in the same run. */
+  tokenVerification: { throughputRatio: number; cpuMsPerCommand: number } | null;
 }
 
 /** Resource use and results of one path, summed over its measured rounds. */
@@ -525,7 +572,7 @@ class PathMeter {
   private machineTotal = 0;
 
   constructor(
-    readonly path: 'api' | 'raw',
+    readonly path: PathName,
     private readonly clientElu?: (a?: EventLoopUtilization) => EventLoopUtilization,
   ) {}
 
@@ -585,6 +632,7 @@ class PathMeter {
       serverEventLoopUtilization: this.serverActive / this.serverTotal,
       ...(this.clientTotal > 0 ? { clientEventLoopUtilization: this.clientActive / this.clientTotal } : {}),
       processCpuCores: this.cpuMicros / 1e6 / seconds,
+      cpuMsPerCommand: this.cpuMicros / 1000 / ok,
       machineCpuBusy: this.machineBusy / this.machineTotal,
     };
   }
@@ -596,8 +644,6 @@ async function main(): Promise<void> {
   // The same configuration the service reads, so the raw path gets its pool size and database.
   const config = propertyConfig();
   const poolSize = config.PROPERTY_DB_POOL;
-  const harness = await startPropertyService();
-  const port = Number(new URL(harness.baseUrl).port);
   const seconds = (s: number) => Math.round(s * 1000);
   const phase = (durationS: number): PhaseSpec => ({
     concurrency: options.concurrency,
@@ -612,10 +658,30 @@ async function main(): Promise<void> {
   const progress = (text: string) => {
     if (!options.json) process.stderr.write(`${text}\n`);
   };
-  const useApi = options.paths.includes('api');
-  const useRaw = options.paths.includes('raw');
-  const client = useApi ? ClientWorker.start({ port, concurrency: options.concurrency }) : undefined;
-  const pool = useRaw
+
+  // The realm's users; their access tokens live 5 minutes, longer than a default run.
+  const sellerToken = await (await localUser('seller1')).token();
+  const buyerToken = await (await localUser('buyer1')).token();
+  const harness = await startPropertyService();
+  const apiPaths: Array<{ name: PathName; harness: PropertyHarness }> = [];
+  const closers: Array<() => Promise<void>> = [() => harness.close()];
+  if (options.paths.includes('api')) apiPaths.push({ name: 'api', harness });
+  if (options.paths.includes('api-preverified')) {
+    const verifier = await PreverifiedTokens.of(harness.running.runtime.verifier, [sellerToken, buyerToken]);
+    const preverified = await startPropertyService({ verifier });
+    closers.push(() => preverified.close());
+    apiPaths.push({ name: 'api-preverified', harness: preverified });
+  }
+  const clients = apiPaths.map(({ name, harness: service }) => ({
+    name,
+    client: ClientWorker.start({
+      port: Number(new URL(service.baseUrl).port),
+      concurrency: options.concurrency,
+      sellerToken,
+      buyerToken,
+    }),
+  }));
+  const pool = options.paths.includes('raw')
     ? new Pool({
         connectionString: config.DATABASE_URL,
         max: poolSize,
@@ -627,11 +693,11 @@ async function main(): Promise<void> {
 
   try {
     const rounds: Array<{ meter: PathMeter; run: (durationS: number) => Promise<PhaseResult> }> = [];
-    if (client) {
-      progress(`api: listing ${options.properties} properties, warming up ${options.warmup}s…`);
+    for (const { name, client } of clients) {
+      progress(`${name}: listing ${options.properties} properties, warming up ${options.warmup}s…`);
       await client.run('seed', seed);
       await client.run('warmup', phase(options.warmup));
-      const meter = new PathMeter('api', client.eventLoopUtilization);
+      const meter = new PathMeter(name, client.eventLoopUtilization);
       meters.push(meter);
       rounds.push({ meter, run: (d) => client.run('measure', phase(d)) });
     }
@@ -645,8 +711,8 @@ async function main(): Promise<void> {
       meters.push(meter);
       rounds.push({ meter, run: (d) => runPhase(raw, targets, phase(d)) });
     }
-    // Alternating short rounds spreads whatever else the machine does over both paths,
-    // so the ratio stays meaningful on a shared box.
+    // Alternating short rounds spreads whatever else the machine does over every path,
+    // so the ratios stay meaningful on a shared box.
     const roundS = options.duration / options.rounds;
     for (let i = 1; i <= options.rounds; i++) {
       for (const { meter, run } of rounds) {
@@ -655,14 +721,16 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await client?.stop();
+    for (const { client } of clients) await client.stop();
     await pool?.end();
-    await harness.close();
+    for (const close of closers.reverse()) await close();
   }
 
   const reports = meters.map((m) => m.report());
-  const api = reports.find((r) => r.path === 'api');
-  const raw = reports.find((r) => r.path === 'raw');
+  const byPath = (name: PathName) => reports.find((r) => r.path === name);
+  const api = byPath('api');
+  const preverified = byPath('api-preverified');
+  const raw = byPath('raw');
   const result: BenchResult = {
     commandLine: commandLine('bench:commands', 'bench/property-commands.ts'),
     machine: {
@@ -684,6 +752,13 @@ async function main(): Promise<void> {
     },
     paths: reports,
     apiToRawRatio: api && raw ? api.commandsPerSecond / raw.commandsPerSecond : null,
+    tokenVerification:
+      api && preverified
+        ? {
+            throughputRatio: api.commandsPerSecond / preverified.commandsPerSecond,
+            cpuMsPerCommand: api.cpuMsPerCommand - preverified.cpuMsPerCommand,
+          }
+        : null,
   };
   if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else printReport(result);
@@ -700,12 +775,23 @@ function printReport(result: BenchResult): void {
       `measured ${settings.durationS}s in ${settings.rounds} alternating rounds, mix ${mix}, ${settings.propertiesPerPath} properties listed first per path`,
     '',
   ];
-  const header = ['path', 'commands', 'duration', 'commands/s', 'p50 ms', 'p99 ms', 'conflicts', 'errors'];
+  const header = [
+    'path',
+    'commands',
+    'duration',
+    'commands/s',
+    'CPU ms/cmd',
+    'p50 ms',
+    'p99 ms',
+    'conflicts',
+    'errors',
+  ];
   const rows = result.paths.map((r) => [
     r.path,
     String(r.commands),
     `${r.durationS.toFixed(1)} s`,
     r.commandsPerSecond.toFixed(0),
+    r.cpuMsPerCommand.toFixed(2),
     r.p50Ms.toFixed(2),
     r.p99Ms.toFixed(2),
     String(r.conflicts),
@@ -716,6 +802,11 @@ function printReport(result: BenchResult): void {
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   lines.push(format(header), ...rows.map(format), '');
   if (result.apiToRawRatio !== null) lines.push(`api/raw: ${result.apiToRawRatio.toFixed(2)}`);
+  if (result.tokenVerification !== null)
+    lines.push(
+      `token verification: api/api-preverified ${result.tokenVerification.throughputRatio.toFixed(2)}, ` +
+        `${result.tokenVerification.cpuMsPerCommand.toFixed(3)} CPU ms per command`,
+    );
   for (const r of result.paths) {
     const elu =
       `server loop ${(r.serverEventLoopUtilization * 100).toFixed(0)}% busy` +

@@ -1,6 +1,7 @@
 import { migrateAllToLatest } from '../../migrations/migrator';
 import type { PropertyConfig } from '../../services/property/property-config';
 import { propertyService, type PropertyInternals } from '../../services/property/property-service';
+import type { TokenVerifier } from '../../services/shared/auth/token-verifier';
 import { infrastructureConfig } from '../../services/shared/config/infrastructure';
 import { createDatabase } from '../../services/shared/db/database';
 import { startService, type RunningService } from '../../services/shared/service/start-service';
@@ -44,7 +45,7 @@ export interface ApiResponse {
  * only, unless `workers` (the saga participant, housekeeping) are asked for.
  */
 export async function startPropertyService(
-  options: { workers?: boolean; env?: Record<string, string> } = {},
+  options: { workers?: boolean; env?: Record<string, string>; verifier?: TokenVerifier } = {},
 ): Promise<PropertyHarness> {
   const admin = createDatabase<unknown>({
     connectionString: infrastructureConfig().DATABASE_URL,
@@ -57,6 +58,7 @@ export async function startPropertyService(
     env: { ...process.env, LOG_LEVEL: 'silent', ...options.env },
     port: 0,
     workers: options.workers ?? false,
+    ...(options.verifier ? { verifier: options.verifier } : {}),
   });
   await running.internals.codec.registerAll();
   const seller = await localUser('seller1');

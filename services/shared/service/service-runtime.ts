@@ -29,12 +29,13 @@ export class ServiceRuntime {
   constructor(
     readonly service: string,
     readonly config: InfrastructureConfig,
+    verifier?: TokenVerifier,
   ) {
     this.logger = createLogger(service, config.LOG_LEVEL);
     this.metrics = new ServiceMetrics(service);
     this.registry = new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL });
     this.kafka = createKafka(config.KAFKA_BROKERS, `deedstream-${service}`, this.logger);
-    this.verifier = createTokenVerifier(config);
+    this.verifier = verifier ?? createTokenVerifier(config);
     this.readiness.add('registry', () => registryAnswers(config.SCHEMA_REGISTRY_URL));
   }
 

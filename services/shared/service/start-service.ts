@@ -1,3 +1,4 @@
+import type { TokenVerifier } from '../auth/token-verifier';
 import type { InfrastructureConfig } from '../config/infrastructure';
 import { createServiceApp } from '../http/service-app';
 import { retryTransient } from '../kafka/retry-transient';
@@ -13,6 +14,12 @@ export interface StartOptions {
   port?: number;
   /** Start the workers (consumers, projectors, sweeps); false serves only the API. */
   workers?: boolean;
+  /**
+   * Checks bearer tokens instead of the configured OIDC issuer's keys. Only code can pass
+   * one (no configuration switches verification off): bench:commands uses it to measure
+   * what verification costs per request.
+   */
+  verifier?: TokenVerifier;
 }
 
 /** A started service: its API's address, its workers, and what it exposes to tests and tools. */
@@ -42,7 +49,7 @@ export async function startService<C extends InfrastructureConfig, T>(
   options: StartOptions = {},
 ): Promise<RunningService<C, T>> {
   const config = definition.loadConfig(options.env ?? process.env);
-  const runtime = new ServiceRuntime(definition.name, config);
+  const runtime = new ServiceRuntime(definition.name, config, options.verifier);
   const started: Worker[] = [];
   let stopping = false;
   let http: HttpListener | undefined;
