@@ -101,6 +101,12 @@ export const keycloak: Component = {
         ...process.env,
         // Secrets go through the environment, not the visible command line.
         KC_DB_PASSWORD: stackPostgres.password,
+        // Agroal hands out pooled connections unchecked, so after a Postgres restart every request
+        // that drew a dead one failed with HTTP 500 until the pool turned over. Check each
+        // connection as it is borrowed (one `SELECT 1` round trip on the same host) and sweep idle ones.
+        QUARKUS_DATASOURCE_JDBC_VALIDATION_QUERY_SQL: 'SELECT 1',
+        QUARKUS_DATASOURCE_JDBC_VALIDATE_ON_BORROW: 'true',
+        QUARKUS_DATASOURCE_JDBC_BACKGROUND_VALIDATION_INTERVAL: '10S',
         // Creates the master realm's admin on the very first start only (local development only).
         KC_BOOTSTRAP_ADMIN_USERNAME: keycloakAdmin.username,
         KC_BOOTSTRAP_ADMIN_PASSWORD: keycloakAdmin.password,

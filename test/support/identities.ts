@@ -42,7 +42,8 @@ function identity(username: string, first: { token: string; subject: string }): 
   };
 }
 
-async function signIn(username: string): Promise<Identity> {
+/** Signs a local user in now (a password grant at Keycloak), never from the cache localUser keeps. */
+export async function signIn(username: string): Promise<Identity> {
   const config = tokenClientConfig();
   const token = await passwordGrantToken({
     issuerUrl: config.OIDC_ISSUER_URL,
