@@ -38,6 +38,7 @@ import type { AvroEventCodec } from '../services/shared/codec/avro-event-codec';
 import { localUser } from '../test/support/identities';
 import { listing, startPropertyService, type PropertyHarness } from '../test/support/property-harness';
 import { PreverifiedTokens } from './support/preverified-tokens';
+import { streamLengthPhase, type OperationFigures, type StreamLengthReport } from './stream-length';
 
 // ---------------------------------------------------------------------------------------------
 // Shared: command mix, closed-loop driver, statistics
@@ -450,6 +451,8 @@ interface Options {
   mix: Mix;
   pool?: number;
   paths: PathName[];
+  longStream: number;
+  streamSamples: number;
   json: boolean;
 }
 
@@ -537,6 +540,18 @@ function parseOptions(argv: string[]): Options {
       positiveInt('pool'),
     )
     .option('--paths <list>', `which paths to run: ${pathNames.join(',')}`, parsePaths, [...pathNames])
+    .option(
+      '--long-stream <n>',
+      'events of the long stream in the stream-length phase (0 skips the phase)',
+      nonNegative,
+      5000,
+    )
+    .option(
+      '--stream-samples <n>',
+      'sequential operations per figure of the stream-length phase',
+      positiveInt('stream-samples'),
+      200,
+    )
     .option('--json', 'print the result as JSON instead of a table', false)
     .parse(argv);
   return program.opts<Options>();
@@ -558,6 +573,8 @@ interface BenchResult {
   apiToRawRatio: number | null;
   /** What verifying each request's token costs: api against api-preverified, in the same run. */
   tokenVerification: { throughputRatio: number; cpuMsPerCommand: number } | null;
+  /** Short against long streams, with the service's snapshots and without any. */
+  streamLength: StreamLengthReport[];
 }
 
 /** Resource use and results of one path, summed over its measured rounds. */
@@ -726,6 +743,36 @@ async function main(): Promise<void> {
     for (const close of closers.reverse()) await close();
   }
 
+  const streamLength: StreamLengthReport[] = [];
+  if (options.longStream > 0) {
+    const seller = await localUser('seller1');
+    const configured = await startPropertyService();
+    const unsnapshotted = await startPropertyService({ env: { PROPERTY_SNAPSHOT_EVERY: '0' } });
+    try {
+      for (const [name, service] of [
+        [`snapshots every ${configured.running.config.PROPERTY_SNAPSHOT_EVERY}`, configured],
+        ['no snapshots', unsnapshotted],
+      ] as const) {
+        progress(
+          `stream length (${name}): ${options.longStream} events against 5, ${options.streamSamples} samples…`,
+        );
+        streamLength.push(
+          await streamLengthPhase(
+            name,
+            service,
+            await seller.token(),
+            seller.subject,
+            options.longStream,
+            options.streamSamples,
+          ),
+        );
+      }
+    } finally {
+      await configured.close();
+      await unsnapshotted.close();
+    }
+  }
+
   const reports = meters.map((m) => m.report());
   const byPath = (name: PathName) => reports.find((r) => r.path === name);
   const api = byPath('api');
@@ -759,6 +806,7 @@ async function main(): Promise<void> {
             cpuMsPerCommand: api.cpuMsPerCommand - preverified.cpuMsPerCommand,
           }
         : null,
+    streamLength,
   };
   if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else printReport(result);
@@ -818,6 +866,18 @@ function printReport(result: BenchResult): void {
         `${elu}; this process ${r.processCpuCores.toFixed(2)} cores; machine ${(r.machineCpuBusy * 100).toFixed(0)}% busy`,
     );
     for (const [detail, count] of Object.entries(r.errorSamples)) lines.push(`  ${count}× ${detail}`);
+  }
+  for (const phase of result.streamLength) {
+    const figures = (f: OperationFigures) =>
+      `p50 ${f.p50Ms.toFixed(2)} ms, p99 ${f.p99Ms.toFixed(2)} ms, ${f.cpuMs.toFixed(2)} CPU ms`;
+    lines.push(
+      '',
+      `stream length, ${phase.service} (${phase.samples} sequential operations each; long = ${phase.longStreamEvents} events, short = 5):`,
+      `  price change  short: ${figures(phase.short.command)}; long: ${figures(phase.long.command)}`,
+      `  GET property  short: ${figures(phase.short.read)}; long: ${figures(phase.long.read)}`,
+      `  long/short    command p50 ${phase.ratios.commandP50.toFixed(2)}, CPU ${phase.ratios.commandCpu.toFixed(2)}; ` +
+        `GET p50 ${phase.ratios.readP50.toFixed(2)}, CPU ${phase.ratios.readCpu.toFixed(2)}`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -9,6 +9,10 @@ import {
 } from '../../services/shared/event-store/migration';
 import { createRetentionIndexes, dropRetentionIndexes } from '../../services/shared/db/retention-indexes';
 import { createInboxTable, dropInboxTable } from '../../services/shared/messaging/inbox';
+import {
+  createSnapshotsTable,
+  dropSnapshotsTable,
+} from '../../services/shared/event-sourcing/snapshot-migration';
 
 /** The property service's schema: its event store, outbox and idempotency keys. */
 export const propertyMigrations: Record<string, Migration> = {
@@ -31,5 +35,9 @@ export const propertyMigrations: Record<string, Migration> = {
   '0005_outbox_actor': {
     up: (db) => addOutboxActorColumn(db, 'property'),
     down: (db) => dropOutboxActorColumn(db, 'property'),
+  },
+  '0006_snapshots': {
+    up: (db) => createSnapshotsTable(db, 'property'),
+    down: (db) => dropSnapshotsTable(db, 'property'),
   },
 };

@@ -18,6 +18,15 @@ export const propertyConfigSchema = infrastructureSchema.extend(retentionSchema.
     .max(200)
     .default(20)
     .describe('Postgres connections of the property service'),
+  PROPERTY_SNAPSHOT_EVERY: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(100)
+    .describe(
+      'take a snapshot of a property each time its version passes a multiple of this (0: no snapshots; every load folds the whole stream)',
+    ),
 });
 
 export type PropertyConfig = z.infer<typeof propertyConfigSchema>;

@@ -3,6 +3,7 @@ import { AvroEventCodec } from '../shared/codec/avro-event-codec';
 import { tableSubset } from '../shared/db/table-subset';
 import { CommandRunner } from '../shared/event-sourcing/command-runner';
 import { EventSourcedRepository } from '../shared/event-sourcing/repository';
+import { SnapshotStore, type SnapshotTables } from '../shared/event-sourcing/snapshot-store';
 import { PostgresEventStore } from '../shared/event-store/event-store';
 import type { EventStoreTables } from '../shared/event-store/tables';
 import { IdempotencyStore } from '../shared/http/idempotency';
@@ -15,14 +16,15 @@ import { propertyRoutes } from './api/property-routes';
 import { propertyUpcasters } from './contract/property-stream';
 import { propertySchema, propertyStreamType, propertyTopic } from './contract/topics';
 import { Property } from './domain/property';
+import { propertySnapshots } from './domain/property-snapshot';
 import type { PropertyEvent } from './contract/property-events';
 import { propertyCommandHandlers } from './handlers/property-command-handlers';
 import { loadPropertyCommandSchemas } from './contract/commands/property-messages';
 import { propertyConfig, type PropertyConfig } from './property-config';
 import { loadPropertyEventSchemas } from './contract/schemas/property-schemas';
 
-/** The property schema: its event store plus the saga's inbox. */
-export type PropertyTables = EventStoreTables & MessagingTables;
+/** The property schema: its event store, its snapshots and the saga's inbox. */
+export type PropertyTables = EventStoreTables & SnapshotTables & MessagingTables;
 
 /** What tests, benchmarks and the CLIs reach inside a running property service. */
 export interface PropertyInternals {
@@ -49,14 +51,31 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
     const db = tableSubset<EventStoreTables>()(tables);
     const codec = new AvroEventCodec(runtime.registry, propertyTopic, await loadPropertyEventSchemas());
     const store = new PostgresEventStore<PropertyEvent>(propertyStreamType, codec, propertyUpcasters);
-    const repository = new EventSourcedRepository<PropertyEvent, Property>(db, store, (id) =>
-      Property.empty(id),
+    const snapshots =
+      config.PROPERTY_SNAPSHOT_EVERY > 0
+        ? {
+            store: new SnapshotStore(tableSubset<SnapshotTables>()(tables), propertySnapshots),
+            every: config.PROPERTY_SNAPSHOT_EVERY,
+            onRejected: (streamId: string, reason: string) =>
+              runtime.logger.warn(
+                { streamId, reason },
+                'property snapshot ignored; folding the events instead',
+              ),
+            onWriteFailed: (streamId: string, error: unknown) =>
+              runtime.logger.warn({ streamId, err: error }, 'property snapshot not written'),
+          }
+        : undefined;
+    const repository = new EventSourcedRepository<PropertyEvent, Property>(
+      db,
+      store,
+      (id) => Property.empty(id),
+      snapshots,
     );
     const participant = await createParticipant(
       runtime,
       tables,
       loadPropertyCommandSchemas,
-      propertyCommandHandlers(repository, tables),
+      propertyCommandHandlers(repository, tableSubset<EventStoreTables & MessagingTables>()(tables)),
     );
     const runner = new CommandRunner(
       repository,

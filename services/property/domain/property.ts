@@ -137,6 +137,41 @@ export class Property extends EventSourcedAggregate<PropertyEvent> {
     return new Property(id);
   }
 
+  /** The property after `version` events, from a snapshot of its state then (property-snapshot.ts). */
+  static fromSnapshot(id: string, version: number, snapshot: Omit<PropertyView, 'id' | 'version'>): Property {
+    const property = new Property(id);
+    property.state = {
+      status: snapshot.status,
+      address: copyAddress(snapshot.address),
+      price: copyMoney(snapshot.price),
+      bedrooms: snapshot.bedrooms,
+      bathrooms: snapshot.bathrooms,
+      areaSqm: snapshot.areaSqm,
+      propertyType: snapshot.propertyType,
+      description: snapshot.description,
+      listedAt: snapshot.listedAt,
+      ownerId: snapshot.ownerId,
+      listingAgent: snapshot.listingAgent,
+      offers: new Map(
+        snapshot.offers.map((offer) => [
+          offer.offerId,
+          {
+            offerId: offer.offerId,
+            buyerId: offer.buyerId,
+            amount: copyMoney(offer.amount),
+            status: offer.status,
+          },
+        ]),
+      ),
+      acceptedOfferId: snapshot.acceptedOfferId,
+      reservation: snapshot.reservation && { ...snapshot.reservation },
+      salePrice: snapshot.salePrice && copyMoney(snapshot.salePrice),
+      priceChangeCount: snapshot.priceChangeCount,
+    };
+    property.restoredAt(version);
+    return property;
+  }
+
   static fromHistory(id: string, history: Iterable<PropertyEvent>): Property {
     const property = Property.empty(id);
     property.loadFromHistory(history);

@@ -38,6 +38,17 @@ export abstract class EventSourcedAggregate<E extends DomainEvent> {
     }
   }
 
+  /**
+   * For a subclass that has just restored its state from a snapshot of the stream's first
+   * `version` events: the aggregate continues from there.
+   */
+  protected restoredAt(version: number): void {
+    if (this.currentVersion !== 0) throw new Error('only a blank aggregate can be restored from a snapshot');
+    if (!Number.isInteger(version) || version < 1)
+      throw new RangeError(`snapshot version ${version} is not a version`);
+    this.currentVersion = version;
+  }
+
   protected raise(event: E): void {
     this.apply(event);
     this.currentVersion += 1;

@@ -4,6 +4,7 @@ import type { EventStoreTables } from '../event-store/tables';
 import { inSpan } from '../observability/trace-context';
 import type { EventSourcedAggregate } from './aggregate';
 import type { DomainEvent, RecordedEvent } from './domain-event';
+import type { Snapshots } from './snapshot-store';
 
 /** Extra writes that must commit or roll back together with the events (idempotency records, inbox). */
 export type InSameTransaction = (trx: Kysely<EventStoreTables>, recorded: SavedEvents) => Promise<void>;
@@ -15,31 +16,100 @@ export interface SavedEvents {
   eventIds: string[];
 }
 
+/** Snapshots of a repository's aggregates: where they are kept and how often one is taken. */
+export interface SnapshotPolicy<E extends DomainEvent, A extends EventSourcedAggregate<E>> {
+  store: Snapshots<A>;
+  /** A snapshot is taken whenever a stream's version passes a multiple of this. */
+  every: number;
+  /** A stored snapshot was ignored (and will be replaced): the events decided instead. */
+  onRejected(streamId: string, reason: string): void;
+  /** Writing a snapshot failed; the command it followed has succeeded regardless. */
+  onWriteFailed(streamId: string, error: unknown): void;
+}
+
 /**
  * Loads aggregates by folding their stream, and saves their new events (plus outbox rows
- * and any extra writes) in one transaction, guarded by the expected version.
+ * and any extra writes) in one transaction, guarded by the expected version. With a
+ * snapshot policy, the current state starts from the stream's latest valid snapshot and
+ * folds only the events after it, so a load costs the same however long the stream is;
+ * time travel always folds the events themselves.
  */
 export class EventSourcedRepository<E extends DomainEvent, A extends EventSourcedAggregate<E>> {
+  /** Streams whose stored snapshot was rejected: the next snapshot replaces it whatever its version. */
+  private readonly rejected = new Set<string>();
+
   constructor(
     private readonly db: Kysely<EventStoreTables>,
     private readonly store: PostgresEventStore<E>,
     private readonly empty: (id: string) => A,
+    private readonly snapshots?: SnapshotPolicy<E, A>,
   ) {}
 
   /** The aggregate as of now, a past version or a past instant; undefined if it has no events then. */
   async load(id: string, options: ReadOptions = {}): Promise<A | undefined> {
+    const current = options.toVersion === undefined && options.asOf === undefined;
     return inSpan(
       'eventstore.load',
       () => ({ 'eventstore.stream.id': id }),
       async (span) => {
+        if (current && this.snapshots) {
+          const fromSnapshot = await this.loadFromSnapshot(id, this.snapshots);
+          if (fromSnapshot) {
+            span.setAttribute('eventstore.event.count', fromSnapshot.folded);
+            span.setAttribute('eventstore.snapshot.version', fromSnapshot.snapshotVersion);
+            return fromSnapshot.aggregate;
+          }
+        }
         const history = await this.store.read(this.db, id, options);
         span.setAttribute('eventstore.event.count', history.length);
         if (history.length === 0) return undefined;
         const aggregate = this.empty(id);
         aggregate.loadFromHistory(history.map((recorded) => recorded.event));
+        if (current && this.snapshots && history.length >= this.snapshots.every)
+          await this.snapshot(aggregate, this.snapshots, this.rejected.has(id));
         return aggregate;
       },
     );
+  }
+
+  /**
+   * The snapshot plus the events after it, or undefined when there is no usable snapshot
+   * (none, rejected, or the events after it do not continue it): the caller folds everything.
+   */
+  private async loadFromSnapshot(
+    id: string,
+    policy: SnapshotPolicy<E, A>,
+  ): Promise<{ aggregate: A; folded: number; snapshotVersion: number } | undefined> {
+    const snapshot = await policy.store.read(id);
+    if (!snapshot.found) {
+      if (snapshot.rejected) {
+        this.rejected.add(id);
+        policy.onRejected(id, snapshot.rejected);
+      }
+      return undefined;
+    }
+    const after = await this.store.read(this.db, id, { afterVersion: snapshot.version });
+    const continues = after.every((recorded, i) => recorded.version === snapshot.version + i + 1);
+    if (!continues) {
+      this.rejected.add(id);
+      policy.onRejected(id, `the events after version ${snapshot.version} do not continue it`);
+      return undefined;
+    }
+    const aggregate = snapshot.aggregate;
+    aggregate.loadFromHistory(after.map((recorded) => recorded.event));
+    // A stream that grew by a whole interval without a snapshot (written by a process
+    // whose snapshot writes failed) gets one now.
+    if (after.length >= policy.every) await this.snapshot(aggregate, policy, false);
+    return { aggregate, folded: after.length, snapshotVersion: snapshot.version };
+  }
+
+  private async snapshot(aggregate: A, policy: SnapshotPolicy<E, A>, replace: boolean): Promise<void> {
+    try {
+      await policy.store.write(aggregate, replace);
+      this.rejected.delete(aggregate.id);
+    } catch (error) {
+      policy.onWriteFailed(aggregate.id, error);
+    }
   }
 
   async history(id: string, afterVersion: number, limit: number): Promise<RecordedEvent<E>[]> {
@@ -74,6 +144,9 @@ export class EventSourcedRepository<E extends DomainEvent, A extends EventSource
       await this.store.append(this.db, prepared);
     }
     aggregate.markCommitted();
+    const policy = this.snapshots;
+    if (policy && Math.floor(saved.toVersion / policy.every) > Math.floor(expectedVersion / policy.every))
+      await this.snapshot(aggregate, policy, this.rejected.has(aggregate.id));
     return saved;
   }
 }

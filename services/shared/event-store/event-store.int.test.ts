@@ -109,14 +109,14 @@ describe('PostgresEventStore', () => {
   it('upcasts old schema versions as they are read', async () => {
     const property = newProperty();
     await api.service.repository.save(property, 0, context);
-    // A reader that knows PropertyListed v2 (a v1 → v2 step) reads the stored v1 event as v2.
-    const upcasters = new Upcasters().register('PropertyListed', 1, (payload) => ({
+    // The service writes PropertyListed v2; a reader that knows a v3 (a v2 → v3 step) reads it as v3.
+    const upcasters = new Upcasters().register('PropertyListed', 2, (payload) => ({
       ...payload,
-      description: 'upcast from v1',
+      description: 'upcast from v2',
     }));
     const reader = new PostgresEventStore('property', api.service.codec, upcasters);
     const [listed] = await reader.read(api.service.db, property.id);
-    expect(listed?.schemaVersion).toBe(2);
-    expect(listed?.event.data).toMatchObject({ description: 'upcast from v1', bedrooms: 2 });
+    expect(listed?.schemaVersion).toBe(3);
+    expect(listed?.event.data).toMatchObject({ description: 'upcast from v2', bedrooms: 2 });
   });
 });

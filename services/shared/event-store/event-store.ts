@@ -40,6 +40,8 @@ export interface ReadOptions {
   toVersion?: number;
   /** Only events that occurred at or before this instant (time travel by time). */
   asOf?: Date;
+  /** Only events after this version (what a snapshot taken at that version lacks). */
+  afterVersion?: number;
 }
 
 /**
@@ -157,6 +159,7 @@ export class PostgresEventStore<E extends DomainEvent = DomainEvent> {
   ): Promise<RecordedEvent<E>[]> {
     let query = db.selectFrom('events').selectAll().where('stream_id', '=', streamId);
     if (options.toVersion !== undefined) query = query.where('version', '<=', options.toVersion);
+    if (options.afterVersion !== undefined) query = query.where('version', '>', options.afterVersion);
     if (options.asOf !== undefined) query = query.where('occurred_at', '<=', options.asOf);
     const rows = await query.orderBy('version').execute();
     return rows.map((row) => this.toRecorded(row));
