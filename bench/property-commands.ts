@@ -38,6 +38,7 @@ import type { AvroEventCodec } from '../services/shared/codec/avro-event-codec';
 import { localUser } from '../test/support/identities';
 import { listing, startPropertyService, type PropertyHarness } from '../test/support/property-harness';
 import { PreverifiedTokens } from './support/preverified-tokens';
+import { SupervisedProperty } from './support/supervised-property';
 import { streamLengthPhase, type OperationFigures, type StreamLengthReport } from './stream-length';
 
 // ---------------------------------------------------------------------------------------------
@@ -453,11 +454,13 @@ interface Options {
   paths: PathName[];
   longStream: number;
   streamSamples: number;
+  processes: number[];
   json: boolean;
 }
 
 interface PathReport {
-  path: PathName;
+  /** A --paths name, or `processes×N` (the service as N supervised processes). */
+  path: string;
   commands: number;
   ok: number;
   conflicts: number;
@@ -470,13 +473,13 @@ interface PathReport {
   p90Ms: number;
   p99Ms: number;
   maxMs: number;
-  /** Share of the phase the service's (main) event loop was busy. */
+  /** Share of the phase the service's (main) event loop was busy (NaN: the service ran in other processes). */
   serverEventLoopUtilization: number;
   /** Same for the HTTP client worker (API path only). */
   clientEventLoopUtilization?: number;
-  /** CPU time of this whole process (service + clients) per wall second, in cores. */
+  /** CPU time of the service and its clients (this process, plus the service's processes if it ran in others) per wall second, in cores. */
   processCpuCores: number;
-  /** CPU time of this whole process (service + its clients) per accepted command, in ms. */
+  /** The same CPU time per accepted command, in ms. */
   cpuMsPerCommand: number;
   /** Share of all cores busy machine-wide (Postgres, this process, everything else). */
   machineCpuBusy: number;
@@ -513,6 +516,11 @@ function parsePaths(value: string): PathName[] {
   if (unknown !== undefined)
     throw new InvalidArgumentError(`unknown path "${unknown}" (known: ${pathNames.join(', ')})`);
   return paths.filter(isPathName);
+}
+
+function parseProcesses(value: string): number[] {
+  if (value === 'none') return [];
+  return value.split(',').map((part) => positiveInt('processes')(part.trim()));
 }
 
 function parseOptions(argv: string[]): Options {
@@ -552,6 +560,12 @@ function parseOptions(argv: string[]): Options {
       positiveInt('stream-samples'),
       200,
     )
+    .option(
+      '--processes <list>',
+      'also run the service as supervised processes, e.g. 1,2 (processes×1, processes×2); "none" skips',
+      parseProcesses,
+      [1, 2],
+    )
     .option('--json', 'print the result as JSON instead of a table', false)
     .parse(argv);
   return program.opts<Options>();
@@ -573,6 +587,8 @@ interface BenchResult {
   apiToRawRatio: number | null;
   /** What verifying each request's token costs: api against api-preverified, in the same run. */
   tokenVerification: { throughputRatio: number; cpuMsPerCommand: number } | null;
+  /** commands/s of the service as N processes against as 1 (same run). */
+  processScaling: Array<{ processes: number; throughputRatio: number }>;
   /** Short against long streams, with the service's snapshots and without any. */
   streamLength: StreamLengthReport[];
 }
@@ -589,17 +605,21 @@ class PathMeter {
   private machineTotal = 0;
 
   constructor(
-    readonly path: PathName,
+    readonly path: string,
     private readonly clientElu?: (a?: EventLoopUtilization) => EventLoopUtilization,
+    /** CPU (µs so far) of service processes other than this one. */
+    private readonly externalCpuMicros?: () => number,
   ) {}
 
   async round(run: () => Promise<PhaseResult>): Promise<void> {
     const elu0 = performance.eventLoopUtilization();
     const clientElu0 = this.clientElu?.();
     const cpu0 = process.cpuUsage();
+    const external0 = this.externalCpuMicros?.() ?? 0;
     const machine0 = cpuTimes();
     this.results.push(await run());
     const cpu = process.cpuUsage(cpu0);
+    this.cpuMicros += (this.externalCpuMicros?.() ?? 0) - external0;
     const machine1 = cpuTimes();
     const elu = performance.eventLoopUtilization(elu0);
     this.serverActive += elu.active;
@@ -646,7 +666,7 @@ class PathMeter {
       p90Ms: percentile(latencies, 0.9),
       p99Ms: percentile(latencies, 0.99),
       maxMs: percentile(latencies, 1),
-      serverEventLoopUtilization: this.serverActive / this.serverTotal,
+      serverEventLoopUtilization: this.externalCpuMicros ? Number.NaN : this.serverActive / this.serverTotal,
       ...(this.clientTotal > 0 ? { clientEventLoopUtilization: this.clientActive / this.clientTotal } : {}),
       processCpuCores: this.cpuMicros / 1e6 / seconds,
       cpuMsPerCommand: this.cpuMicros / 1000 / ok,
@@ -689,15 +709,30 @@ async function main(): Promise<void> {
     closers.push(() => preverified.close());
     apiPaths.push({ name: 'api-preverified', harness: preverified });
   }
-  const clients = apiPaths.map(({ name, harness: service }) => ({
-    name,
-    client: ClientWorker.start({
-      port: Number(new URL(service.baseUrl).port),
-      concurrency: options.concurrency,
-      sellerToken,
-      buyerToken,
-    }),
-  }));
+  const clients: Array<{ name: string; client: ClientWorker; externalCpuMicros?: () => number }> =
+    apiPaths.map(({ name, harness: service }) => ({
+      name,
+      client: ClientWorker.start({
+        port: Number(new URL(service.baseUrl).port),
+        concurrency: options.concurrency,
+        sellerToken,
+        buyerToken,
+      }),
+    }));
+  for (const processes of options.processes) {
+    const supervised = await SupervisedProperty.start(processes);
+    closers.push(() => supervised.stop());
+    clients.push({
+      name: `processes×${processes}`,
+      client: ClientWorker.start({
+        port: supervised.port,
+        concurrency: options.concurrency,
+        sellerToken,
+        buyerToken,
+      }),
+      externalCpuMicros: () => supervised.cpuMicros(),
+    });
+  }
   const pool = options.paths.includes('raw')
     ? new Pool({
         connectionString: config.DATABASE_URL,
@@ -710,11 +745,11 @@ async function main(): Promise<void> {
 
   try {
     const rounds: Array<{ meter: PathMeter; run: (durationS: number) => Promise<PhaseResult> }> = [];
-    for (const { name, client } of clients) {
+    for (const { name, client, externalCpuMicros } of clients) {
       progress(`${name}: listing ${options.properties} properties, warming up ${options.warmup}s…`);
       await client.run('seed', seed);
       await client.run('warmup', phase(options.warmup));
-      const meter = new PathMeter(name, client.eventLoopUtilization);
+      const meter = new PathMeter(name, client.eventLoopUtilization, externalCpuMicros);
       meters.push(meter);
       rounds.push({ meter, run: (d) => client.run('measure', phase(d)) });
     }
@@ -807,6 +842,17 @@ async function main(): Promise<void> {
           }
         : null,
     streamLength,
+    processScaling: (() => {
+      const single = reports.find((r) => r.path === 'processes×1');
+      return single
+        ? reports
+            .filter((r) => r.path.startsWith('processes×') && r !== single)
+            .map((r) => ({
+              processes: Number(r.path.slice('processes×'.length)),
+              throughputRatio: r.commandsPerSecond / single.commandsPerSecond,
+            }))
+        : [];
+    })(),
   };
   if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else printReport(result);
@@ -850,6 +896,8 @@ function printReport(result: BenchResult): void {
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   lines.push(format(header), ...rows.map(format), '');
   if (result.apiToRawRatio !== null) lines.push(`api/raw: ${result.apiToRawRatio.toFixed(2)}`);
+  for (const scaling of result.processScaling)
+    lines.push(`processes×${scaling.processes}/processes×1: ${scaling.throughputRatio.toFixed(2)}`);
   if (result.tokenVerification !== null)
     lines.push(
       `token verification: api/api-preverified ${result.tokenVerification.throughputRatio.toFixed(2)}, ` +
@@ -857,7 +905,9 @@ function printReport(result: BenchResult): void {
     );
   for (const r of result.paths) {
     const elu =
-      `server loop ${(r.serverEventLoopUtilization * 100).toFixed(0)}% busy` +
+      (Number.isNaN(r.serverEventLoopUtilization)
+        ? 'service in its own processes'
+        : `server loop ${(r.serverEventLoopUtilization * 100).toFixed(0)}% busy`) +
       (r.clientEventLoopUtilization === undefined
         ? ''
         : `, client loop ${(r.clientEventLoopUtilization * 100).toFixed(0)}%`);

@@ -22,7 +22,7 @@ import type {
 } from '../contract/property-events';
 import { violation } from './property-rules';
 import type { PropertyType } from '../contract/property-type';
-import type { OfferStatus, PropertyStatus, PropertyView, ReservationView } from './property-view';
+import type { OfferStatus, OfferView, PropertyStatus, PropertyView, ReservationView } from './property-view';
 
 export interface ListPropertyInput {
   readonly address: Address;
@@ -97,6 +97,15 @@ function copyAddress(address: Address): Address {
   return { ...address };
 }
 
+function copyOffer(offer: OfferView): OfferState {
+  return {
+    offerId: offer.offerId,
+    buyerId: offer.buyerId,
+    amount: copyMoney(offer.amount),
+    status: offer.status,
+  };
+}
+
 /**
  * A property listed for sale, from listing through offers and reservation to sale or
  * withdrawal. Commands check the rules and raise events; `apply` only records facts.
@@ -152,17 +161,7 @@ export class Property extends EventSourcedAggregate<PropertyEvent> {
       listedAt: snapshot.listedAt,
       ownerId: snapshot.ownerId,
       listingAgent: snapshot.listingAgent,
-      offers: new Map(
-        snapshot.offers.map((offer) => [
-          offer.offerId,
-          {
-            offerId: offer.offerId,
-            buyerId: offer.buyerId,
-            amount: copyMoney(offer.amount),
-            status: offer.status,
-          },
-        ]),
-      ),
+      offers: new Map(snapshot.offers.map((offer) => [offer.offerId, copyOffer(offer)])),
       acceptedOfferId: snapshot.acceptedOfferId,
       reservation: snapshot.reservation && { ...snapshot.reservation },
       salePrice: snapshot.salePrice && copyMoney(snapshot.salePrice),
@@ -366,12 +365,7 @@ export class Property extends EventSourcedAggregate<PropertyEvent> {
       listedAt: state.listedAt,
       ownerId: state.ownerId,
       listingAgent: state.listingAgent,
-      offers: [...state.offers.values()].map((offer) => ({
-        offerId: offer.offerId,
-        buyerId: offer.buyerId,
-        amount: copyMoney(offer.amount),
-        status: offer.status,
-      })),
+      offers: [...state.offers.values()].map(copyOffer),
       acceptedOfferId: state.acceptedOfferId,
       reservation: state.reservation && { ...state.reservation },
       salePrice: state.salePrice && copyMoney(state.salePrice),
