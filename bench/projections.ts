@@ -251,6 +251,8 @@ interface ThroughputReport {
   elasticsearch: EsTimer['totals'];
   machineCpuBusy: number;
   processCpuCores: number;
+  /** This process's CPU (the runner: decoding, folding, Elasticsearch client) per projected event. */
+  cpuMsPerEvent: number;
 }
 
 interface BaselineReport {
@@ -301,6 +303,7 @@ async function projectorPhase(
     elasticsearch: esTimer.totals,
     machineCpuBusy,
     processCpuCores: (used.user + used.system) / 1e6 / result,
+    cpuMsPerEvent: (used.user + used.system) / 1000 / events,
   };
 }
 
@@ -845,7 +848,7 @@ function printReport(r: BenchResult): void {
     lines.push(
       `projector: ${int(p.afterJoinEventsPerSecond)} events/s after the group joined and committed its first batch ` +
         `(${p.afterJoinSeconds.toFixed(2)} s of ${p.seconds.toFixed(2)} s); ${batches(p.batches)}; ` +
-        `this process ${p.processCpuCores.toFixed(2)} cores`,
+        `this process ${p.processCpuCores.toFixed(2)} cores, ${p.cpuMsPerEvent.toFixed(3)} CPU ms per event`,
     );
   if (p)
     lines.push(

@@ -1,13 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { processCpuMicros } from './process-cpu';
 
 const repo = path.resolve(__dirname, '../..');
-/** Linux reports process CPU in clock ticks of 1/100 s (USER_HZ). */
-const MICROS_PER_TICK = 10_000;
-
 /** A free TCP port on the loopback interface. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -20,18 +17,6 @@ export async function freePort(): Promise<number> {
       );
     });
   });
-}
-
-/** user + system CPU of one process so far, in µs; 0 once it is gone. */
-function processCpuMicros(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may contain spaces) start after its closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * MICROS_PER_TICK;
-  } catch {
-    return 0;
-  }
 }
 
 /**
