@@ -2,6 +2,7 @@ import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { migrateAllToLatest } from '../migrations/migrator';
 import { schemaSets } from './cli/schema-sets';
 import { AvroEventCodec } from './shared/codec/avro-event-codec';
+import { applySubjectCompatibility } from './shared/codec/subject-compatibility';
 import type { InfrastructureConfig } from './shared/config/infrastructure';
 import { ConnectClient } from './shared/connect/connect-client';
 import { applyConnector } from './shared/connect/connector-deployment';
@@ -31,8 +32,10 @@ export async function provision(
   say('» Avro schemas');
   const registry = new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL });
   for (const set of schemaSets) {
-    const registered = await new AvroEventCodec(registry, set.topic, await set.load()).registerAll();
-    say(`  ${registered.size} schemas of ${set.topic} registered (subject = <topic>-<record name>)`);
+    const codec = new AvroEventCodec(registry, set.topic, await set.load());
+    for (const subject of codec.subjects()) await applySubjectCompatibility(config.SCHEMA_REGISTRY_URL, subject);
+    const registered = await codec.registerAll();
+    say(`  ${registered.size} schemas of ${set.topic} registered (subject = <topic>-<record name>, BACKWARD_TRANSITIVE)`);
   }
 
   say('» Kafka topics (connectors/topics.json)');

@@ -2,6 +2,9 @@ import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Command } from 'commander';
 import { AvroEventCodec } from '../shared/codec/avro-event-codec';
 import { checkCompatibility } from '../shared/codec/compatibility';
+import { applySubjectCompatibility } from '../shared/codec/subject-compatibility';
+import { extendedLock, schemaGateViolations } from '../shared/codec/schema-lock';
+import { readSchemaLock, repositorySchemas, schemaLockPath, writeSchemaLock } from './schema-lock-file';
 import { infrastructureConfig } from '../shared/config/infrastructure';
 import { schemaSets } from './schema-sets';
 
@@ -13,7 +16,7 @@ const program = new Command('schemas').description(
 program
   .command('check')
   .description(
-    'compare each local schema with the latest registered one (BACKWARD); exit 1 naming the field on an incompatible change',
+    'compare each local schema with the registered ones (under the subject rule, BACKWARD_TRANSITIVE); exit 1 naming the field on an incompatible change',
   )
   .action(async () => {
     const registryUrl = infrastructureConfig().SCHEMA_REGISTRY_URL;
@@ -35,20 +38,50 @@ program
     }
     if (incompatible > 0)
       throw new Error(
-        `${incompatible} schema(s) break BACKWARD compatibility; add a new field with a default instead`,
+        `${incompatible} schema(s) break BACKWARD_TRANSITIVE compatibility; add a new field with a default instead`,
       );
   });
 
 program
   .command('register')
-  .description('register every schema under its subject with BACKWARD compatibility')
+  .description('register every schema under its subject with BACKWARD_TRANSITIVE compatibility')
   .action(async () => {
     const config = infrastructureConfig();
     const registry = new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL });
     for (const set of schemaSets) {
       const codec = new AvroEventCodec(registry, set.topic, await set.load());
+      for (const subject of codec.subjects())
+        await applySubjectCompatibility(config.SCHEMA_REGISTRY_URL, subject);
       for (const [subject, id] of await codec.registerAll()) console.log(`registered ${subject} as id ${id}`);
     }
+  });
+
+program
+  .command('gate')
+  .description(
+    'the CI gate, no registry needed: published schemas unchanged (schema-lock.json), new ones locked, every subject BACKWARD_TRANSITIVE',
+  )
+  .action(async () => {
+    const violations = schemaGateViolations(await readSchemaLock(), await repositorySchemas());
+    for (const violation of violations) console.error(`✗ ${violation}`);
+    if (violations.length > 0) {
+      console.error(`schemas: ${violations.length} schema change(s) may not land`);
+      process.exit(1);
+    }
+    console.log('schemas: every published schema is unchanged and every subject reads all its versions');
+  });
+
+program
+  .command('lock')
+  .description('add new schemas to schema-lock.json (a published entry is never rewritten)')
+  .action(async () => {
+    const locked = await readSchemaLock().catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    });
+    const next = extendedLock(locked, await repositorySchemas());
+    await writeSchemaLock(next);
+    console.log(`schemas: ${next.length - locked.length} schema(s) added to ${schemaLockPath}`);
   });
 
 program.parseAsync().catch((error: unknown) => {

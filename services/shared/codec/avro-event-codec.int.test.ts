@@ -78,4 +78,28 @@ describe('AvroEventCodec against the real registry', () => {
     expect((await checkCompatibility(registryUrl, topic, evolving)).status).toBe('compatible');
     expect((await checkCompatibility(registryUrl, topic, listed)).status).toBe('unchanged');
   });
+
+  it('holds every subject to BACKWARD_TRANSITIVE: a schema that reads the latest version but not the first is refused', async () => {
+    const topic = `transitive-test-${randomUUID()}`;
+    const version = (schemaVersion: number, fields: EventSchema['schema']['fields']): EventSchema => ({
+      eventType: 'Sample',
+      schemaVersion,
+      schema: { type: 'record', name: 'Sample', namespace: 'dev.deedstream.test', fields },
+    });
+    const first = version(1, [{ name: 'a', type: 'string' }]);
+    const second = version(2, [
+      { name: 'a', type: 'string' },
+      { name: 'b', type: 'string', default: 'none' },
+    ]);
+    // Reads v2 data (b is there) but not v1 data (b is missing and has no default).
+    const third = version(3, [
+      { name: 'a', type: 'string' },
+      { name: 'b', type: 'string' },
+    ]);
+    await new AvroEventCodec(registry, topic, [first, second]).registerAll();
+    const subject = new AvroEventCodec(registry, topic, [first]).subjects()[0]!;
+    const config = await fetch(`${registryUrl}/config/${encodeURIComponent(subject)}`);
+    expect(await config.json()).toMatchObject({ compatibilityLevel: 'BACKWARD_TRANSITIVE' });
+    await expect(new AvroEventCodec(registry, topic, [third]).registerAll()).rejects.toThrow();
+  });
 });

@@ -1,5 +1,6 @@
-import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { subjectFor, type EventSchema } from './event-schema';
+import { subjectCompatibility } from './subject-compatibility';
 
 export class UnknownEventSchemaError extends Error {
   constructor(eventType: string, schemaVersion: number) {
@@ -58,14 +59,23 @@ export class AvroEventCodec {
     return (await this.registry.decode(bytes)) as T;
   }
 
-  /** Registers every schema under its subject with BACKWARD compatibility; returns subject → id. */
+  /** The registry subject of each schema (one subject per record name; versions share it). */
+  subjects(): string[] {
+    return [...new Set([...this.schemas.values()].map((schema) => subjectFor(this.topic, schema.schema)))];
+  }
+
+  /**
+   * Registers every schema under its subject with BACKWARD_TRANSITIVE compatibility
+   * (subject-compatibility.ts; a subject made under another rule must have it applied
+   * first, as provisioning does); returns subject → id.
+   */
   async registerAll(): Promise<Map<string, number>> {
     const registered = new Map<string, number>();
     for (const schema of this.schemas.values()) {
       const subject = subjectFor(this.topic, schema.schema);
       const { id } = await this.registry.register(
         { type: SchemaType.AVRO, schema: JSON.stringify(schema.schema) },
-        { subject, compatibility: COMPATIBILITY.BACKWARD },
+        { subject, compatibility: subjectCompatibility },
       );
       registered.set(`${subject} (v${schema.schemaVersion})`, id);
       this.ids.set(key(schema.eventType, schema.schemaVersion), Promise.resolve(id));
