@@ -33,9 +33,12 @@ export async function provision(
   const registry = new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL });
   for (const set of schemaSets) {
     const codec = new AvroEventCodec(registry, set.topic, await set.load());
-    for (const subject of codec.subjects()) await applySubjectCompatibility(config.SCHEMA_REGISTRY_URL, subject);
+    for (const subject of codec.subjects())
+      await applySubjectCompatibility(config.SCHEMA_REGISTRY_URL, subject);
     const registered = await codec.registerAll();
-    say(`  ${registered.size} schemas of ${set.topic} registered (subject = <topic>-<record name>, BACKWARD_TRANSITIVE)`);
+    say(
+      `  ${registered.size} schemas of ${set.topic} registered (subject = <topic>-<record name>, BACKWARD_TRANSITIVE)`,
+    );
   }
 
   say('» Kafka topics (connectors/topics.json)');
