@@ -613,6 +613,9 @@ const nonNegativeInt = (value: string) => {
   return n;
 };
 
+/** Issue 12: commit → searchable p99 at 1,000 saves/s, with the live projectors running. */
+const freshnessGoalMs = 500;
+
 function parseOptions(argv: string[]): Options {
   return new Command('bench:projections')
     .description('Projector throughput vs plain _bulk, rebuild rate, commit→searchable latency')
@@ -768,7 +771,7 @@ async function main(): Promise<void> {
       for (const rate of options.rates)
         result.latency.push(await latencyPhase(ctx, repository, rate, progress));
       result.goals.latencyP99 = result.latency.every(
-        (l) => l.notSearchable === 0 && l.commitToSearchable.p99Ms <= 1000,
+        (l) => l.notSearchable === 0 && l.commitToSearchable.p99Ms <= freshnessGoalMs,
       );
     }
   } finally {
@@ -897,7 +900,7 @@ function printReport(r: BenchResult): void {
           `${l.rate}/s: ${int(l.committed)} committed, every ${r.options.sample}th polled for; runner ${batches(l.batches)}`,
       ),
       `polled every ${r.latency[0]?.pollMs ?? 50} ms (resolution); index refresh_interval ${r.latency[0]?.refreshInterval ?? '?'}; ` +
-        `save errors ${r.latency.map((l) => l.errors).join('/')}; goal p99 searchable ≤ 1000 ms${goal(r.goals.latencyP99)}`,
+        `save errors ${r.latency.map((l) => l.errors).join('/')}; goal p99 searchable ≤ ${freshnessGoalMs} ms${goal(r.goals.latencyP99)}`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
