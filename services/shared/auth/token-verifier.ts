@@ -2,6 +2,7 @@ import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload } fro
 import { z } from 'zod';
 import type { AuthConfig } from './auth-config';
 import { discoverIssuer, IssuerUnavailableError } from './oidc-discovery';
+import { cacheVerifiedTokens } from './verified-token-cache';
 
 /** Why a bearer token was refused; each becomes 401 `error="invalid_token"` at the HTTP layer. */
 export type TokenFailureReason =
@@ -63,12 +64,26 @@ const realmAccessSchema = z.object({ roles: z.array(z.string()) });
 type KeySet = ReturnType<typeof createRemoteJWKSet>;
 
 /**
+ * The verifier every service uses: signature and claims checked once per token, the
+ * acceptance remembered until the token expires.
+ */
+export function createTokenVerifier(config: AuthConfig): TokenVerifier {
+  return cacheVerifiedTokens(createSignatureVerifier(config), {
+    maxTokens: VERIFIED_TOKENS_REMEMBERED,
+    clockToleranceSeconds: config.OIDC_CLOCK_TOLERANCE_SECONDS,
+  });
+}
+
+/** Accepted tokens a process remembers until they expire (see verified-token-cache.ts). */
+const VERIFIED_TOKENS_REMEMBERED = 10_000;
+
+/**
  * Verifies access tokens against the issuer's published keys (JWKS, found through OIDC
  * discovery on first use). The keys are cached for OIDC_JWKS_CACHE_SECONDS; a token signed
  * with a key id not in the cache makes it fetch them again (at most once per
  * OIDC_JWKS_COOLDOWN_SECONDS), so a rotated key is picked up without a restart.
  */
-export function createTokenVerifier(config: AuthConfig): TokenVerifier {
+function createSignatureVerifier(config: AuthConfig): TokenVerifier {
   let keySet: Promise<KeySet> | undefined;
   const keys = (): Promise<KeySet> => {
     keySet ??= discoverIssuer(config.OIDC_ISSUER_URL).then(({ jwks_uri }) =>
