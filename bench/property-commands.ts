@@ -9,7 +9,8 @@ import { backgroundCpu, commandLine, cpuTimes, percentile } from './support/meas
  * a closed-loop pool of N keep-alive HTTP clients runs in a worker thread, so client work
  * does not queue on the service's event loop (it still shares the machine's cores, as a
  * co-located client would). Clients act as the realm's seller1 (lists, changes prices) and
- * buyer1 (offers), each request with its bearer token, verified as in production.
+ * buyer1 (offers), each request with its bearer token, verified as in production (the
+ * signature once per token, the acceptance remembered until it expires).
  *
  * api-preverified path: a second property service, identical except that its token
  * verifier answers from the tokens this run verified once at start, so requests skip the
@@ -702,37 +703,7 @@ async function main(): Promise<void> {
   const harness = await startPropertyService();
   const apiPaths: Array<{ name: PathName; harness: PropertyHarness }> = [];
   const closers: Array<() => Promise<void>> = [() => harness.close()];
-  if (options.paths.includes('api')) apiPaths.push({ name: 'api', harness });
-  if (options.paths.includes('api-preverified')) {
-    const verifier = await PreverifiedTokens.of(harness.running.runtime.verifier, [sellerToken, buyerToken]);
-    const preverified = await startPropertyService({ verifier });
-    closers.push(() => preverified.close());
-    apiPaths.push({ name: 'api-preverified', harness: preverified });
-  }
-  const clients: Array<{ name: string; client: ClientWorker; externalCpuMicros?: () => number }> =
-    apiPaths.map(({ name, harness: service }) => ({
-      name,
-      client: ClientWorker.start({
-        port: Number(new URL(service.baseUrl).port),
-        concurrency: options.concurrency,
-        sellerToken,
-        buyerToken,
-      }),
-    }));
-  for (const processes of options.processes) {
-    const supervised = await SupervisedProperty.start(processes);
-    closers.push(() => supervised.stop());
-    clients.push({
-      name: `processes×${processes}`,
-      client: ClientWorker.start({
-        port: supervised.port,
-        concurrency: options.concurrency,
-        sellerToken,
-        buyerToken,
-      }),
-      externalCpuMicros: () => supervised.cpuMicros(),
-    });
-  }
+  const clients: Array<{ name: string; client: ClientWorker; externalCpuMicros?: () => number }> = [];
   const pool = options.paths.includes('raw')
     ? new Pool({
         connectionString: config.DATABASE_URL,
@@ -741,9 +712,45 @@ async function main(): Promise<void> {
       })
     : undefined;
   const meters: PathMeter[] = [];
-  const background = await backgroundCpu(1000);
+  let background: number | undefined;
 
+  // Everything started from here on is stopped in the finally below, whatever fails.
   try {
+    if (options.paths.includes('api')) apiPaths.push({ name: 'api', harness });
+    if (options.paths.includes('api-preverified')) {
+      const verifier = await PreverifiedTokens.of(harness.running.runtime.verifier, [
+        sellerToken,
+        buyerToken,
+      ]);
+      const preverified = await startPropertyService({ verifier });
+      closers.push(() => preverified.close());
+      apiPaths.push({ name: 'api-preverified', harness: preverified });
+    }
+    for (const { name, harness: service } of apiPaths)
+      clients.push({
+        name,
+        client: ClientWorker.start({
+          port: Number(new URL(service.baseUrl).port),
+          concurrency: options.concurrency,
+          sellerToken,
+          buyerToken,
+        }),
+      });
+    for (const processes of options.processes) {
+      const supervised = await SupervisedProperty.start(processes);
+      closers.push(() => supervised.stop());
+      clients.push({
+        name: `processes×${processes}`,
+        client: ClientWorker.start({
+          port: supervised.port,
+          concurrency: options.concurrency,
+          sellerToken,
+          buyerToken,
+        }),
+        externalCpuMicros: () => supervised.cpuMicros(),
+      });
+    }
+    background = await backgroundCpu(1000);
     const rounds: Array<{ meter: PathMeter; run: (durationS: number) => Promise<PhaseResult> }> = [];
     for (const { name, client, externalCpuMicros } of clients) {
       progress(`${name}: listing ${options.properties} properties, warming up ${options.warmup}s…`);
@@ -821,7 +828,7 @@ async function main(): Promise<void> {
       node: process.version,
       platform: `${os.platform()} ${os.release()}`,
       /** Machine busy share during 1 s before the load: other work sharing the cores. */
-      backgroundCpuBusy: background,
+      backgroundCpuBusy: background ?? Number.NaN,
     },
     settings: {
       concurrency: options.concurrency,

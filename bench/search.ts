@@ -317,10 +317,17 @@ class ClientWorker {
 
   run(load: Load): Promise<LoadResult> {
     return new Promise((resolve, reject) => {
-      this.worker.once('message', (message: { result?: LoadResult; failure?: string }) =>
-        message.result ? resolve(message.result) : reject(new Error(message.failure)),
-      );
-      this.worker.once('error', reject);
+      const onError = (error: Error) => {
+        this.worker.off('message', onMessage);
+        reject(error);
+      };
+      const onMessage = (message: { result?: LoadResult; failure?: string }) => {
+        this.worker.off('error', onError);
+        if (message.result) resolve(message.result);
+        else reject(new Error(message.failure));
+      };
+      this.worker.once('message', onMessage);
+      this.worker.once('error', onError);
       this.worker.postMessage(load);
     });
   }

@@ -50,7 +50,7 @@ export class SupervisedProperty {
     );
     const pids = new Set<number>([child.pid ?? 0]);
     const lines: string[] = [];
-    await new Promise<void>((resolve, reject) => {
+    const started = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () =>
           reject(
@@ -75,11 +75,19 @@ export class SupervisedProperty {
         });
       }
     });
+    const service = new SupervisedProperty(child, port, []);
+    try {
+      await started;
+    } catch (error) {
+      await service.stop();
+      throw error;
+    }
     if (pids.size !== replicas + 1) {
-      child.kill('SIGKILL');
+      await service.stop();
       throw new Error(`expected ${replicas} property processes, the supervisor announced ${pids.size - 1}`);
     }
-    return new SupervisedProperty(child, port, [...pids]);
+    service.pids.push(...pids);
+    return service;
   }
 
   /** CPU used so far by the supervisor and every replica, in µs. */
@@ -88,7 +96,7 @@ export class SupervisedProperty {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 30_000);

@@ -16,7 +16,7 @@ const program = new Command('schemas').description(
 program
   .command('check')
   .description(
-    'compare each local schema with the registered ones (under the subject rule, BACKWARD_TRANSITIVE); exit 1 naming the field on an incompatible change',
+    'compare each local schema with the latest registered one (the schema gate checks every version); exit 1 naming the field on an incompatible change',
   )
   .action(async () => {
     const registryUrl = infrastructureConfig().SCHEMA_REGISTRY_URL;

@@ -88,7 +88,7 @@ const children = new Set<ChildProcess>();
 /**
  * Spawns a service process and tracks it: all test files share one jest process
  * (--runInBand), so a child a failed file left behind would join the next file's consumer
- * groups. Whatever is still running when jest exits gets SIGKILL.
+ * groups. Every file that starts some stops them all in its afterAll (stopEveryProcess).
  */
 function spawnTracked(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(node, [...tsxLoader, ...args], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -96,10 +96,6 @@ function spawnTracked(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   child.once('exit', () => children.delete(child));
   return child;
 }
-process.once('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
 /** Stops (SIGTERM, then SIGKILL after a bound) every child still running: an afterAll of each file that starts some. */
 export async function stopEveryProcess(): Promise<void> {
   await Promise.all(

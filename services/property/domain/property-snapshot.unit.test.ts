@@ -62,7 +62,9 @@ describe('property snapshots', () => {
     const state = propertySnapshots.take(property);
     const restored = propertySnapshots.restore(property.id, property.version, state);
     (state.offers[0] as { status: string }).status = 'withdrawn';
+    (state.listingAgent!.name as { ciphertext: string }).ciphertext = 'changed';
     expect(restored.toView().offers[0]?.status).toBe('pending');
+    expect(restored.toView().listingAgent?.name.ciphertext).not.toBe('changed');
   });
 
   it('refuses a shape it does not know, and a version that is not one', () => {

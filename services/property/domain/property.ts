@@ -15,6 +15,7 @@ import {
   validBedrooms,
   validPropertyType,
 } from './property-details';
+import type { EncryptedField } from '../../shared/privacy/encrypted-field';
 import type {
   ListingAgentCard,
   PropertyDetailsUpdatedData,
@@ -97,6 +98,11 @@ function copyAddress(address: Address): Address {
   return { ...address };
 }
 
+function copyAgentCard(card: ListingAgentCard): ListingAgentCard {
+  const field = (value: EncryptedField | null) => value && { ...value };
+  return { ...card, name: { ...card.name }, email: field(card.email), phone: field(card.phone) };
+}
+
 function copyOffer(offer: OfferView): OfferState {
   return {
     offerId: offer.offerId,
@@ -160,7 +166,7 @@ export class Property extends EventSourcedAggregate<PropertyEvent> {
       description: snapshot.description,
       listedAt: snapshot.listedAt,
       ownerId: snapshot.ownerId,
-      listingAgent: snapshot.listingAgent,
+      listingAgent: snapshot.listingAgent && copyAgentCard(snapshot.listingAgent),
       offers: new Map(snapshot.offers.map((offer) => [offer.offerId, copyOffer(offer)])),
       acceptedOfferId: snapshot.acceptedOfferId,
       reservation: snapshot.reservation && { ...snapshot.reservation },

@@ -20,7 +20,7 @@ export interface VerifiedToken {
   /** `sub`: the user's stable id at the issuer. */
   subject: string;
   /** Realm roles (Keycloak's `realm_access.roles`). */
-  roles: string[];
+  roles: readonly string[];
   /** `preferred_username`, for logs and display only: never an identity (it may change). */
   username?: string;
   /** `azp`: the client the token was issued to. */

@@ -31,9 +31,14 @@ export function cacheVerifiedTokens(inner: TokenVerifier, options: VerifiedToken
         if (known) accepted.delete(token);
       }
       const verification = await inner.verifyAccessToken(token);
-      if (verification.ok && token !== undefined && stillValid(verification.token))
-        accepted.set(token, verification.token);
-      return verification;
+      if (!verification.ok || token === undefined || !stillValid(verification.token)) return verification;
+      // Every request holding this token gets the same object: nobody may change it.
+      const shared: VerifiedToken = Object.freeze({
+        ...verification.token,
+        roles: Object.freeze([...verification.token.roles]),
+      });
+      accepted.set(token, shared);
+      return { ok: true, token: shared };
     },
   };
 }

@@ -53,9 +53,9 @@ export function lockOf(sets: readonly SchemaSetSchemas[]): LockedSchema[] {
 /**
  * Why the schemas in the repository may not land, given the lock of what was published:
  * a published schema removed or changed (add a version instead), a schema not in the lock
- * yet (`npm run schemas -- lock` adds it, so the review sees it), or a newest version that
- * cannot read data written with some earlier version of its subject (BACKWARD_TRANSITIVE,
- * the registry's rule, checked here without a registry). Empty: it may land.
+ * yet (`npm run schemas -- lock` adds it, so the review sees it), or a version that cannot
+ * read data written with some earlier version of its subject (BACKWARD_TRANSITIVE, the
+ * registry's rule, checked here without a registry). Empty: it may land.
  */
 export function schemaGateViolations(
   locked: readonly LockedSchema[],
@@ -91,18 +91,19 @@ export function schemaGateViolations(
     const ordered = [...new Map(versions.map((v) => [v.schemaVersion, v])).values()].sort(
       (a, b) => a.schemaVersion - b.schemaVersion,
     );
-    const newest = ordered.at(-1);
-    if (!newest) continue;
-    const reader = avro.Type.forSchema(newest.schema as avro.Schema);
-    for (const older of ordered.slice(0, -1)) {
-      try {
-        reader.createResolver(avro.Type.forSchema(older.schema as avro.Schema));
-      } catch (error) {
-        violations.push(
-          `${subject} v${newest.schemaVersion} cannot read data written with v${older.schemaVersion}: ${(error as Error).message}`,
-        );
+    // Every version against all before it, as the registry checks each one as it is registered.
+    ordered.forEach((later, j) => {
+      const reader = avro.Type.forSchema(later.schema as avro.Schema);
+      for (const older of ordered.slice(0, j)) {
+        try {
+          reader.createResolver(avro.Type.forSchema(older.schema as avro.Schema));
+        } catch (error) {
+          violations.push(
+            `${subject} v${later.schemaVersion} cannot read data written with v${older.schemaVersion}: ${(error as Error).message}`,
+          );
+        }
       }
-    }
+    });
   }
   return violations;
 }

@@ -60,6 +60,19 @@ describe('the schema gate', () => {
     ]);
   });
 
+  it('checks every version against all before it, not only the newest', () => {
+    // v2 cannot read v1 (b has no default) while v3 can: landing both at once must still fail on v2.
+    const v2Breaking = sample(2, [
+      { name: 'a', type: 'string' },
+      { name: 'b', type: 'string' },
+    ]);
+    const v3 = sample(3, [{ name: 'a', type: 'string' }]);
+    const lock = lockOf(set(v1, v2Breaking, v3));
+    expect(schemaGateViolations(lock, set(v1, v2Breaking, v3))).toEqual([
+      expect.stringMatching(/Sample v2 cannot read data written with v1/),
+    ]);
+  });
+
   it('locks new schemas without ever rewriting a published entry', () => {
     const v3 = sample(3, [
       { name: 'a', type: 'string' },

@@ -4,7 +4,7 @@ import type { EventStoreTables } from '../event-store/tables';
 import { inSpan } from '../observability/trace-context';
 import type { EventSourcedAggregate } from './aggregate';
 import type { DomainEvent, RecordedEvent } from './domain-event';
-import type { Snapshots } from './snapshot-store';
+import type { SnapshotRead, Snapshots } from './snapshot-store';
 
 /** Extra writes that must commit or roll back together with the events (idempotency records, inbox). */
 export type InSameTransaction = (trx: Kysely<EventStoreTables>, recorded: SavedEvents) => Promise<void>;
@@ -46,7 +46,7 @@ export class EventSourcedRepository<E extends DomainEvent, A extends EventSource
   ) {}
 
   /** The aggregate as of now, a past version or a past instant; undefined if it has no events then. */
-  async load(id: string, options: ReadOptions = {}): Promise<A | undefined> {
+  async load(id: string, options: Omit<ReadOptions, 'afterVersion'> = {}): Promise<A | undefined> {
     const current = options.toVersion === undefined && options.asOf === undefined;
     return inSpan(
       'eventstore.load',
@@ -80,7 +80,14 @@ export class EventSourcedRepository<E extends DomainEvent, A extends EventSource
     id: string,
     policy: SnapshotPolicy<E, A>,
   ): Promise<{ aggregate: A; folded: number; snapshotVersion: number } | undefined> {
-    const snapshot = await policy.store.read(id);
+    let snapshot: SnapshotRead<A>;
+    try {
+      snapshot = await policy.store.read(id);
+    } catch (error) {
+      // A cache that cannot be read (table missing, a query error) must not stop loads.
+      policy.onRejected(id, `the snapshot could not be read: ${(error as Error).message}`);
+      return undefined;
+    }
     if (!snapshot.found) {
       if (snapshot.rejected) {
         this.rejected.add(id);
@@ -88,13 +95,19 @@ export class EventSourcedRepository<E extends DomainEvent, A extends EventSource
       }
       return undefined;
     }
-    const after = await this.store.read(this.db, id, { afterVersion: snapshot.version });
-    const continues = after.every((recorded, i) => recorded.version === snapshot.version + i + 1);
-    if (!continues) {
+    // From the snapshot's own version: the stream must really have reached it (a snapshot
+    // kept while the events were restored from an older backup must not invent versions).
+    const tail = await this.store.read(this.db, id, { afterVersion: snapshot.version - 1 });
+    const continues = tail.every((recorded, i) => recorded.version === snapshot.version + i);
+    if (tail[0]?.version !== snapshot.version || !continues) {
       this.rejected.add(id);
-      policy.onRejected(id, `the events after version ${snapshot.version} do not continue it`);
+      policy.onRejected(
+        id,
+        `the stream does not reach version ${snapshot.version}, or its events after it do not continue it`,
+      );
       return undefined;
     }
+    const after = tail.slice(1);
     const aggregate = snapshot.aggregate;
     aggregate.loadFromHistory(after.map((recorded) => recorded.event));
     // A stream that grew by a whole interval without a snapshot (written by a process

@@ -96,6 +96,24 @@ describe('property snapshots', () => {
     expect(shown.status).toBe('listed');
   });
 
+  it('a snapshot of a version the stream never reached is ignored, digest and shape notwithstanding', async () => {
+    const id = await propertyWithPriceChanges(every);
+    const row = await snapshotOf(id);
+    // As if the events had been restored from an older backup while the snapshots were kept.
+    const version = every + 50;
+    const digest = createHash('sha256').update(`${id}\n${version}\n1\n${row!.state}`).digest('hex');
+    await snapshots.updateTable('snapshots').set({ version, digest }).where('stream_id', '=', id).execute();
+    const { shown, folded } = await shownAndFolded(id);
+    expect(shown).toEqual(folded);
+    expect(shown.version).toBe(every + 1);
+    // The next command continues the real stream, with no gap.
+    const next = await api.call('POST', `/properties/${id}/price`, {
+      price: { amount: 999_000, currency: 'EUR' },
+    });
+    expect(next.status).toBe(200);
+    expect(next.body.version).toBe(every + 2);
+  });
+
   it('time travel folds the events themselves, whatever snapshot exists', async () => {
     const id = await propertyWithPriceChanges(every + 1);
     const atTwo = await api.call('GET', `/properties/${id}?version=2`);
