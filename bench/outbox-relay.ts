@@ -29,7 +29,7 @@ import {
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigResourceTypes, type IHeaders, type Message } from 'kafkajs';
 import type { ConnectorState } from '../services/shared/connect/connect-client';
@@ -43,6 +43,7 @@ import { createKafka } from '../services/shared/kafka/kafka-client';
 import { loadTopicPlan } from '../services/shared/kafka/topic-plan';
 import { connect, endOffsets, headersOf, kafka, type Offsets } from '../test/support/pipeline';
 import { startPropertyService } from '../test/support/property-harness';
+import { positiveInt, runBench } from './support/bench-cli';
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across threads and the JVM. */
 
@@ -658,11 +659,6 @@ interface Options {
   json: boolean;
 }
 
-const positiveInt = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
-  return n;
-};
 const positive = (name: string) => (value: string) => {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number > 0`);
@@ -920,15 +916,4 @@ function printReport(result: BenchResult): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-if (isMainThread) {
-  main().then(
-    // kafkajs and the pg pools may keep sockets briefly after closing; the run is over.
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exit(1);
-    },
-  );
-} else {
-  consumerWorkerMain();
-}
+runBench(main, consumerWorkerMain);

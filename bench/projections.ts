@@ -46,6 +46,7 @@ import { ProjectionRunner, type RunnerOptions } from '../services/shared/project
 import { rebuildProjection } from '../services/shared/projection/rebuild';
 import { kafka } from '../test/support/pipeline';
 import { startPropertyService } from '../test/support/property-harness';
+import { positiveInt, runBench } from './support/bench-cli';
 
 type PropertyRepository = EventSourcedRepository<PropertyEvent, Property>;
 type Doc = PropertySearchDocument;
@@ -602,11 +603,6 @@ interface Context {
   created: Set<string>;
 }
 
-const positiveInt = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
-  return n;
-};
 const nonNegativeInt = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be an integer ≥ 0');
@@ -906,10 +902,4 @@ function printReport(r: BenchResult): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

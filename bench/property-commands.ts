@@ -28,7 +28,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { Command, InvalidArgumentError } from 'commander';
 import { Pool } from 'pg';
 import { moneyFromMajor } from '../services/shared/domain/money';
@@ -41,6 +41,7 @@ import { listing, startPropertyService, type PropertyHarness } from '../test/sup
 import { PreverifiedTokens } from './support/preverified-tokens';
 import { SupervisedProperty } from './support/supervised-property';
 import { streamLengthPhase, type OperationFigures, type StreamLengthReport } from './stream-length';
+import { positiveInt, runBench } from './support/bench-cli';
 
 // ---------------------------------------------------------------------------------------------
 // Shared: command mix, closed-loop driver, statistics
@@ -486,11 +487,6 @@ interface PathReport {
   machineCpuBusy: number;
 }
 
-const positiveInt = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
-  return n;
-};
 const nonNegative = (value: string) => {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number ≥ 0');
@@ -939,15 +935,4 @@ function printReport(result: BenchResult): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-if (isMainThread) {
-  main().then(
-    // The service leaves nothing running, but the pg/kysely pools may keep sockets briefly; exit now.
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exit(1);
-    },
-  );
-} else {
-  clientWorkerMain();
-}
+runBench(main, clientWorkerMain);

@@ -21,9 +21,9 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
-import { Worker, isMainThread, parentPort } from 'node:worker_threads';
+import { Worker, parentPort } from 'node:worker_threads';
 import { Client } from '@elastic/elasticsearch';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { buildSearchRequest, searchQuerySchema } from '../services/search/api/search-query';
 import { searchRoutes } from '../services/search/api/search-routes';
 import { searchConfig } from '../services/search/search-config';
@@ -38,6 +38,7 @@ import { startService } from '../services/shared/service/start-service';
 import { runningPid } from '../stack/process';
 import { commandLine, percentile } from './support/measure';
 import { processCpuMicros } from './support/process-cpu';
+import { positiveInt, runBench } from './support/bench-cli';
 
 // ---------------------------------------------------------------------------------------------
 // The index: synthetic listings
@@ -351,12 +352,6 @@ interface Options {
   json: boolean;
 }
 
-const positiveInt = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
-  return n;
-};
-
 function parseOptions(argv: string[]): Options {
   return new Command('bench:search')
     .description('The search API against the same requests sent straight to Elasticsearch, in one run')
@@ -548,14 +543,4 @@ function printReport(result: {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-if (isMainThread) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exit(1);
-    },
-  );
-} else {
-  clientWorkerMain();
-}
+runBench(main, clientWorkerMain);

@@ -19,13 +19,14 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { runningPid } from '../stack/process';
 import { zipkinUrl } from '../stack/components/zipkin';
 import { localUser, type Identity } from '../test/support/identities';
 import { listing } from '../test/support/property-harness';
 import { awaitReady } from '../test/support/await-ready';
 import { backgroundCpu, commandLine, percentile, table } from './support/measure';
+import { positiveInt } from './support/bench-cli';
 
 type Mode = 'off' | 'on';
 const modes: readonly Mode[] = ['off', 'on'];
@@ -42,12 +43,6 @@ interface Options {
   sampleRatio: string;
   json: boolean;
 }
-
-const positiveInt = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
-  return n;
-};
 
 function parseOptions(argv: string[]): Options {
   return new Command('bench:tracing')
