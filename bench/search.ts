@@ -25,6 +25,7 @@ import { Worker, parentPort } from 'node:worker_threads';
 import { Client } from '@elastic/elasticsearch';
 import { Command } from 'commander';
 import { buildSearchRequest, searchQuerySchema } from '../services/search/api/search-query';
+import { searchApi } from '../services/search/api/search-openapi';
 import { searchRoutes } from '../services/search/api/search-routes';
 import { searchConfig } from '../services/search/search-config';
 import {
@@ -435,6 +436,7 @@ async function main(): Promise<void> {
   const benchSearch = readModelService({
     service: 'search',
     summary: 'bench:search',
+    api: searchApi,
     projection: { ...propertySearchProjection, name: `property-search-bench-${suffix}`, alias },
     loadConfig: searchConfig,
     port: () => 0,

@@ -1,3 +1,4 @@
+import { analyticsApi } from './api/analytics-openapi';
 import { readModelService } from '../shared/projection/read-model-service';
 import { analyticsConfig } from './analytics-config';
 import { analyticsRoutes } from './api/analytics-routes';
@@ -10,6 +11,7 @@ export const analyticsService = readModelService({
   projection: marketAnalyticsProjection,
   loadConfig: analyticsConfig,
   port: (config) => config.ANALYTICS_PORT,
+  api: analyticsApi,
   routes: ({ es, runner, waitForToken }) =>
     analyticsRoutes({
       es,

@@ -1,3 +1,4 @@
+import { contractApi } from './api/contract-openapi';
 import { participantService } from '../shared/messaging/participant-service';
 import { contractRoutes } from './api/contract-routes';
 import { contractCommandHandlers } from './handlers/contract-command-handlers';
@@ -13,6 +14,7 @@ export const contractService = participantService<ContractConfig, ContractTables
   schema: 'contract',
   loadConfig: contractConfig,
   port: (config) => config.CONTRACT_PORT,
+  api: contractApi,
   pool: (config) => config.CONTRACT_DB_POOL,
   commandSchemas: loadContractCommandSchemas,
   handlers: contractCommandHandlers,

@@ -1,3 +1,4 @@
+import { paymentApi } from './api/payment-openapi';
 import { participantService } from '../shared/messaging/participant-service';
 import { idempotencyRetention } from '../shared/service/retention-rules';
 import { accountRoutes } from './api/account-routes';
@@ -13,6 +14,7 @@ export const paymentService = participantService<PaymentConfig, PaymentTables>({
   schema: 'payment',
   loadConfig: paymentConfig,
   port: (config) => config.PAYMENT_PORT,
+  api: paymentApi,
   pool: (config) => config.PAYMENT_DB_POOL,
   commandSchemas: loadPaymentCommandSchemas,
   handlers: paymentCommandHandlers,

@@ -1,3 +1,4 @@
+import { propertyApi } from './api/property-openapi';
 import type { Kysely } from 'kysely';
 import { AvroEventCodec } from '../shared/codec/avro-event-codec';
 import { tableSubset } from '../shared/db/table-subset';
@@ -43,6 +44,7 @@ export interface PropertyInternals {
 export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternals> = {
   name: 'property',
   summary: 'POST /properties, GET /properties/:id[/events]; saga participant on property.commands',
+  api: propertyApi,
   loadConfig: propertyConfig,
   port: (config) => config.PROPERTY_PORT,
 

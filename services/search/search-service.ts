@@ -1,3 +1,4 @@
+import { searchApi } from './api/search-openapi';
 import { readModelService } from '../shared/projection/read-model-service';
 import { searchRoutes } from './api/search-routes';
 import { propertySearchProjection } from './projections/property-search-projection';
@@ -10,5 +11,6 @@ export const searchService = readModelService({
   projection: propertySearchProjection,
   loadConfig: searchConfig,
   port: (config) => config.SEARCH_PORT,
+  api: searchApi,
   routes: ({ es, waitForToken }) => searchRoutes({ es, alias: propertySearchProjection.alias, waitForToken }),
 });

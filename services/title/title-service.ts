@@ -1,3 +1,4 @@
+import { titleApi } from './api/title-openapi';
 import { participantService } from '../shared/messaging/participant-service';
 import { titleRoutes } from './api/title-routes';
 import { titleCommandHandlers } from './handlers/title-command-handlers';
@@ -13,6 +14,7 @@ export const titleService = participantService<TitleConfig, TitleTables>({
   schema: 'title',
   loadConfig: titleConfig,
   port: (config) => config.TITLE_PORT,
+  api: titleApi,
   pool: (config) => config.TITLE_DB_POOL,
   commandSchemas: loadTitleCommandSchemas,
   handlers: titleCommandHandlers,

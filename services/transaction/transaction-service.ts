@@ -1,3 +1,4 @@
+import { transactionApi } from './api/transaction-openapi';
 import type { Kysely } from 'kysely';
 import { loadContractCommandSchemas } from '../contract/messages/contract-messages';
 import { loadPaymentCommandSchemas } from '../payment/messages/payment-messages';
@@ -40,6 +41,7 @@ export const transactionService: ServiceDefinition<TransactionConfig, Transactio
     'POST /transactions, GET /transactions/:id; purchase saga orchestrator (<participant>.replies, property.events)',
   loadConfig: transactionConfig,
   port: (config) => config.TRANSACTION_PORT,
+  api: transactionApi,
 
   async build(config, runtime) {
     const db = runtime.database<TransactionTables>('transaction', config.TRANSACTION_DB_POOL);

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Client } from '@elastic/elasticsearch';
 import { infrastructureConfig } from '../../shared/config/infrastructure';
 import { HttpProblem } from '../../shared/http/problem';
+import { analyticsApi } from './analytics-openapi';
 import { createServiceApp } from '../../shared/http/service-app';
 import { createLogger } from '../../shared/observability/logger';
 import { ServiceMetrics } from '../../shared/observability/metrics';
@@ -155,6 +156,7 @@ const app = (alias: string) =>
     verifier: createTokenVerifier(authConfig()),
     readiness: async () => ({ ready: true, checks: {} }),
     details: async () => ({}),
+    api: analyticsApi,
     routes: analyticsRoutes({ es, alias, waitForToken, now: () => NOW }),
   });
 

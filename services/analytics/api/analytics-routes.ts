@@ -30,8 +30,8 @@ export interface AnalyticsRoutesDeps {
   now?: () => Date;
 }
 
-const propertyQuery = z.strictObject({ consistentWith: consistencyTokenSchema.optional() });
-const propertyId = z.string().trim().min(1, 'must not be blank').max(100, 'at most 100 characters');
+export const propertyQuery = z.strictObject({ consistentWith: consistencyTokenSchema.optional() });
+export const propertyId = z.string().trim().min(1, 'must not be blank').max(100, 'at most 100 characters');
 
 /** The query side of market analytics: daily market figures and single properties. */
 export function analyticsRoutes({

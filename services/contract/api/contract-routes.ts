@@ -25,6 +25,9 @@ function contractJson(row: Selectable<ContractsTable>) {
   };
 }
 
+/** GET /contracts?propertyId=… */
+export const contractsQuery = z.strictObject({ propertyId: identifier });
+
 /** Access rules of the contract service, by name (each refusal is a 403 naming one). */
 export const contractRules = {
   partyOrCompliance: 'contract-party-or-compliance',
@@ -60,7 +63,7 @@ export function contractRoutes(db: Kysely<ContractTables>): Router {
 
   router.get('/contracts', async (req, res) => {
     requireRole(req, contractRules.listingComplianceOnly, 'compliance', 'ops');
-    const { propertyId } = parseOr400(z.strictObject({ propertyId: identifier }), req.query, 'query');
+    const { propertyId } = parseOr400(contractsQuery, req.query, 'query');
     const rows = await db
       .selectFrom('contracts')
       .selectAll()

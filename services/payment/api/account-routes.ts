@@ -12,8 +12,8 @@ import { sendResult } from '../../shared/http/send-result';
 import { parseOr400 } from '../../shared/http/validation';
 import type { PaymentTables } from '../payment-tables';
 
-const buyerIdParam = identifier;
-const openAccountBody = z
+export const buyerIdParam = identifier;
+export const openAccountBody = z
   .strictObject({
     /** Only an operator opens an account for someone else; a buyer's account is their own. */
     buyerId: buyerIdParam.optional(),
@@ -29,7 +29,7 @@ const openAccountBody = z
     message: 'give the currency once: balance.currency and currency differ',
     path: ['currency'],
   });
-const depositBody = z.strictObject({ amount: moneyBody });
+export const depositBody = z.strictObject({ amount: moneyBody });
 
 /** Access rules of the payment service, by name (each refusal is a 403 naming one). */
 export const paymentRules = {

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Client } from '@elastic/elasticsearch';
 import { infrastructureConfig } from '../../shared/config/infrastructure';
 import { HttpProblem } from '../../shared/http/problem';
+import { searchApi } from './search-openapi';
 import { createServiceApp } from '../../shared/http/service-app';
 import { createLogger } from '../../shared/observability/logger';
 import { ServiceMetrics } from '../../shared/observability/metrics';
@@ -93,6 +94,7 @@ const app = (alias: string) =>
     verifier: createTokenVerifier(authConfig()),
     readiness: async () => ({ ready: true, checks: {} }),
     details: async () => ({}),
+    api: searchApi,
     routes: searchRoutes({ es, alias, waitForToken }),
   });
 

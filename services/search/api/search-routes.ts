@@ -21,8 +21,8 @@ export interface SearchRoutesDeps {
   waitForToken: (token: string) => Promise<void>;
 }
 
-const documentQuery = z.strictObject({ consistentWith: consistencyTokenParam.optional() });
-const documentId = z.string().trim().min(1, 'must not be blank').max(100, 'at most 100 characters');
+export const documentQuery = z.strictObject({ consistentWith: consistencyTokenParam.optional() });
+export const documentId = z.string().trim().min(1, 'must not be blank').max(100, 'at most 100 characters');
 
 /** The query side of property search: faceted, paged search and single documents. */
 export function searchRoutes({ es, alias = 'properties', waitForToken }: SearchRoutesDeps): Router {

@@ -4,6 +4,10 @@ import type { ServiceMetrics } from '../observability/metrics';
 import type { ReadinessReport } from '../service/readiness';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { authenticate } from './authenticate';
+import type { ApiDescription } from './openapi/api-description';
+import { apiDocsRoutes } from './openapi/api-docs';
+import { buildOpenApiDocument } from './openapi/openapi-document';
+import { assertRoutesDescribed } from './openapi/route-coverage';
 import { errorHandler } from './error-handler';
 import { HttpProblem } from './problem';
 import { requestContext } from './request-context';
@@ -15,6 +19,8 @@ export interface ServiceAppOptions {
   /** Checks the bearer token of every request that carries one (see authenticate). */
   verifier: TokenVerifier;
   routes: Router;
+  /** Every route of `routes`, described: served as /openapi.json and /docs. */
+  api: ApiDescription;
   /** Whether the process can serve: its dependencies answer and its consumers are members. */
   readiness: () => Promise<ReadinessReport>;
   /** Service-specific details for /health (lag, consumer state). */
@@ -24,13 +30,16 @@ export interface ServiceAppOptions {
 /**
  * The express app every service shares: JSON bodies, text Postgres can store, bearer
  * tokens checked, correlation ids, request metrics, health and metrics endpoints (open,
- * like every GET a route leaves open), problem+json errors and 404s.
+ * like every GET a route leaves open), problem+json errors and 404s, and the API's own
+ * description: `/openapi.json` (OpenAPI 3.1) and `/docs` (Swagger UI), open as well.
  *
  * - `/health/live`: the process and its event loop work (an orchestrator restarts it otherwise);
  * - `/health/ready`: its dependencies answer (503 with the failing checks otherwise);
  * - `/health`: readiness plus the service's own details, for people.
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
+  // A route without an operation (or an operation without a route) stops the service here.
+  assertRoutesDescribed(options.routes, options.api);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -61,6 +70,8 @@ export function createServiceApp(options: ServiceAppOptions): Express {
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
 
+  app.use(apiDocsRoutes(buildOpenApiDocument(options.api, API_VERSION)));
+
   app.use(measure(options.metrics));
   app.use(express.json({ limit: '1mb', strict: true }));
   app.use(rejectUnstorableText);
@@ -73,6 +84,9 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(errorHandler(options.logger));
   return app;
 }
+
+/** The version of the APIs' contract (info.version of each document), not of a build. */
+const API_VERSION = '0.1.0';
 
 function measure(metrics: ServiceMetrics) {
   return (req: Request, res: Response, next: NextFunction) => {

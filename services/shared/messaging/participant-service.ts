@@ -5,6 +5,7 @@ import type { InfrastructureConfig } from '../config/infrastructure';
 import type { RetentionConfig } from '../config/retention';
 import { housekeeping, type RetentionRule } from '../service/housekeeping';
 import { inboxRetention, outboxRetention } from '../service/retention-rules';
+import type { ApiDescription } from '../http/openapi/api-description';
 import type { ServiceDefinition } from '../service/service-definition';
 import type { CommandHandler } from './command-processor';
 import type { MessagingTables } from './messaging-tables';
@@ -16,6 +17,8 @@ export interface ParticipantServiceSpec<
 > {
   service: string;
   summary: string;
+  /** Its routes, described (/openapi.json, /docs). */
+  api: ApiDescription;
   schema: string;
   loadConfig: (env: NodeJS.ProcessEnv) => C;
   port: (config: C) => number;
@@ -44,6 +47,7 @@ export function participantService<
   return {
     name: spec.service,
     summary: spec.summary,
+    api: spec.api,
     loadConfig: spec.loadConfig,
     port: spec.port,
     async build(config, runtime) {

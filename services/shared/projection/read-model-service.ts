@@ -1,6 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Router } from 'express';
 import { EventDecoder } from '../codec/event-decoder';
+import type { ApiDescription } from '../http/openapi/api-description';
 import type { ServiceDefinition } from '../service/service-definition';
 import { waitForAppliedVersion } from './consistency-token';
 import type { ProjectionConfig } from './projection-config';
@@ -11,6 +12,8 @@ import type { Projection, VersionedDocument } from './projection';
 export interface ReadModelSpec<C extends ProjectionConfig, D extends VersionedDocument> {
   service: string;
   summary: string;
+  /** Its routes, described (/openapi.json, /docs). */
+  api: ApiDescription;
   projection: Projection<D>;
   loadConfig: (env: NodeJS.ProcessEnv) => C;
   port: (config: C) => number;
@@ -54,6 +57,7 @@ export function readModelService<C extends ProjectionConfig, D extends Versioned
   return {
     name: spec.service,
     summary: spec.summary,
+    api: spec.api,
     loadConfig: spec.loadConfig,
     port: spec.port,
     async build(config, runtime) {

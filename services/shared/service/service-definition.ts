@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import type { ApiDescription } from '../http/openapi/api-description';
 import type { InfrastructureConfig } from '../config/infrastructure';
 import type { ServiceRuntime } from './service-runtime';
 import type { Worker } from './worker';
@@ -17,6 +18,8 @@ export interface ServiceDefinition<C extends InfrastructureConfig = Infrastructu
   readonly name: string;
   /** One line for the main job's banner: what the service serves and consumes. */
   readonly summary: string;
+  /** Every route `build` registers, described: the service's /openapi.json and /docs. */
+  readonly api: ApiDescription;
   /** Validated configuration; throws ConfigError naming every bad variable. */
   loadConfig(env: NodeJS.ProcessEnv): C;
   /** The HTTP port the configuration gives (0 picks a free one). */

@@ -82,6 +82,7 @@ export async function startService<C extends InfrastructureConfig, T>(
         metrics: runtime.metrics,
         verifier: runtime.verifier,
         routes: components.routes,
+        api: definition.api,
         details: async () => (await components.details?.()) ?? {},
         readiness: () => runtime.readiness.report(),
       }),

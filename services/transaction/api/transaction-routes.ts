@@ -18,11 +18,14 @@ import type { Db } from '../saga-store';
 import type { KnownOffersTable, SagasTable } from '../transaction-tables';
 
 /** The buyer is the caller; a buyerId, if given, must name the caller. */
-const startBody = z.strictObject({
+export const startBody = z.strictObject({
   propertyId: identifier,
   offerId: identifier,
   buyerId: identifier.optional(),
 });
+
+/** GET /transactions?propertyId=… */
+export const purchasesQuery = z.strictObject({ propertyId: identifier });
 
 /** The transaction service's access rules, by name: each refusal is a 403 naming one. */
 export const transactionRules = {
@@ -273,7 +276,7 @@ export function transactionRoutes({
 
   router.get('/transactions', async (req, res) => {
     const caller = requireCaller(req);
-    const { propertyId } = parseOr400(z.strictObject({ propertyId: identifier }), req.query, 'query');
+    const { propertyId } = parseOr400(purchasesQuery, req.query, 'query');
     const rows = await db
       .selectFrom('sagas')
       .selectAll()

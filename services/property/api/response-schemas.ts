@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { instantSchema, moneyJsonSchema } from '../../shared/http/openapi/common-schemas';
+import type { OfferStatus, PropertyStatus } from '../contract/property-status';
+import { propertyTypes } from '../contract/property-type';
+
+const propertyStatuses = [
+  'listed',
+  'reserved',
+  'sold',
+  'withdrawn',
+] as const satisfies readonly PropertyStatus[];
+const offerStatuses = [
+  'pending',
+  'accepted',
+  'rejected',
+  'withdrawn',
+] as const satisfies readonly OfferStatus[];
+/** Another person's id is null unless the caller is the listing's owner or that person (see Viewer). */
+const person = z.string().nullable();
+
+/** The answer to a command: the version it made and the token that waits for it in the read models. */
+export const commandAccepted = z.strictObject({
+  id: z.uuid(),
+  version: z.number().int().positive(),
+  consistencyToken: z.string().meta({
+    description: '"<id>@<version>": pass it to the search and analytics APIs to read this write.',
+  }),
+});
+export const offerReceived = commandAccepted.extend({ offerId: z.uuid() });
+
+const address = z.strictObject({
+  street: z.string(),
+  city: z.string(),
+  postalCode: z.string(),
+  region: z.string(),
+  country: z.string(),
+  lat: z.number(),
+  lon: z.number(),
+});
+
+/** GET /properties/:id (see propertyJson). */
+export const propertyState = z.strictObject({
+  id: z.uuid(),
+  version: z.number().int().positive(),
+  status: z.enum(propertyStatuses),
+  address,
+  price: moneyJsonSchema,
+  bedrooms: z.number().int(),
+  bathrooms: z.number().int(),
+  areaSqm: z.number(),
+  type: z.enum(propertyTypes),
+  description: z.string().nullable(),
+  listedAt: z.string(),
+  ownerId: person,
+  offers: z.array(
+    z.strictObject({
+      offerId: z.string(),
+      buyerId: person,
+      amount: moneyJsonSchema,
+      status: z.enum(offerStatuses),
+    }),
+  ),
+  acceptedOfferId: z.string().nullable(),
+  reservation: z.strictObject({ transactionId: z.string(), offerId: z.string(), buyerId: person }).nullable(),
+  salePrice: moneyJsonSchema.nullable(),
+  priceChangeCount: z.number().int().min(0),
+});
+
+/** GET /properties/:id/events (see eventJson). */
+export const eventPage = z.strictObject({
+  events: z.array(
+    z.strictObject({
+      eventId: z.string(),
+      version: z.number().int().positive(),
+      type: z.string().meta({ description: 'The event type, such as PropertyListed or PriceChanged.' }),
+      schemaVersion: z.number().int().positive(),
+      occurredAt: instantSchema,
+      data: z
+        .record(z.string(), z.unknown())
+        .meta({ description: "The event's payload, as its type defines it." }),
+      metadata: z.strictObject({
+        eventId: z.string(),
+        correlationId: z.string(),
+        causationId: z.string().nullable(),
+        traceparent: z.string().nullable(),
+        actor: person,
+      }),
+    }),
+  ),
+  next: z.string().nullable().meta({ description: 'The next page, or null on the last one.' }),
+});
