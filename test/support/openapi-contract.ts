@@ -220,3 +220,26 @@ export function expectDocumented(document: OpenApiDocument, exchange: Exchange):
     );
   }
 }
+
+const documents = new Map<string, OpenApiDocument>();
+
+/**
+ * The document the service at `baseUrl` serves now. Fetched on every call (ports picked by
+ * the OS are reused by the next service a test starts) and parsed once per distinct text.
+ */
+export async function servedDocument(baseUrl: string): Promise<OpenApiDocument> {
+  const response = await fetch(`${baseUrl}/openapi.json`);
+  if (response.status !== 200) throw new Error(`${baseUrl}/openapi.json answered ${response.status}`);
+  const text = await response.text();
+  let document = documents.get(text);
+  if (!document) {
+    document = JSON.parse(text) as OpenApiDocument;
+    documents.set(text, document);
+  }
+  return document;
+}
+
+/** expectDocumented against the document the service at `baseUrl` serves. */
+export async function expectServedDocumented(baseUrl: string, exchange: Exchange): Promise<void> {
+  expectDocumented(await servedDocument(baseUrl), exchange);
+}

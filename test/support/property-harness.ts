@@ -6,6 +6,7 @@ import { infrastructureConfig } from '../../services/shared/config/infrastructur
 import { createDatabase } from '../../services/shared/db/database';
 import { startService, type RunningService } from '../../services/shared/service/start-service';
 import { localUser, type Identity } from './identities';
+import { expectServedDocumented } from './openapi-contract';
 
 /** A JSON request against a service; returns status, headers and parsed body. */
 export type Call = (
@@ -81,8 +82,13 @@ export async function startPropertyService(
 /**
  * JSON requests against a running service as `identity` (its bearer token, unless the
  * request sets Authorization itself), or anonymously; returns status, headers and body.
+ *
+ * Every answer is checked against the OpenAPI document the service serves (a status, a
+ * field or a shape the document does not have fails the test that made the request), so
+ * each test written with this client is a contract test as well. `contract: false` skips
+ * that, for a test that sends what no client should (and says why).
  */
-export function jsonClient(baseUrl: string, identity?: Identity): Call {
+export function jsonClient(baseUrl: string, identity?: Identity, options: { contract?: boolean } = {}): Call {
   return async (method, path, body, headers = {}) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
@@ -94,11 +100,17 @@ export function jsonClient(baseUrl: string, identity?: Identity): Call {
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: text ? (JSON.parse(text) as ApiResponse['body']) : {},
-    };
+    const parsed = text ? (JSON.parse(text) as ApiResponse['body']) : undefined;
+    if (options.contract ?? true) {
+      await expectServedDocumented(baseUrl, {
+        method,
+        url: path,
+        status: response.status,
+        headers: response.headers,
+        body: parsed,
+      });
+    }
+    return { status: response.status, headers: response.headers, body: parsed ?? {} };
   };
 }
 

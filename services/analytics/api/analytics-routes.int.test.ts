@@ -7,6 +7,7 @@ import { Client } from '@elastic/elasticsearch';
 import { infrastructureConfig } from '../../shared/config/infrastructure';
 import { HttpProblem } from '../../shared/http/problem';
 import { analyticsApi } from './analytics-openapi';
+import { expectServedDocumented } from '../../../test/support/openapi-contract';
 import { createServiceApp } from '../../shared/http/service-app';
 import { createLogger } from '../../shared/observability/logger';
 import { ServiceMetrics } from '../../shared/observability/metrics';
@@ -179,11 +180,20 @@ interface Answer<T> {
 let base: string;
 async function get<T = MarketReport>(path: string, headers: Record<string, string> = {}): Promise<Answer<T>> {
   const response = await fetch(`${base}${path}`, { headers });
+  const body = (await response.json()) as T;
+  // Every answer of this file is also checked against the service's OpenAPI document.
+  await expectServedDocumented(base, {
+    method: 'GET',
+    url: path,
+    status: response.status,
+    headers: response.headers,
+    body,
+  });
   return {
     status: response.status,
     contentType: response.headers.get('content-type'),
     headers: response.headers,
-    body: (await response.json()) as T,
+    body,
   };
 }
 

@@ -37,12 +37,9 @@ export const searchResult = z.strictObject({
       score: z.number().optional().meta({ description: 'When sorted by relevance.' }),
     }),
   ),
-  nextCursor: z
-    .string()
-    .nullable()
-    .meta({
-      description: 'Pass as `cursor` (with the same parameters) for the next page; null on the last.',
-    }),
+  nextCursor: z.string().nullable().meta({
+    description: 'Pass as `cursor` (with the same parameters) for the next page; null on the last.',
+  }),
   facets: z.strictObject({
     type: z.array(bucket(z.string())),
     bedrooms: z.array(bucket(z.number().int())),

@@ -7,6 +7,7 @@ import { Client } from '@elastic/elasticsearch';
 import { infrastructureConfig } from '../../shared/config/infrastructure';
 import { HttpProblem } from '../../shared/http/problem';
 import { searchApi } from './search-openapi';
+import { expectServedDocumented } from '../../../test/support/openapi-contract';
 import { createServiceApp } from '../../shared/http/service-app';
 import { createLogger } from '../../shared/observability/logger';
 import { ServiceMetrics } from '../../shared/observability/metrics';
@@ -137,10 +138,19 @@ interface Answer<T> {
 
 async function get<T = SearchResult>(path: string, headers: Record<string, string> = {}): Promise<Answer<T>> {
   const response = await fetch(`${base}${path}`, { headers });
+  const body = (await response.json()) as T;
+  // Every answer of this file is also checked against the service's OpenAPI document.
+  await expectServedDocumented(base, {
+    method: 'GET',
+    url: path,
+    status: response.status,
+    headers: response.headers,
+    body,
+  });
   return {
     status: response.status,
     contentType: response.headers.get('content-type'),
-    body: (await response.json()) as T,
+    body,
   };
 }
 
@@ -431,7 +441,10 @@ describe('consistency tokens', () => {
       'header.X-Consistency-Token',
       'query.consistentWith',
     ]);
-    waitForToken.mockRejectedValueOnce(new HttpProblem(503, 'Not yet consistent', 'timed out'));
+    // As waitForAppliedVersion times out: a 503 with Retry-After (which the document promises).
+    waitForToken.mockRejectedValueOnce(
+      new HttpProblem(503, 'Not yet consistent', 'timed out', {}, undefined, { 'Retry-After': '1' }),
+    );
     const timedOut = await get<{ status: number }>('/search/properties/p01?consistentWith=p01%409');
     expect(timedOut.status).toBe(503);
   });
