@@ -299,6 +299,7 @@ describe.each(names)('the %s API', (name) => {
     const html = await page.text();
     const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '');
     expect(assets).toEqual([
+      '/docs/assets/favicon-32x32.png',
       '/docs/assets/swagger-ui.css',
       '/docs/assets/swagger-ui-bundle.js',
       '/docs/init.js',

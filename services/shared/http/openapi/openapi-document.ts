@@ -34,6 +34,7 @@ export interface OpenApiOperation {
 export interface OpenApiDocument {
   openapi: string;
   info: { title: string; version: string; description: string };
+  tags: Array<{ name: string; description: string }>;
   jsonSchemaDialect: string;
   paths: Record<string, Record<string, OpenApiOperation>>;
   components: {
@@ -45,6 +46,7 @@ export interface OpenApiDocument {
 export const PROBLEM_REF = '#/components/schemas/Problem';
 const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 const BEARER = 'bearerAuth';
+const SERVICE_TAG = 'service';
 const PARAM = /:([A-Za-z0-9_]+)/g;
 
 /** `/properties/:id` as OpenAPI writes it: `/properties/{id}`. */
@@ -83,11 +85,18 @@ export function buildOpenApiDocument(api: ApiDescription, version: string): Open
       throw new Error(`${operation.method.toUpperCase()} ${path} is described twice`);
     item[operation.method] = toOperation(operation, tag, behindTokenCheck);
   };
-  for (const operation of serviceEndpoints) add(operation, 'service', false);
   for (const operation of api.operations) add(operation, api.title, true);
+  for (const operation of serviceEndpoints) add(operation, SERVICE_TAG, false);
   return {
     openapi: '3.1.1',
     info: { title: api.title, version, description: api.description },
+    tags: [
+      { name: api.title, description: api.description },
+      {
+        name: SERVICE_TAG,
+        description: 'What every service serves: health, metrics, this document and its docs.',
+      },
+    ],
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
     paths,
     components: {

@@ -1,6 +1,7 @@
-import { serviceCatalog } from '../../../catalog';
-import { documentProblems, operationFor } from '../../../../test/support/openapi-contract';
-import { buildOpenApiDocument } from './openapi-document';
+import { serviceCatalog } from '../../services/catalog';
+import { documentProblems, operationFor } from '../support/openapi-contract';
+import { listPropertyBody } from '../../services/property/api/request-schemas';
+import { buildOpenApiDocument, jsonSchemaOf } from '../../services/shared/http/openapi/openapi-document';
 
 const documents = Object.values(serviceCatalog).map((service) => ({
   name: service.name,
@@ -35,6 +36,41 @@ describe.each(documents)('the OpenAPI document of $name', ({ document }) => {
       const unavailable = operation.responses['503'];
       if (unavailable) expect(unavailable.headers?.['Retry-After']?.required).toBe(true);
     }
+  });
+});
+
+describe('the property document', () => {
+  const document = buildOpenApiDocument(serviceCatalog.property.api, '0.1.0');
+
+  it('takes request schemas from the zod schemas the routes validate with', () => {
+    const listProperty = document.paths['/properties']?.post;
+    expect(listProperty?.requestBody).toEqual({
+      required: true,
+      content: { 'application/json': { schema: jsonSchemaOf(listPropertyBody, 'input') } },
+    });
+    const getProperty = document.paths['/properties/{id}']?.get;
+    expect(getProperty?.parameters.map((p) => `${p.in} ${p.name}${p.required ? ' (required)' : ''}`)).toEqual(
+      ['path id (required)', 'query asOf', 'query version'],
+    );
+  });
+
+  it('names the bearer scheme and the roles where a token is needed, and leaves reads open', () => {
+    expect(document.paths['/properties']?.post?.security).toEqual([{ bearerAuth: ['seller', 'agent'] }]);
+    expect(document.paths['/properties/{id}/price']?.post?.security).toEqual([{ bearerAuth: [] }]);
+    expect(document.paths['/properties/{id}']?.get?.security).toEqual([{}, { bearerAuth: [] }]);
+    expect(Object.keys(document.paths['/properties/{id}/price']?.post?.responses ?? {})).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '412',
+      '413',
+      '415',
+      '422',
+      '503',
+    ]);
   });
 });
 
