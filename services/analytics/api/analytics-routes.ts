@@ -1,3 +1,4 @@
+import type { marketProperty, marketReport } from './response-schemas';
 import { errors, type Client } from '@elastic/elasticsearch';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
@@ -74,7 +75,9 @@ export function analyticsRoutes({
     ]);
     if (!facts.aggregations || !active.aggregations)
       throw new Error('Elasticsearch answered without aggregations');
-    res.json(toMarketReport(facts.aggregations, active.aggregations, params));
+    res.json(
+      toMarketReport(facts.aggregations, active.aggregations, params) satisfies z.output<typeof marketReport>,
+    );
   });
 
   router.get('/analytics/properties/:id', async (req: Request<{ id: string }>, res) => {
@@ -93,7 +96,7 @@ export function analyticsRoutes({
       }
     });
     if (!document) throw HttpProblem.notFound(`property ${id}`);
-    res.json(withDaysOnMarketToNow(document, now()));
+    res.json(withDaysOnMarketToNow(document, now()) satisfies z.output<typeof marketProperty>);
   });
 
   return router;

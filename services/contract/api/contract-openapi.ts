@@ -12,10 +12,11 @@ import { contractsQuery } from './contract-routes';
 const contractStatuses = ['SIGNED', 'VOIDED'] as const satisfies readonly ContractStatus[];
 
 /** A sale contract (see contractJson). */
-const contract = z.strictObject({
+export const contract = z.strictObject({
   transactionId: z.string(),
-  propertyId: z.string(),
-  buyerId: z.string(),
+  // Null when the void arrived before the contract (a tombstone: its terms never arrived).
+  propertyId: z.string().nullable(),
+  buyerId: z.string().nullable(),
   price: moneyJsonSchema.nullable(),
   status: z.enum(contractStatuses),
   signedAt: instantSchema.nullable(),

@@ -1,3 +1,4 @@
+import type { contract } from './contract-openapi';
 import { Router } from 'express';
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
@@ -9,7 +10,7 @@ import { HttpProblem } from '../../shared/http/problem';
 import { parseOr400 } from '../../shared/http/validation';
 import type { ContractsTable, ContractTables } from '../contract-tables';
 
-function contractJson(row: Selectable<ContractsTable>) {
+function contractJson(row: Selectable<ContractsTable>): z.output<typeof contract> {
   return {
     transactionId: row.transaction_id,
     propertyId: row.property_id,

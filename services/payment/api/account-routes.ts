@@ -1,3 +1,4 @@
+import type { account } from './payment-openapi';
 import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { Kysely } from 'kysely';
@@ -39,7 +40,10 @@ export const paymentRules = {
   depositsOpsOnly: 'deposits-ops-only',
 } as const;
 
-async function accountJson(db: Kysely<PaymentTables>, buyerId: string) {
+async function accountJson(
+  db: Kysely<PaymentTables>,
+  buyerId: string,
+): Promise<z.output<typeof account> | undefined> {
   const account = await db
     .selectFrom('accounts')
     .selectAll()

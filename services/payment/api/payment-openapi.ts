@@ -15,7 +15,7 @@ const reservationStatuses = [
 ] as const satisfies readonly ReservationStatus[];
 
 /** A buyer's account (see accountJson). */
-const account = z.strictObject({
+export const account = z.strictObject({
   buyerId: z.string(),
   balance: moneyJsonSchema,
   reserved: moneyJsonSchema,

@@ -5,6 +5,8 @@ export { moneyFromBody, moneyJson };
 import type { PropertyEvent } from '../contract/property-events';
 import type { PropertyView } from '../domain/property-view';
 import type { Viewer } from './redaction';
+import type { propertyState } from './response-schemas';
+import type { z } from 'zod';
 
 /** "<id>@<version>": what the query APIs wait for before answering (read-your-writes). */
 export function consistencyToken(id: string, version: number): string {
@@ -16,7 +18,7 @@ export function etag(version: number): string {
 }
 
 /** The state as `viewer` may see it (buyers' ids only for the owner and each buyer). */
-export function propertyJson(view: PropertyView, viewer: Viewer) {
+export function propertyJson(view: PropertyView, viewer: Viewer): z.output<typeof propertyState> {
   return {
     id: view.id,
     version: view.version,

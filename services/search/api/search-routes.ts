@@ -1,3 +1,4 @@
+import type { searchDocument, searchResult } from './response-schemas';
 import { errors, type Client } from '@elastic/elasticsearch';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
@@ -40,7 +41,7 @@ export function searchRoutes({ es, alias = 'properties', waitForToken }: SearchR
     const response = await unavailableWithoutIndex('Search', alias, () =>
       es.search<PropertySearchDocument, SearchAggregations>({ index: alias, ...buildSearchRequest(params) }),
     );
-    res.json(toSearchResult(response, params));
+    res.json(toSearchResult(response, params) satisfies z.output<typeof searchResult>);
   });
 
   router.get('/search/properties/:id', async (req: Request<{ id: string }>, res) => {
@@ -59,7 +60,7 @@ export function searchRoutes({ es, alias = 'properties', waitForToken }: SearchR
       }
     });
     if (!document) throw HttpProblem.notFound(`property ${id}`);
-    res.json(document);
+    res.json(document satisfies z.output<typeof searchDocument>);
   });
 
   return router;

@@ -20,7 +20,7 @@ const sagaStatuses = [
 const phases = ['forward', 'compensation'] as const satisfies readonly Phase[];
 
 /** A purchase as the API shows it (see sagaJson). */
-const purchase = z.strictObject({
+export const purchase = z.strictObject({
   transactionId: z.string(),
   correlationId: z.string(),
   propertyId: z.string(),

@@ -1,3 +1,4 @@
+import type { purchase } from './transaction-openapi';
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { Selectable } from 'kysely';
@@ -49,7 +50,7 @@ async function mayFollow(
   return property?.owner_id === caller.subject;
 }
 
-function sagaJson(row: Selectable<SagasTable>) {
+function sagaJson(row: Selectable<SagasTable>): z.output<typeof purchase> {
   return {
     transactionId: row.transaction_id,
     correlationId: row.transaction_id,
