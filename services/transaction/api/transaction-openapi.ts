@@ -3,6 +3,7 @@ import { identifier } from '../../shared/http/identifier';
 import {
   jsonResponse,
   problemResponse,
+  retryAfterHeader,
   type ApiDescription,
 } from '../../shared/http/openapi/api-description';
 import { commandHeaders, instantSchema, moneyJsonSchema } from '../../shared/http/openapi/common-schemas';
@@ -75,6 +76,10 @@ export const transactionApi: ApiDescription = {
         409: problemResponse('The offer is not accepted, or already has a live purchase.'),
         422: problemResponse(
           'The offer belongs to another property, or the Idempotency-Key was used with another body.',
+        ),
+        503: problemResponse(
+          'The orchestrator has not seen the version the consistency token names in time; nothing was started.',
+          { 'Retry-After': retryAfterHeader },
         ),
       },
     },
