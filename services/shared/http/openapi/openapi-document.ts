@@ -220,7 +220,9 @@ function withSharedResponses(
   const responses: Record<number, ApiResponse> = { ...operation.responses };
   const addOr = (status: number, extra: ApiResponse) => {
     const own = responses[status];
-    responses[status] = own ? { ...own, description: `${own.description} Also: ${extra.description}` } : extra;
+    responses[status] = own
+      ? { ...own, description: `${own.description} Also: ${extra.description}` }
+      : extra;
   };
   if (behindTokenCheck) {
     addOr(
