@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import { contractMigrations } from './contract';
 import { keystoreMigrations } from './keystore';
 import { paymentMigrations } from './payment';
+import { peopleMigrations } from './people';
 import { propertyMigrations } from './property';
 import { titleMigrations } from './title';
 import { transactionMigrations } from './transaction';
@@ -18,6 +19,7 @@ export const serviceMigrations: Record<string, ServiceMigrations> = {
   payment: { schema: 'payment', migrations: paymentMigrations },
   contract: { schema: 'contract', migrations: contractMigrations },
   title: { schema: 'title', migrations: titleMigrations },
+  people: { schema: 'people', migrations: peopleMigrations },
   // Not a service: the key store of crypto-shredding (services/shared/privacy), shared by all.
   keystore: { schema: 'keystore', migrations: keystoreMigrations },
 };

@@ -1,6 +1,7 @@
 import { analyticsService } from './analytics/analytics-service';
 import { contractService } from './contract/contract-service';
 import { paymentService } from './payment/payment-service';
+import { peopleService } from './people/people-service';
 import { propertyService } from './property/property-service';
 import { searchService } from './search/search-service';
 import type { ServiceDefinition } from './shared/service/service-definition';
@@ -16,6 +17,7 @@ export const serviceCatalog = {
   payment: paymentService,
   contract: contractService,
   title: titleService,
+  people: peopleService,
 } satisfies Record<string, ServiceDefinition>;
 
 export type ServiceName = keyof typeof serviceCatalog;

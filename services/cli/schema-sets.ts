@@ -4,6 +4,7 @@ import { loadPaymentCommandSchemas } from '../payment/messages/payment-messages'
 import { propertyTopic } from '../property/contract';
 import { loadPropertyCommandSchemas } from '../property/contract';
 import { loadPropertyEventSchemas } from '../property/contract';
+import { loadPeopleEventSchemas, peopleTopic } from '../people/contract';
 import { commandChannel, replyChannel } from '../shared/messaging/channels';
 import { loadCommandReplySchemas } from '../shared/messaging/command-reply';
 import { loadTitleCommandSchemas } from '../title/messages/title-messages';
@@ -20,6 +21,7 @@ const commands: ReadonlyArray<[string, () => Promise<EventSchema[]>]> = [
 /** Every stream whose Avro schemas this repository owns, with the topic they are published on. */
 export const schemaSets: readonly SchemaSet[] = [
   { name: 'property', topic: propertyTopic, load: loadPropertyEventSchemas },
+  { name: 'people', topic: peopleTopic, load: loadPeopleEventSchemas },
   ...commands.flatMap(([service, load]): SchemaSet[] => [
     { name: `${service}-commands`, topic: commandChannel(service), load },
     { name: `${service}-replies`, topic: replyChannel(service), load: loadCommandReplySchemas },

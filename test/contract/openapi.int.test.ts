@@ -16,11 +16,12 @@ import { expectServedDocumented, operationFor, servedDocument } from '../support
  * The int tests of property, search and analytics check each of their answers the same way.
  */
 
-type Who = 'anonymous' | 'seller1' | 'buyer1' | 'ops1' | 'compliance1' | 'registrar1';
+type Who = 'anonymous' | 'seller1' | 'agent1' | 'buyer1' | 'ops1' | 'compliance1' | 'registrar1';
 
 interface Step {
   as: Who;
   method: string;
+  /** `{sub:<user>}` stands for that local user's subject (their person id). */
   path: string;
   body?: unknown;
   headers?: Record<string, string>;
@@ -210,6 +211,41 @@ const steps: Record<ServiceName, Step[]> = {
     { as: 'registrar1', method: 'DELETE', path: `/titles/${propertyId}/liens/${lien}`, expect: 204 },
     { as: 'registrar1', method: 'DELETE', path: `/titles/${propertyId}/liens/${lien}`, expect: 404 },
   ],
+  people: [
+    { as: 'anonymous', method: 'PUT', path: '/people/me', body: {}, expect: 401 },
+    { as: 'registrar1', method: 'PUT', path: '/people/me', body: {}, expect: 400 },
+    {
+      as: 'registrar1',
+      method: 'PUT',
+      path: '/people/me',
+      body: { name: 'Rita Registrar', email: 'rita@example.org', agency: 'Not an agent' },
+      expect: 403,
+    },
+    {
+      as: 'registrar1',
+      method: 'PUT',
+      path: '/people/me',
+      body: { name: 'Rita Registrar', email: 'rita@example.org', phone: '+31 20 555 0101' },
+      expect: [200, 201],
+    },
+    { as: 'registrar1', method: 'GET', path: '/people/{sub:registrar1}', expect: 200 },
+    { as: 'anonymous', method: 'GET', path: '/people/{sub:registrar1}', expect: 404 },
+    {
+      as: 'agent1',
+      method: 'PUT',
+      path: '/people/me',
+      body: { name: 'Anna Agent', email: 'anna.agent@example.org', agency: 'Grachten Makelaars' },
+      expect: [200, 201],
+    },
+    { as: 'anonymous', method: 'GET', path: '/people/{sub:agent1}', expect: 200 },
+    { as: 'buyer1', method: 'DELETE', path: '/people/{sub:registrar1}', expect: 403 },
+    { as: 'anonymous', method: 'DELETE', path: '/people/{sub:registrar1}', expect: 401 },
+    { as: 'ops1', method: 'DELETE', path: '/people/{sub:registrar1}', expect: 200 },
+    { as: 'ops1', method: 'DELETE', path: '/people/{sub:registrar1}', expect: 410 },
+    { as: 'registrar1', method: 'GET', path: '/people/{sub:registrar1}', expect: 410 },
+    { as: 'ops1', method: 'DELETE', path: `/people/nobody-${id}`, expect: 404 },
+    { as: 'anonymous', method: 'GET', path: `/people/nobody-${id}`, expect: 404 },
+  ],
 };
 
 /** What every service serves ahead of its routes, open. */
@@ -257,8 +293,9 @@ function urlOf(name: ServiceName): string {
 }
 
 /** Sends one step and checks its answer against the document the service serves; returns the operation it exercised. */
-async function replay(baseUrl: string, step: Step): Promise<string | undefined> {
-  const identity = step.as === 'anonymous' ? undefined : await localUser(step.as);
+async function replay(baseUrl: string, given: Step): Promise<string | undefined> {
+  const identity = given.as === 'anonymous' ? undefined : await localUser(given.as);
+  const step = { ...given, path: await withSubjects(given.path) };
   const response = await fetch(`${baseUrl}${step.path}`, {
     method: step.method,
     headers: {
@@ -286,6 +323,15 @@ async function replay(baseUrl: string, step: Step): Promise<string | undefined> 
   });
   const document = await servedDocument(baseUrl);
   return operationFor(document, step.method, new URL(step.path, baseUrl).pathname)?.operation.operationId;
+}
+
+/** The path with every `{sub:<user>}` replaced by that local user's subject. */
+async function withSubjects(path: string): Promise<string> {
+  let resolved = path;
+  for (const [placeholder, user] of path.matchAll(/\{sub:([a-z0-9]+)\}/g)) {
+    resolved = resolved.replace(placeholder, encodeURIComponent((await localUser(user ?? '')).subject));
+  }
+  return resolved;
 }
 
 describe.each(names)('the %s API', (name) => {

@@ -23,6 +23,7 @@ export const testPorts = {
   payment: 13005,
   contract: 13006,
   title: 13007,
+  people: 13008,
 } as const;
 
 export type TestService = keyof typeof testPorts;

@@ -53,7 +53,7 @@ const propertyOutbox: Record<string, string> = {
   'transforms.outbox.route.tombstone.on.empty.payload': 'false',
 };
 
-const services = ['property', 'transaction', 'payment', 'contract', 'title'];
+const services = ['property', 'transaction', 'payment', 'contract', 'title', 'people'];
 
 describe('connector files in connectors/', () => {
   it('lists one connector per service, not topics.json or the templates folder', () => {
