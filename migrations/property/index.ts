@@ -40,4 +40,19 @@ export const propertyMigrations: Record<string, Migration> = {
     up: (db) => createSnapshotsTable(db, 'property'),
     down: (db) => dropSnapshotsTable(db, 'property'),
   },
+  '0007_agent_cards': {
+    // The agents' cards learned from people.events (see services/property/handlers/agent-cards.ts).
+    up: (db) =>
+      db.schema
+        .withSchema('property')
+        .createTable('agent_cards')
+        .addColumn('agent_id', 'text', (c) => c.primaryKey())
+        .addColumn('person_version', 'integer', (c) => c.notNull())
+        .addColumn('name', 'jsonb')
+        .addColumn('email', 'jsonb')
+        .addColumn('phone', 'jsonb')
+        .addColumn('agency', 'text')
+        .execute(),
+    down: (db) => db.schema.withSchema('property').dropTable('agent_cards').ifExists().execute(),
+  },
 };

@@ -22,10 +22,21 @@ import type { PropertyEvent } from './contract/property-events';
 import { propertyCommandHandlers } from './handlers/property-command-handlers';
 import { loadPropertyCommandSchemas } from './contract/commands/property-messages';
 import { propertyConfig, type PropertyConfig } from './property-config';
+import { peopleEventStream, peopleTopic } from '../people/contract';
+import { consumerDeps } from '../shared/messaging/consumer-deps';
+import { consumerRetryPolicy, MessageConsumer } from '../shared/messaging/message-consumer';
+import { CachingKeyStore } from '../shared/privacy/caching-key-store';
+import { FieldCipher } from '../shared/privacy/field-cipher';
+import { KEYSTORE_SCHEMA } from '../shared/privacy/keystore-tables';
+import { PostgresKeyStore } from '../shared/privacy/postgres-key-store';
+import { masterKeyOf } from '../shared/privacy/privacy-config';
+import type { AgentCardTables } from './agent-cards-table';
+import { publicAgentCard } from './contract/listing-agent-view';
+import { agentCardOf, agentCardsHandler } from './handlers/agent-cards';
 import { loadPropertyEventSchemas } from './contract/schemas/property-schemas';
 
-/** The property schema: its event store, its snapshots and the saga's inbox. */
-export type PropertyTables = EventStoreTables & SnapshotTables & MessagingTables;
+/** The property schema: its event store, its snapshots, the saga's inbox and the agents' cards. */
+export type PropertyTables = EventStoreTables & SnapshotTables & MessagingTables & AgentCardTables;
 
 /** What tests, benchmarks and the CLIs reach inside a running property service. */
 export interface PropertyInternals {
@@ -35,6 +46,9 @@ export interface PropertyInternals {
   repository: EventSourcedRepository<PropertyEvent, Property>;
   /** The purchase saga's commands (reserve, release, mark sold) on `property.commands`. */
   participant: Participant;
+  /** The agents' cards from `people.events`. */
+  agentCards: MessageConsumer;
+  keys: CachingKeyStore;
 }
 
 /**
@@ -79,6 +93,23 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
       loadPropertyCommandSchemas,
       propertyCommandHandlers(repository, tableSubset<EventStoreTables & MessagingTables>()(tables)),
     );
+    const keys = new CachingKeyStore(
+      new PostgresKeyStore(
+        runtime.database<unknown>(KEYSTORE_SCHEMA, config.KEYSTORE_DB_POOL),
+        masterKeyOf(config),
+      ),
+      { ttlMs: config.KEYSTORE_CACHE_TTL_MS, maxKeys: config.KEYSTORE_CACHE_MAX_KEYS },
+    );
+    const cipher = new FieldCipher(keys);
+    const cards = tableSubset<AgentCardTables>()(tables);
+    const agentCards = new MessageConsumer(consumerDeps(runtime, [peopleEventStream]), {
+      name: 'property.agent-cards',
+      groupId: 'property.agent-cards',
+      topics: [peopleTopic],
+      handle: agentCardsHandler(cards, keys),
+      retry: consumerRetryPolicy(config),
+      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    });
     const runner = new CommandRunner(
       repository,
       IdempotencyStore.of(db),
@@ -86,9 +117,15 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
       propertyStreamType,
     );
     return {
-      routes: propertyRoutes({ runner, repository }),
+      routes: propertyRoutes({
+        runner,
+        repository,
+        listingAgentOf: (caller) => agentCardOf(cards, caller.subject),
+        agentCardView: (card) => publicAgentCard(cipher, card),
+      }),
       workers: [
         participant.consumer,
+        agentCards,
         housekeeping(
           [
             outboxRetention(tables, config),
@@ -99,7 +136,7 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
           runtime.logger,
         ),
       ],
-      internals: { db, codec, store, repository, participant },
+      internals: { db, codec, store, repository, participant, agentCards, keys },
     };
   },
 };

@@ -11,6 +11,7 @@ import { sendResult } from '../../shared/http/send-result';
 import { parseOr400 } from '../../shared/http/validation';
 import { Property } from '../domain/property';
 import type { ListingAgentCard, PropertyEvent } from '../contract/property-events';
+import type { PublicAgentCard } from '../contract/listing-agent-view';
 import {
   changePriceBody,
   historyQuery,
@@ -32,6 +33,8 @@ export interface PropertyRoutesDeps {
   repository: EventSourcedRepository<PropertyEvent, Property>;
   /** The card an agent's listing carries (from their profile); null for a seller. */
   listingAgentOf?: (caller: Caller) => Promise<ListingAgentCard | null>;
+  /** The public card of a listing's agent, decrypted now (erased once their key is gone). */
+  agentCardView?: (card: ListingAgentCard | null) => Promise<PublicAgentCard | null>;
   clock?: () => Date;
 }
 
@@ -40,6 +43,7 @@ export function propertyRoutes({
   runner,
   repository,
   listingAgentOf = async () => null,
+  agentCardView = async () => null,
   clock = () => new Date(),
 }: PropertyRoutesDeps): Router {
   const router = Router();
@@ -220,9 +224,12 @@ export function propertyRoutes({
         `version ${query.version} of property ${id} (latest is ${property.version})`,
       );
     }
+    const view = property.toView();
     res
       .set('ETag', etag(property.version))
-      .json(propertyJson(property.toView(), new Viewer(req.caller, property.ownerId)));
+      .json(
+        propertyJson(view, new Viewer(req.caller, property.ownerId), await agentCardView(view.listingAgent)),
+      );
   });
 
   router.get('/properties/:id/events', async (req, res) => {

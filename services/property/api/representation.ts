@@ -3,6 +3,7 @@ import { moneyFromBody, moneyJson } from '../../shared/http/money-json';
 
 export { moneyFromBody, moneyJson };
 import type { PropertyEvent } from '../contract/property-events';
+import type { PublicAgentCard } from '../contract/listing-agent-view';
 import type { PropertyView } from '../domain/property-view';
 import type { Viewer } from './redaction';
 import type { propertyState } from './response-schemas';
@@ -18,7 +19,11 @@ export function etag(version: number): string {
 }
 
 /** The state as `viewer` may see it (buyers' ids only for the owner and each buyer). */
-export function propertyJson(view: PropertyView, viewer: Viewer): z.output<typeof propertyState> {
+export function propertyJson(
+  view: PropertyView,
+  viewer: Viewer,
+  listingAgent: PublicAgentCard | null,
+): z.output<typeof propertyState> {
   return {
     id: view.id,
     version: view.version,
@@ -32,6 +37,7 @@ export function propertyJson(view: PropertyView, viewer: Viewer): z.output<typeo
     description: view.description,
     listedAt: view.listedAt,
     ownerId: viewer.person(view.ownerId),
+    listingAgent,
     offers: view.offers.map((offer) => ({
       ...viewer.payload(offer),
       amount: moneyJson(offer.amount),

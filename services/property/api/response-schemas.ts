@@ -38,6 +38,17 @@ const address = z.strictObject({
   lon: z.number(),
 });
 
+/** The listing agent's public card (see publicAgentCard); `erased` once the agent was erased. */
+export const listingAgentJson = z
+  .strictObject({
+    agentId: z.string(),
+    name: z.string().nullable().meta({ description: 'Null once the agent was erased.' }),
+    agency: z.string().nullable(),
+    erased: z.boolean().meta({ description: 'The agent was erased: nothing of them is shown.' }),
+  })
+  .nullable()
+  .meta({ description: 'Set when an agent listed it: their public card (name and agency).' });
+
 /** GET /properties/:id (see propertyJson). */
 export const propertyState = z.strictObject({
   id: z.uuid(),
@@ -52,6 +63,7 @@ export const propertyState = z.strictObject({
   description: z.string().nullable(),
   listedAt: z.string(),
   ownerId: person,
+  listingAgent: listingAgentJson,
   offers: z.array(
     z.strictObject({
       offerId: z.string(),

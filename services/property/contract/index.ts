@@ -12,3 +12,4 @@ export * from './property-type';
 export * from './commands/property-messages';
 export * from './schemas/property-schemas';
 export * from './property-stream';
+export * from './listing-agent-view';
