@@ -1,7 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Command, Option } from 'commander';
+import type { Kysely } from 'kysely';
+import {
+  loadPeopleEventSchemas,
+  peopleSchema,
+  peopleStreamType,
+  peopleTopic,
+  peopleUpcasters,
+  type PersonEvent,
+} from '../people/contract';
+import { Person } from '../people/domain/person';
+import { erasePerson } from '../people/privacy/erase-person';
+import { AvroEventCodec } from '../shared/codec/avro-event-codec';
 import { infrastructureConfig } from '../shared/config/infrastructure';
+import { EventSourcedRepository } from '../shared/event-sourcing/repository';
+import { PostgresEventStore } from '../shared/event-store/event-store';
+import type { EventStoreTables } from '../shared/event-store/tables';
+import { FieldCipher } from '../shared/privacy/field-cipher';
 import { createDatabase } from '../shared/db/database';
 import { createKafka } from '../shared/kafka/kafka-client';
 import { ErasureEvidenceStore } from '../shared/privacy/erasure-evidence-store';
@@ -12,7 +29,7 @@ import { describeFinding } from '../shared/privacy/scan/finding';
 import { COMPONENTS, verifyErasure, type Component } from '../shared/privacy/scan/verify-erasure';
 import type { ValueKind } from '../shared/privacy/value-normalisation';
 
-/** `npm run privacy -- keys <subjectId> | verify-erased [subjectId] --value <v>… [--only …] [--strict]` */
+/** `npm run privacy -- keys <subjectId> | erase <personId> | verify-erased [subjectId] --value <v>… [--only …] [--strict]` */
 const config = infrastructureConfig();
 const masterKey = masterKeyOf(privacyConfig());
 const db = createDatabase<unknown>({ connectionString: config.DATABASE_URL, maxConnections: 2 });
@@ -37,6 +54,46 @@ program
       console.log(
         `erased ${erasure.erasedAt.toISOString()}  evidence ${erasure.evidenceId} (${erasure.evidence.fingerprints.length} fingerprints)`,
       );
+    }
+  });
+
+program
+  .command('erase <personId>')
+  .description(
+    'erases a person as DELETE /people/:id does: keeps the evidence of their former values, destroys their data keys, appends PersonErased',
+  )
+  .action(async (personId: string) => {
+    const registry = new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL });
+    const codec = new AvroEventCodec(registry, peopleTopic, await loadPeopleEventSchemas());
+    const repository = new EventSourcedRepository<PersonEvent, Person>(
+      db.withSchema(peopleSchema) as Kysely<EventStoreTables>,
+      new PostgresEventStore<PersonEvent>(peopleStreamType, codec, peopleUpcasters),
+      (id) => Person.empty(id),
+    );
+    const keys = new PostgresKeyStore(db, masterKey);
+    const outcome = await erasePerson(
+      { repository, keys, evidence: new ErasureEvidenceStore(db, masterKey), cipher: new FieldCipher(keys) },
+      personId,
+      { correlationId: randomUUID(), causationId: null, traceparent: null, actor: 'privacy-cli' },
+    );
+    switch (outcome.outcome) {
+      case 'not-found':
+        throw new Error(`no person ${personId}`);
+      case 'already-erased':
+        console.log(
+          `${personId}: already erased${outcome.destroyedKeyIds.length > 0 ? ` (destroyed ${outcome.destroyedKeyIds.length} more key(s))` : ''}`,
+        );
+        return;
+      case 'erased': {
+        const reclaimed =
+          outcome.storageReclaimed === true
+            ? 'storage reclaimed'
+            : `storage not reclaimed: ${outcome.storageReclaimed.failed}`;
+        console.log(
+          `${personId}: erased at version ${outcome.version}; destroyed ${outcome.destroyedKeyIds.length} key(s) (${reclaimed}); evidence ${outcome.evidenceId ?? 'kept by an earlier attempt'}`,
+        );
+        console.log(`prove it: npm run privacy -- verify-erased ${personId}`);
+      }
     }
   });
 

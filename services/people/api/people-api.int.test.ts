@@ -14,6 +14,7 @@ import type { PersonProfileData } from '../contract/people-events';
 import type { PeopleConfig } from '../people-config';
 import { peopleService, type PeopleInternals } from '../people-service';
 import { openProfile } from '../privacy/profile-sealing';
+import { runPrivacyCli } from '../../cli/privacy-cli';
 
 /**
  * The People API against real Postgres and real Keycloak tokens: profiles encrypted with
@@ -200,5 +201,32 @@ describe('the People API', () => {
     expect((await as(ops)('DELETE', `/people/${buyer.subject}`)).status).toBe(200);
     expect((await as(buyer)('GET', `/people/${buyer.subject}`)).status).toBe(410);
     expect((await as(ops)('DELETE', `/people/nobody-${run}`)).status).toBe(404);
+  });
+});
+
+describe('npm run privacy -- erase', () => {
+  it('erases as DELETE does: evidence, keys destroyed, PersonErased; a second run says so', async () => {
+    const person = await freshUser('agent');
+    const email = `cli.${run}@example.org`;
+    expect((await as(person)('PUT', '/people/me', { name: `Cees Cli ${run}`, email })).status).toBe(201);
+
+    const first = runPrivacyCli(['erase', person.subject]);
+    expect(first.err).toBe('');
+    expect(first.status).toBe(0);
+    expect(first.out).toMatch(
+      new RegExp(
+        `^${person.subject}: erased at version 2; destroyed 1 key\\(s\\) \\(storage reclaimed\\); evidence \\S+\\n`,
+      ),
+    );
+    expect(first.out).not.toContain(email);
+    expect((await as(person)('GET', `/people/${person.subject}`)).status).toBe(410);
+    expect((await keys.describeSubject(person.subject)).map((k) => k.destroyedAt)).toEqual([
+      expect.any(Date),
+    ]);
+
+    const second = runPrivacyCli(['erase', person.subject]);
+    expect(second).toMatchObject({ status: 0, out: `${person.subject}: already erased\n` });
+    const unknown = runPrivacyCli(['erase', `nobody-${run}`]);
+    expect(unknown).toMatchObject({ status: 1, err: `privacy: no person nobody-${run}\n` });
   });
 });
