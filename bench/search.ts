@@ -40,6 +40,8 @@ import { runningPid } from '../stack/process';
 import { commandLine, percentile } from './support/measure';
 import { processCpuMicros } from './support/process-cpu';
 import { positiveInt, runBench } from './support/bench-cli';
+import { FieldCipher } from '../services/shared/privacy/field-cipher';
+import { MemoryKeyStore } from '../services/shared/privacy/memory-key-store';
 
 // ---------------------------------------------------------------------------------------------
 // The index: synthetic listings
@@ -112,6 +114,9 @@ function listingDocument(i: number, random: () => number): PropertySearchDocumen
     updatedAt: listedAt,
     priceChangeCount: Math.floor(random() * 3),
     offerCount: Math.floor(random() * 5),
+    agentId: null,
+    agency: null,
+    agentName: null,
   };
 }
 
@@ -440,7 +445,9 @@ async function main(): Promise<void> {
     projection: { ...propertySearchProjection, name: `property-search-bench-${suffix}`, alias },
     loadConfig: searchConfig,
     port: () => 0,
-    routes: ({ es: client, waitForToken }) => searchRoutes({ es: client, alias, waitForToken }),
+    // Bench listings have no agents: an empty key store decrypts nothing.
+    routes: ({ es: client, waitForToken }) =>
+      searchRoutes({ es: client, alias, waitForToken, cipher: new FieldCipher(new MemoryKeyStore()) }),
   });
   const client = new ClientWorker();
   try {

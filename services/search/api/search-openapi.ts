@@ -22,6 +22,7 @@ export const searchApi: ApiDescription = {
       description: [
         `status: one or more of ${propertyStatuses.join(', ')}; type: one or more of ${propertyTypes.join(', ')} (comma-separated or repeated).`,
         `sort: ${searchSorts.join(', ')} (default relevance with q, else -listedAt); distance needs lat, lon and radiusKm, which go together.`,
+        "agency: the listing agent's agency (the whole name, any case); agent: the listing agent's person id.",
         'minPrice must not exceed maxPrice; a cursor belongs to the sort it was made for. Unknown parameters are a 400.',
       ].join('\n\n'),
       token: 'none',

@@ -23,6 +23,10 @@ export interface SearchParams {
   status?: PropertyStatus[];
   type?: PropertyType[];
   city?: string;
+  /** The listing agent's agency (case-insensitive, whole name). */
+  agency?: string;
+  /** The listing agent's person id. */
+  agent?: string;
   near?: { lat: number; lon: number; radiusKm: number };
   sort: SearchSort;
   limit: number;
@@ -116,6 +120,8 @@ const shape = {
   status: valueList(propertyStatuses),
   type: valueList(propertyTypes),
   city: text().trim().min(1, 'must not be blank').max(100, 'at most 100 characters'),
+  agency: text().trim().min(1, 'must not be blank').max(200, 'at most 200 characters'),
+  agent: text().trim().min(1, 'must not be blank').max(100, 'at most 100 characters'),
   lat: decimal(z.number().min(-90, 'between -90 and 90').max(90, 'between -90 and 90')),
   lon: decimal(z.number().min(-180, 'between -180 and 180').max(180, 'between -180 and 180')),
   radiusKm: decimal(z.number().positive('greater than 0').max(20_100, 'at most 20100 (half the equator)')),
@@ -272,6 +278,9 @@ function filters(params: SearchParams): estypes.QueryDslQueryContainer[] {
   if (params.type) clauses.push({ terms: { type: params.type } });
   // The city keyword has a lowercase normalizer, which term queries apply to their value too.
   if (params.city !== undefined) clauses.push({ term: { city: params.city } });
+  // So does the agency keyword.
+  if (params.agency !== undefined) clauses.push({ term: { agency: params.agency } });
+  if (params.agent !== undefined) clauses.push({ term: { agentId: params.agent } });
   if (params.near) {
     const { lat, lon, radiusKm } = params.near;
     clauses.push({ geo_distance: { distance: `${radiusKm}km`, location: { lat, lon } } });

@@ -14,6 +14,8 @@ import { ServiceMetrics } from '../../shared/observability/metrics';
 import { propertySearchMappings, type PropertySearchDocument } from '../projections/property-search-document';
 import { arcDistanceKm, type SearchResult } from './search-response';
 import { searchRoutes } from './search-routes';
+import { FieldCipher } from '../../shared/privacy/field-cipher';
+import { MemoryKeyStore } from '../../shared/privacy/memory-key-store';
 
 const es = new Client({ node: infrastructureConfig().ELASTICSEARCH_URL });
 // A physical index of its own: the test never touches the projection's `properties` alias.
@@ -84,9 +86,16 @@ const documents: PropertySearchDocument[] = rows.map(
       updatedAt: listedAt,
       priceChangeCount: 0,
       offerCount: 0,
+      agentId: null,
+      agency: null,
+      agentName: null,
     };
   },
 );
+
+/** Listing agents' keys: agent-a's stays, agent-b is erased before the first search. */
+const keys = new MemoryKeyStore();
+const cipher = new FieldCipher(keys);
 
 const app = (alias: string) =>
   createServiceApp({
@@ -96,7 +105,7 @@ const app = (alias: string) =>
     readiness: async () => ({ ready: true, checks: {} }),
     details: async () => ({}),
     api: searchApi,
-    routes: searchRoutes({ es, alias, waitForToken }),
+    routes: searchRoutes({ es, alias, waitForToken, cipher }),
   });
 
 const servers: Server[] = [];
@@ -110,6 +119,24 @@ async function listen(alias: string): Promise<string> {
 
 let base: string;
 beforeAll(async () => {
+  // p01 and p02 listed by agent-a, p03 by agent-b (erased below: their key destroyed).
+  for (const [id, agentId, agency] of [
+    ['p01', 'agent-a', 'Grachten Makelaars'],
+    ['p02', 'agent-a', 'Grachten Makelaars'],
+    ['p03', 'agent-b', 'Polder Wonen'],
+  ] as const) {
+    await keys.ensureKey(agentId);
+    Object.assign(byId(id), {
+      agentId,
+      agency,
+      agentName: await cipher.encrypt(
+        agentId,
+        'name',
+        agentId === 'agent-a' ? 'Anouk de Makelaar' : 'Bram Weg',
+      ),
+    });
+  }
+  await keys.destroySubject('agent-b');
   await es.indices.create({
     index,
     settings: { number_of_shards: 1, number_of_replicas: 0 },
@@ -162,13 +189,42 @@ async function search(query: string): Promise<SearchResult> {
 
 const ids = async (query: string) => (await search(query)).items.map((item) => item.id);
 const byId = (id: string) => documents.find((d) => d.id === id) as PropertySearchDocument;
+/** A document as the API answers it, for a listing without an agent. */
+const answered = (id: string) => {
+  const { agentId: _id, agency: _agency, agentName: _name, ...rest } = byId(id);
+  return { ...rest, listingAgent: null };
+};
+
+describe('GET /search/properties: listing agents', () => {
+  it("shows the agent's public card, decrypted now; an erased agent's card reads erased", async () => {
+    const result = (
+      await get<{ items: Array<{ id: string; listingAgent: unknown }> }>(
+        '/search/properties?city=Amsterdam&sort=listedAt',
+      )
+    ).body;
+    const cards = Object.fromEntries(result.items.map((item) => [item.id, item.listingAgent]));
+    expect(cards).toMatchObject({
+      p01: { agentId: 'agent-a', name: 'Anouk de Makelaar', agency: 'Grachten Makelaars', erased: false },
+      p02: { agentId: 'agent-a', name: 'Anouk de Makelaar', agency: 'Grachten Makelaars', erased: false },
+      p03: { agentId: 'agent-b', name: null, agency: null, erased: true },
+    });
+    expect(JSON.stringify(result)).not.toContain('Bram');
+    expect(JSON.stringify(result)).not.toContain('ciphertext');
+  });
+
+  it('filters by agency (whole name, any case) and by agent', async () => {
+    expect(await ids('agency=grachten%20makelaars&sort=listedAt')).toEqual(['p01', 'p02']);
+    expect(await ids('agent=agent-b')).toEqual(['p03']);
+    expect(await ids('agency=Grachten')).toEqual([]);
+  });
+});
 
 describe('GET /search/properties: filters', () => {
   it('without parameters: every property, newest first, exact total', async () => {
     const result = await search('');
     expect(result.total).toBe(12);
     expect(result.items.map((i) => i.id)).toEqual(documents.map((d) => d.id).reverse());
-    expect(result.items[0]).toEqual(byId('p12'));
+    expect(result.items[0]).toEqual(answered('p12'));
     expect(result.nextCursor).toBeNull();
   });
 
@@ -456,7 +512,7 @@ describe('GET /search/properties/:id', () => {
       'X-Consistency-Token': 'p05@1',
     });
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual(byId('p05'));
+    expect(answer.body).toEqual(answered('p05'));
     expect(waitForToken).toHaveBeenCalledWith('p05@1');
   });
 

@@ -13,6 +13,8 @@ import {
 import type { PropertySearchDocument } from '../projections/property-search-document';
 import { buildSearchRequest, searchQuerySchema, type SearchAggregations } from './search-query';
 import { toSearchResult } from './search-response';
+import { listingAgentPresenter } from './listing-agent-presenter';
+import type { FieldCipher } from '../../shared/privacy/field-cipher';
 
 export interface SearchRoutesDeps {
   es: Client;
@@ -20,14 +22,17 @@ export interface SearchRoutesDeps {
   alias?: string;
   /** Resolves once the write named by a consistency token is searchable; throws a 503 problem on timeout. */
   waitForToken: (token: string) => Promise<void>;
+  /** Decrypts listing agents' names per answer (their keys, cached for KEYSTORE_CACHE_TTL_MS). */
+  cipher: FieldCipher;
 }
 
 export const documentQuery = z.strictObject({ consistentWith: consistencyTokenParam.optional() });
 export const documentId = z.string().trim().min(1, 'must not be blank').max(100, 'at most 100 characters');
 
 /** The query side of property search: faceted, paged search and single documents. */
-export function searchRoutes({ es, alias = 'properties', waitForToken }: SearchRoutesDeps): Router {
+export function searchRoutes({ es, alias = 'properties', waitForToken, cipher }: SearchRoutesDeps): Router {
   const router = Router();
+  const present = listingAgentPresenter(cipher);
 
   /** Read-your-writes: a client that just wrote passes its token and sees that write. */
   const awaitConsistency = async (req: Request, fromQuery: string | undefined) => {
@@ -41,7 +46,9 @@ export function searchRoutes({ es, alias = 'properties', waitForToken }: SearchR
     const response = await unavailableWithoutIndex('Search', alias, () =>
       es.search<PropertySearchDocument, SearchAggregations>({ index: alias, ...buildSearchRequest(params) }),
     );
-    res.json(toSearchResult(response, params) satisfies z.output<typeof searchResult>);
+    const result = toSearchResult(response, params);
+    const items = await Promise.all(result.items.map(present));
+    res.json({ ...result, items } satisfies z.output<typeof searchResult>);
   });
 
   router.get('/search/properties/:id', async (req: Request<{ id: string }>, res) => {
@@ -60,7 +67,7 @@ export function searchRoutes({ es, alias = 'properties', waitForToken }: SearchR
       }
     });
     if (!document) throw HttpProblem.notFound(`property ${id}`);
-    res.json(document satisfies z.output<typeof searchDocument>);
+    res.json((await present(document)) satisfies z.output<typeof searchDocument>);
   });
 
   return router;

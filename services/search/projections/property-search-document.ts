@@ -1,5 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { PropertyStatus } from '../../property/contract';
+import type { EncryptedField } from '../../shared/privacy/encrypted-field';
 
 /** One property as search sees it; `version` is the aggregate version last applied. */
 export interface PropertySearchDocument {
@@ -24,6 +25,16 @@ export interface PropertySearchDocument {
   updatedAt: string;
   priceChangeCount: number;
   offerCount: number;
+  /** The listing agent's person id, when an agent listed it (the `agent` filter). */
+  agentId: string | null;
+  /** The listing agent's agency (a business, in the clear: the `agency` filter). */
+  agency: string | null;
+  /**
+   * The agent's name as the event carries it, still encrypted with the agent's key: the
+   * API decrypts it per answer, so erasing the agent (destroying the key) leaves nothing
+   * readable here and no document has to be rewritten. Stored, never indexed.
+   */
+  agentName: EncryptedField | null;
 }
 
 const keywordAndText = { type: 'keyword', fields: { text: { type: 'text' } } } as const;
@@ -52,5 +63,8 @@ export const propertySearchMappings: estypes.MappingTypeMapping = {
     updatedAt: { type: 'date' },
     priceChangeCount: { type: 'integer' },
     offerCount: { type: 'integer' },
+    agentId: { type: 'keyword' },
+    agency: { type: 'keyword', normalizer: 'lowercase', fields: { text: { type: 'text' } } },
+    agentName: { type: 'object', enabled: false },
   },
 };

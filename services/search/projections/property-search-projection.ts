@@ -48,6 +48,9 @@ export function applyToSearchDocument(
       updatedAt: event.occurredAt,
       priceChangeCount: 0,
       offerCount: 0,
+      agentId: listed.listingAgent?.agentId ?? null,
+      agency: listed.listingAgent?.agency ?? null,
+      agentName: listed.listingAgent ? { ...listed.listingAgent.name } : null,
     };
   }
   if (!current) throw new Error(`${type} v${event.version} for a property the index has never seen listed`);

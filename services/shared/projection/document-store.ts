@@ -51,6 +51,11 @@ export class DocumentStore<D extends VersionedDocument> {
       const current = await this.es.indices.getAlias({ name: alias });
       const aliases = [alias, ...(this.projection.facts ? [this.factsAlias] : [])];
       await this.es.indices.putSettings({ index: aliases, settings: { refresh_interval: refreshInterval } });
+      // Fields added to the mappings since the index was made are added to it (adding is
+      // always allowed; a changed field type fails here, and needs a rebuild instead).
+      await this.es.indices.putMapping({ index: alias, ...this.projection.mappings });
+      if (this.projection.facts)
+        await this.es.indices.putMapping({ index: this.factsAlias, ...this.projection.facts.mappings });
       return Object.keys(current)[0] as string;
     }
     const { index, factsIndex } = await this.createPhysicalIndices({ refresh_interval: refreshInterval });

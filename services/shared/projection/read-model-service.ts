@@ -3,6 +3,7 @@ import type { Router } from 'express';
 import { EventDecoder } from '../codec/event-decoder';
 import type { ApiDescription } from '../http/openapi/api-description';
 import type { ServiceDefinition } from '../service/service-definition';
+import type { ServiceRuntime } from '../service/service-runtime';
 import { waitForAppliedVersion } from './consistency-token';
 import type { ProjectionConfig } from './projection-config';
 import { ProjectionMetrics } from './projection-metrics';
@@ -22,6 +23,9 @@ export interface ReadModelSpec<C extends ProjectionConfig, D extends VersionedDo
     es: Client;
     runner: ProjectionRunner<D>;
     waitForToken: (token: string) => Promise<void>;
+    /** For routes that need more clients (a key store pool): they register on it. */
+    runtime: ServiceRuntime;
+    config: C;
   }) => Router;
 }
 
@@ -85,7 +89,7 @@ export function readModelService<C extends ProjectionConfig, D extends Versioned
           },
         );
       return {
-        routes: spec.routes({ es, runner, waitForToken }),
+        routes: spec.routes({ es, runner, waitForToken, runtime, config }),
         workers: [runner],
         details: () => ({
           projection: spec.projection.name,
