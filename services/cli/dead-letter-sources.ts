@@ -5,9 +5,12 @@ import type { DeadLetter, DeadLetterSource } from '../shared/messaging/dead-lett
 import { participants } from '../transaction/transaction-service';
 import { replyConsumer } from '../transaction/purchase-orchestrator';
 import type { TransactionTables } from '../transaction/transaction-tables';
+import { peopleTopic } from '../people/contract';
+import type { AgentCardTables } from '../property/agent-cards-table';
 
-/** Every schema's inbox has the messaging tables' shape; the transaction schema has the rest. */
-type Database = Kysely<TransactionTables>;
+/** Every schema's inbox has the messaging tables' shape; the transaction and property schemas have the rest. */
+export type DeadLetterTables = TransactionTables & AgentCardTables;
+type Database = Kysely<DeadLetterTables>;
 
 /** A consumer that claims each message id in its service's inbox: handled = claimed. */
 function inboxSource(db: Database, schema: string, consumer: string, topics: string[]): DeadLetterSource {
@@ -33,6 +36,7 @@ function inboxSource(db: Database, schema: string, consumer: string, topics: str
  */
 export function deadLetterSources(db: Database): DeadLetterSource[] {
   const offers = db.withSchema('transaction');
+  const cards = db.withSchema('property');
   return [
     ...['property', ...participants.filter((p) => p !== 'property')].map((service) =>
       inboxSource(db, service, commandChannel(service), [commandChannel(service)]),
@@ -49,6 +53,19 @@ export function deadLetterSources(db: Database): DeadLetterSource[] {
           .where('property_id', '=', letter.key)
           .executeTakeFirst();
         return seen !== undefined && letter.version !== undefined && seen.version >= letter.version;
+      },
+    },
+    {
+      // The property service's agent cards keep a version guard per person.
+      consumer: 'property.agent-cards',
+      topics: [peopleTopic],
+      handled: async (letter) => {
+        const seen = await cards
+          .selectFrom('agent_cards')
+          .select('person_version')
+          .where('agent_id', '=', letter.key)
+          .executeTakeFirst();
+        return seen !== undefined && letter.version !== undefined && seen.person_version >= letter.version;
       },
     },
   ];

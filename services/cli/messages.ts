@@ -3,13 +3,12 @@ import { infrastructureConfig } from '../shared/config/infrastructure';
 import { createDatabase } from '../shared/db/database';
 import { createKafka } from '../shared/kafka/kafka-client';
 import { deadLettersOf, replayDeadLetters, type DeadLetterSource } from '../shared/messaging/dead-letters';
-import type { TransactionTables } from '../transaction/transaction-tables';
-import { deadLetterSources } from './dead-letter-sources';
+import { deadLetterSources, type DeadLetterTables } from './dead-letter-sources';
 
 /** `npm run messages -- dlq list|replay <consumer> [--key <key>]`: the purchase saga's dead letters. */
 const config = infrastructureConfig();
 const kafka = createKafka(config.KAFKA_BROKERS, 'deedstream-messages-cli');
-const db = createDatabase<TransactionTables>({ connectionString: config.DATABASE_URL, maxConnections: 2 });
+const db = createDatabase<DeadLetterTables>({ connectionString: config.DATABASE_URL, maxConnections: 2 });
 const sources = deadLetterSources(db);
 
 function sourceNamed(name: string): DeadLetterSource {
