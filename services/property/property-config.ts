@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { infrastructureSchema } from '../shared/config/infrastructure';
 import { loadConfig } from '../shared/config/load-config';
 import { retentionSchema } from '../shared/config/retention';
-import { poolVariable } from '../shared/config/variables';
+import { millisecondsVariable, poolVariable } from '../shared/config/variables';
 import { privacySchema } from '../shared/privacy/privacy-config';
 
 export const propertyConfigSchema = infrastructureSchema
@@ -24,6 +24,10 @@ export const propertyConfigSchema = infrastructureSchema
       .max(200)
       .default(20)
       .describe('Postgres connections of the property service'),
+    AGENT_CARD_WAIT_MS: millisecondsVariable(
+      5_000,
+      "longest wait of POST /properties for the agent's card named by a profile consistency token (then 503)",
+    ),
     PROPERTY_SNAPSHOT_EVERY: z.coerce
       .number()
       .int()

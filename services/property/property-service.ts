@@ -32,7 +32,8 @@ import { PostgresKeyStore } from '../shared/privacy/postgres-key-store';
 import { masterKeyOf } from '../shared/privacy/privacy-config';
 import type { AgentCardTables } from './agent-cards-table';
 import { publicAgentCard } from './contract/listing-agent-view';
-import { agentCardOf, agentCardsHandler } from './handlers/agent-cards';
+import { agentCardOf, agentCardsHandler, agentCardVersion } from './handlers/agent-cards';
+import { waitForAppliedVersion } from '../shared/projection/consistency-token';
 import { loadPropertyEventSchemas } from './contract/schemas/property-schemas';
 
 /** The property schema: its event store, its snapshots, the saga's inbox and the agents' cards. */
@@ -121,6 +122,14 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
         runner,
         repository,
         listingAgentOf: (caller) => agentCardOf(cards, caller.subject),
+        awaitAgentCard: (token) =>
+          waitForAppliedVersion(
+            token,
+            (agentId) => agentCardVersion(cards, agentId),
+            config.AGENT_CARD_WAIT_MS,
+            async () => undefined,
+            "the property service's copy of the agent's card",
+          ),
         agentCardView: (card) => publicAgentCard(cipher, card),
       }),
       workers: [

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { consistencyTokenParam } from '../../shared/http/read-model';
 import {
   jsonResponse,
   problemResponse,
+  retryAfterHeader,
   type ApiDescription,
   type ApiOperation,
   type ApiResponse,
@@ -94,7 +96,14 @@ export const propertyApi: ApiDescription = {
       summary: 'List a property',
       token: 'required',
       roles: ['seller', 'agent'],
-      headers: { 'Idempotency-Key': commandHeaders.idempotencyKey },
+      headers: {
+        'Idempotency-Key': commandHeaders.idempotencyKey,
+        'X-Consistency-Token': {
+          description:
+            'For an agent who has just written their profile: the consistencyToken of PUT /people/me ("<personId>@<version>"). The listing waits until the property service knows that version of their card, so it carries it.',
+          schema: consistencyTokenParam,
+        },
+      },
       body: listPropertyBody,
       responses: {
         201: jsonResponse(
@@ -105,6 +114,10 @@ export const propertyApi: ApiDescription = {
         400: invalid,
         403: refused,
         422: keyReused,
+        503: problemResponse(
+          "The agent's card of the profile version in X-Consistency-Token has not arrived in time; nothing was written.",
+          { 'Retry-After': retryAfterHeader },
+        ),
       },
     },
     command(

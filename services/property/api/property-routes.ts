@@ -7,6 +7,8 @@ import { versionFromIfMatch } from '../../shared/http/conditional';
 import { idempotentRequest, type HttpResult } from '../../shared/http/idempotency';
 import { forbidden, hasRole, requireCaller, requireRole, type Caller } from '../../shared/http/caller';
 import { HttpProblem } from '../../shared/http/problem';
+import { CONSISTENCY_HEADER } from '../../shared/http/read-model';
+import { parseConsistencyToken } from '../../shared/projection/consistency-token';
 import { sendResult } from '../../shared/http/send-result';
 import { parseOr400 } from '../../shared/http/validation';
 import { Property } from '../domain/property';
@@ -33,6 +35,11 @@ export interface PropertyRoutesDeps {
   repository: EventSourcedRepository<PropertyEvent, Property>;
   /** The card an agent's listing carries (from their profile); null for a seller. */
   listingAgentOf?: (caller: Caller) => Promise<ListingAgentCard | null>;
+  /**
+   * Waits (bounded, else a 503) until the agent's card has the version of a profile
+   * consistency token ("<personId>@<version>" from PUT /people/me).
+   */
+  awaitAgentCard?: (token: string) => Promise<void>;
   /** The public card of a listing's agent, decrypted now (erased once their key is gone). */
   agentCardView?: (card: ListingAgentCard | null) => Promise<PublicAgentCard | null>;
   clock?: () => Date;
@@ -43,6 +50,7 @@ export function propertyRoutes({
   runner,
   repository,
   listingAgentOf = async () => null,
+  awaitAgentCard = async () => undefined,
   agentCardView = async () => null,
   clock = () => new Date(),
 }: PropertyRoutesDeps): Router {
@@ -92,6 +100,18 @@ export function propertyRoutes({
   router.post('/properties', async (req, res) => {
     const caller = requireRole(req, propertyRules.listAsSellerOrAgent, 'seller', 'agent');
     const body = parseOr400(listPropertyBody, req.body);
+    const profileToken = req.header(CONSISTENCY_HEADER);
+    if (profileToken !== undefined) {
+      if (parseConsistencyToken(profileToken).aggregateId !== caller.subject) {
+        throw HttpProblem.validation([
+          {
+            field: `header.${CONSISTENCY_HEADER}`,
+            message: 'names another person: send the token your own PUT /people/me answered with',
+          },
+        ]);
+      }
+      if (hasRole(caller, 'agent')) await awaitAgentCard(profileToken);
+    }
     const listingAgent = hasRole(caller, 'agent') ? await listingAgentOf(caller) : null;
     const result = await runner.run({
       describe: 'new property',

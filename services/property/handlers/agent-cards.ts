@@ -80,3 +80,16 @@ export async function agentCardOf(
   if (!row?.name) return null;
   return { agentId, name: row.name, email: row.email, phone: row.phone, agency: row.agency };
 }
+
+/** The person version the agent's card (or tombstone) reflects, or undefined when none arrived yet. */
+export async function agentCardVersion(
+  db: Kysely<AgentCardTables>,
+  agentId: string,
+): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('agent_cards')
+    .select('person_version')
+    .where('agent_id', '=', agentId)
+    .executeTakeFirst();
+  return row?.person_version;
+}
