@@ -15,7 +15,8 @@ export type PresentedDocument<T extends PropertySearchDocument> = Omit<T, AgentF
  */
 export function listingAgentPresenter(cipher: FieldCipher) {
   return async <T extends PropertySearchDocument>(document: T): Promise<PresentedDocument<T>> => {
-    const { agentId, agency, agentName, ...rest } = document;
+    // A document written before listing agents existed has none of the three fields.
+    const { agentId = null, agency = null, agentName = null, ...rest } = document;
     const card = agentId !== null && agentName !== null ? { agentId, name: agentName, agency } : null;
     return { ...rest, listingAgent: await publicAgentCard(cipher, card) };
   };
