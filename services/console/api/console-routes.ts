@@ -129,13 +129,11 @@ export function consoleRoutes(deps: ConsoleRoutesDeps): Router {
       }
       throw error;
     }
-    res
-      .set('Set-Cookie', sessionCookie(session.id, deps.sessionMaxAgeSeconds))
-      .json({
-        username: session.username,
-        subject: session.subject,
-        roles: [...session.roles],
-      } satisfies z.output<typeof sessionView>);
+    res.set('Set-Cookie', sessionCookie(session.id, deps.sessionMaxAgeSeconds)).json({
+      username: session.username,
+      subject: session.subject,
+      roles: [...session.roles],
+    } satisfies z.output<typeof sessionView>);
   });
 
   router.get('/session', (req, res) => {

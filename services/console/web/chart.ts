@@ -56,9 +56,10 @@ export function Chart({ title, x, series, format }: ChartProps) {
     plot.current?.setData([x, ...series.map((s) => s.values)]);
   }, [x, series]);
 
-  const points = series.reduce((n, s) => n + s.values.filter((v) => v !== null).length, 0);
-  return html`<figure class="chart">
+  const values = series.flatMap((s) => s.values.filter((v): v is number => v !== null));
+  const points = values.length;
+  return html`<figure class="chart" data-points=${points} data-max=${points > 0 ? Math.max(...values) : ''}>
     <figcaption>${title}</figcaption>
-    <div ref=${box} role="img" aria-label=${`${title}: ${points} data points`} data-points=${points}></div>
+    <div ref=${box} role="img" aria-label=${`${title}: ${points} data points`}></div>
   </figure>`;
 }

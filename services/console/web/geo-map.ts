@@ -40,6 +40,7 @@ export function GeoMap({ points, center }: { points: MapPoint[]; center?: { lat:
   const x = (lon: number) => offsetX + (lon - west) * kx * scale;
   const y = (lat: number) => offsetY + (north - lat) * scale;
   const step = niceStep(Math.max(east - west, north - south) / 5);
+  const digits = Math.max(0, -Math.floor(Math.log10(step)));
   const meridians: number[] = [];
   for (let lon = Math.ceil(west / step) * step; lon <= east; lon += step) meridians.push(lon);
   const parallels: number[] = [];
@@ -56,7 +57,7 @@ export function GeoMap({ points, center }: { points: MapPoint[]; center?: { lat:
       (lon) =>
         html`<g class="grid"
           ><line x1=${x(lon)} x2=${x(lon)} y1="0" y2=${HEIGHT} /><text x=${x(lon) + 2} y=${HEIGHT - 4}
-            >${lon.toFixed(2)}°</text
+            >${lon.toFixed(digits)}°</text
           ></g
         >`,
     )}
@@ -64,7 +65,7 @@ export function GeoMap({ points, center }: { points: MapPoint[]; center?: { lat:
       (lat) =>
         html`<g class="grid"
           ><line x1="0" x2=${WIDTH} y1=${y(lat)} y2=${y(lat)} /><text x="2" y=${y(lat) - 2}
-            >${lat.toFixed(2)}°</text
+            >${lat.toFixed(digits)}°</text
           ></g
         >`,
     )}

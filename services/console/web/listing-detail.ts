@@ -82,8 +82,7 @@ export function ListingDetail({ id, query }: { id: string; query: URLSearchParam
         <dd class="price">${money(state.price.amount, state.price.currency)}</dd>
         <dt>Address</dt>
         <dd>
-          ${state.address.street}, ${state.address.postalCode} ${state.address.city}, ${state.address.region},
-          ${state.address.country}
+          ${`${state.address.street}, ${state.address.postalCode} ${state.address.city}, ${state.address.region}, ${state.address.country}`}
         </dd>
         <dt>Type</dt>
         <dd>${state.type}, ${state.bedrooms} bedrooms, ${state.bathrooms} bathrooms, ${state.areaSqm} m²</dd>

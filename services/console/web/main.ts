@@ -113,8 +113,7 @@ function App() {
         ${tab('pipeline', 'Pipeline', '#/pipeline')}
       </nav>
       <span class="user"
-        >${session.username}
-        (${session.roles.filter((r) => !r.startsWith('default-') && r !== 'offline_access' && r !== 'uma_authorization').join(', ') || 'no roles'})</span
+        >${`${session.username} (${session.roles.filter((r) => !r.startsWith('default-') && r !== 'offline_access' && r !== 'uma_authorization').join(', ') || 'no roles'})`}</span
       >
       <button type="button" onClick=${signOut}>Sign out</button>
     </header>

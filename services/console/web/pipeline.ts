@@ -125,8 +125,7 @@ function PipelineView({ query }: { query: URLSearchParams }) {
                   <td class=${r.state === 'RUNNING' ? 'ok' : 'bad'}>${r.connector}: ${r.state}</td>
                   <td>${r.tasks.map((t) => `${t.id}: ${t.state}`).join(', ') || '—'}</td>
                   <td class=${r.slot.health === 'lost' ? 'bad' : ''}>
-                    ${r.slot.name}
-                    ${r.slot.health}${r.slot.active === false ? ' (inactive)' : ''}${r.slot.detail ? `: ${r.slot.detail}` : ''}
+                    ${`${r.slot.name} ${r.slot.health}${r.slot.active === false ? ' (inactive)' : ''}${r.slot.detail ? `: ${r.slot.detail}` : ''}`}
                   </td>
                   <td>${bytes(r.slot.lagBytes)}${r.slot.walStatus ? ` (${r.slot.walStatus})` : ''}</td>
                   <td>${r.outbox.backlog} of ${r.outbox.rows} rows</td>
@@ -144,9 +143,7 @@ function PipelineView({ query }: { query: URLSearchParams }) {
               ${
                 status &&
                 html`<p>
-                    Group <code>${status.group}</code>, alias <code>${status.alias}</code> →
-                    <code>${status.index ?? '—'}</code>; ${status.documents.toLocaleString('en')} documents;
-                    lag ${status.lag}; last rebuild ${when(status.lastRebuildAt)}
+                    ${`Group ${status.group}, alias ${status.alias} → ${status.index ?? '—'}; ${status.documents.toLocaleString('en')} documents; lag ${status.lag}; last rebuild ${when(status.lastRebuildAt)}`}
                   </p>
                   ${
                     status.parked.length === 0
@@ -247,15 +244,13 @@ function WhereIsMyEvent({ initial }: { initial: string }) {
       found &&
       html`<div aria-live="polite" data-settled=${settled ? 'yes' : 'no'}>
         <p>
-          Version <strong class="version">${found.version}</strong> (${found.eventType ?? '?'}) committed
-          ${when(found.committedAt)}.
+          ${'Version '}<strong class="version">${found.version}</strong
+          >${` (${found.eventType ?? '?'}) committed ${when(found.committedAt)}.`}
         </p>
         <p class="kafka">
           ${
             found.kafka
-              ? html`On Kafka: <code>${found.kafka.topic}</code> partition ${found.kafka.partition}, offset
-                  <strong>${found.kafka.offset}</strong>, timestamp ${when(found.kafka.timestamp)}
-                  (${ms(found.kafka.relayLagMs)} after the commit).`
+              ? `On Kafka: ${found.kafka.topic} partition ${found.kafka.partition}, offset ${found.kafka.offset}, timestamp ${when(found.kafka.timestamp)} (${ms(found.kafka.relayLagMs)} after the commit).`
               : found.kafkaError
                 ? html`<span class="bad">Kafka: ${found.kafkaError}</span>`
                 : 'Not on Kafka yet…'
