@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Kafka } from 'kafkajs';
 import type { Kysely } from 'kysely';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { IssuerUnavailableError } from '../../shared/auth/oidc-discovery';
 import { TokenRequestRefusedError } from '../../shared/auth/password-grant';
 import type { ConnectClient } from '../../shared/connect/connect-client';
@@ -41,6 +41,9 @@ export interface ConsoleRoutesDeps {
 export const SESSION_COOKIE = 'deedstream_console';
 const OPS_RULE = 'console-ops-only';
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
+/** The parts of a service's /health/ready answer the pipeline shows. */
+const readinessAnswer = z.looseObject({ checks: z.record(z.string(), z.string()).optional() });
+const jsonObject = z.looseObject({});
 
 /** The value of one cookie of the request (no cookie parser: one cookie is all the console reads). */
 function cookieOf(req: Request, name: string): string | undefined {
@@ -184,7 +187,7 @@ export function consoleRoutes(deps: ConsoleRoutesDeps): Router {
         upstreamNames.map(async (name) => {
           try {
             const answer = await callUpstream(name, upstreams[name], '/health/ready', { timeoutMs: 3_000 });
-            const body = JSON.parse(answer.body) as { checks?: Record<string, string> };
+            const body = readinessAnswer.parse(JSON.parse(answer.body));
             return {
               name,
               url: upstreams[name],
@@ -200,9 +203,9 @@ export function consoleRoutes(deps: ConsoleRoutesDeps): Router {
       Promise.all(
         (['search', 'analytics'] as const).map(async (service) => {
           try {
-            const status = (await upstreamJson(service, upstreams[service], '/ops/projection', {
-              token,
-            })) as Record<string, unknown>;
+            const status = jsonObject.parse(
+              await upstreamJson(service, upstreams[service], '/ops/projection', { token }),
+            );
             return { service, status, error: null };
           } catch (error) {
             return { service, status: null, error: (error as Error).message };

@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { propertyTopic } from '../../property/contract/topics';
 import type { UpstreamName } from '../console-config';
 import { callUpstream, upstreamJson } from '../upstream';
@@ -18,6 +18,12 @@ const readModels = [
   },
 ] as const satisfies ReadonlyArray<{ name: string; service: UpstreamName; path: (id: string) => string }>;
 
+/** The parts of the property and read-model answers this reads (their documents say the rest). */
+const versioned = z.looseObject({ version: z.number().int() });
+const eventPage = z.looseObject({
+  events: z.array(z.looseObject({ type: z.string(), occurredAt: z.string(), version: z.number().int() })),
+});
+
 /** Positions found are final (topics keep their history): remembered, a bounded number. */
 const found = new Map<string, KafkaPosition>();
 
@@ -31,15 +37,17 @@ export async function whereaboutsOf(
   propertyId: string,
 ): Promise<Whereabouts> {
   const id = encodeURIComponent(propertyId);
-  const state = (await upstreamJson('property', deps.upstreams.property, `/properties/${id}`, {
-    token: deps.token,
-  })) as { version: number };
-  const page = (await upstreamJson(
-    'property',
-    deps.upstreams.property,
-    `/properties/${id}/events?after=${state.version - 1}&limit=1`,
-    { token: deps.token },
-  )) as { events: Array<{ type: string; occurredAt: string; version: number }> };
+  const state = versioned.parse(
+    await upstreamJson('property', deps.upstreams.property, `/properties/${id}`, { token: deps.token }),
+  );
+  const page = eventPage.parse(
+    await upstreamJson(
+      'property',
+      deps.upstreams.property,
+      `/properties/${id}/events?after=${state.version - 1}&limit=1`,
+      { token: deps.token },
+    ),
+  );
   const latest = page.events[0];
   const committedAt = latest?.occurredAt ?? new Date().toISOString();
 
@@ -77,7 +85,7 @@ export async function whereaboutsOf(
         if (answer.status === 404) return { version: null, error: null };
         if (answer.status !== 200)
           return { version: null, error: `${model.service} answered HTTP ${answer.status}` };
-        return { version: (JSON.parse(answer.body) as { version: number }).version, error: null };
+        return { version: versioned.parse(JSON.parse(answer.body)).version, error: null };
       } catch (error) {
         return { version: null, error: (error as Error).message };
       }
