@@ -54,8 +54,7 @@ export function Markets({ query }: { query: URLSearchParams }) {
     ${
       report &&
       html`<p class="muted">
-          ${report.city}, ${report.from} –
-          ${report.to}${report.currencies.length > 0 ? `; amounts in ${report.currencies.join(', ')}` : ''}
+          ${`${report.city}, ${report.from} – ${report.to}${report.currencies.length > 0 ? `; amounts in ${report.currencies.join(', ')}` : ''}`}
         </p>
         <div class="charts">
           <${Chart}
