@@ -24,6 +24,8 @@ export interface SessionStoreOptions {
   clientId: string;
   verifier: TokenVerifier;
   idleMs: number;
+  /** How long before its expiry an access token is refreshed (default 30 s). */
+  refreshMarginMs?: number;
 }
 
 /** Thrown when the tokens a session holds were refused (or the session is unknown): sign in again. */
@@ -107,7 +109,7 @@ export class SessionStore {
       roles,
       idleUntil: Date.now() + this.options.idleMs,
       accessToken: granted.accessToken,
-      refreshAt: Date.now() + Math.max(0, lifetimeMs - 30_000),
+      refreshAt: Date.now() + Math.max(0, lifetimeMs - (this.options.refreshMarginMs ?? 30_000)),
       refreshToken: granted.refreshToken,
     };
   }
