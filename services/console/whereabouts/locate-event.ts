@@ -19,6 +19,16 @@ export interface LocateRequest {
   /** How far before `committedAt` to start (clocks and relay delay). */
   marginMs?: number;
   idleTimeoutMs?: number;
+  /** Gives up after reading this many messages of the partition (an old version on a busy topic). */
+  maxMessages?: number;
+}
+
+/** The search gave up: the partition holds too much after the commit to read here. */
+export class SearchTooLongError extends Error {
+  constructor(read: number, partition: number) {
+    super(`gave up after reading ${read} messages of partition ${partition} from the commit time on`);
+    this.name = 'SearchTooLongError';
+  }
 }
 
 /** The partition Kafka's default partitioner (murmur2 of the key, as Debezium's producer uses) gives `key`. */
@@ -39,8 +49,8 @@ export function partitionOfKey(topic: string, key: string, partitions: number): 
 
 /**
  * Finds the message of `aggregateId` at `version` on its topic: the key's partition, read
- * from the first offset stamped at `committedAt - margin` to the partition's end now.
- * Reads without committing; the throwaway group is deleted. Undefined when it is not (yet)
+ * from the first offset stamped at `committedAt - margin` to the partition's end now (at
+ * most `maxMessages`: the search of an old version on a busy topic gives up). Reads without committing; the throwaway group is deleted. Undefined when it is not (yet)
  * on Kafka.
  */
 export async function locateEvent(kafka: Kafka, request: LocateRequest): Promise<KafkaPosition | undefined> {
@@ -68,7 +78,9 @@ export async function locateEvent(kafka: Kafka, request: LocateRequest): Promise
   const groupId = `console-locate-${process.pid}-${Date.now()}`;
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
   const idleTimeoutMs = request.idleTimeoutMs ?? 10_000;
+  const maxMessages = request.maxMessages ?? 200_000;
   let found: KafkaPosition | undefined;
+  let read = 0;
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic] });
@@ -85,6 +97,12 @@ export async function locateEvent(kafka: Kafka, request: LocateRequest): Promise
           autoCommit: false,
           eachMessage: async ({ partition: p, message }) => {
             if (p !== partition) return;
+            read += 1;
+            if (read > maxMessages) {
+              clearTimeout(idle);
+              reject(new SearchTooLongError(maxMessages, partition));
+              return;
+            }
             clearTimeout(idle);
             idle = setTimeout(stalled, idleTimeoutMs);
             const offset = BigInt(message.offset);
