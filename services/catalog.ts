@@ -1,4 +1,5 @@
 import { analyticsService } from './analytics/analytics-service';
+import { consoleService } from './console/console-service';
 import { contractService } from './contract/contract-service';
 import { paymentService } from './payment/payment-service';
 import { propertyService } from './property/property-service';
@@ -16,6 +17,7 @@ export const serviceCatalog = {
   payment: paymentService,
   contract: contractService,
   title: titleService,
+  console: consoleService,
 } satisfies Record<string, ServiceDefinition>;
 
 export type ServiceName = keyof typeof serviceCatalog;
