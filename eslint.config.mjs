@@ -8,7 +8,17 @@ import prettier from 'eslint-config-prettier';
  * Anything else of another service (its domain, API, handlers, projections, storage) is
  * off limits; shared code lives in services/shared.
  */
-const services = ['property', 'search', 'analytics', 'transaction', 'payment', 'contract', 'title', 'people'];
+const services = [
+  'property',
+  'search',
+  'analytics',
+  'transaction',
+  'payment',
+  'contract',
+  'title',
+  'console',
+  'people',
+];
 /**
  * A file `depth` folders below services/<service>/ reaches another service's folder through
  * depth + 1 `../` (fewer reach its own subfolders, which may share a service's name, such as

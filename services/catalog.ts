@@ -1,4 +1,5 @@
 import { analyticsService } from './analytics/analytics-service';
+import { consoleService } from './console/console-service';
 import { contractService } from './contract/contract-service';
 import { paymentService } from './payment/payment-service';
 import { peopleService } from './people/people-service';
@@ -17,6 +18,7 @@ export const serviceCatalog = {
   payment: paymentService,
   contract: contractService,
   title: titleService,
+  console: consoleService,
   people: peopleService,
 } satisfies Record<string, ServiceDefinition>;
 

@@ -67,6 +67,7 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
     const tables = runtime.database<PropertyTables>(propertySchema, config.PROPERTY_DB_POOL);
     const db = tableSubset<EventStoreTables>()(tables);
     const codec = new AvroEventCodec(runtime.registry, propertyTopic, await loadPropertyEventSchemas());
+    void codec.preload(); // never rejects; a registry outage later does not hold up appends
     const store = new PostgresEventStore<PropertyEvent>(propertyStreamType, codec, propertyUpcasters);
     const snapshots =
       config.PROPERTY_SNAPSHOT_EVERY > 0

@@ -11,7 +11,10 @@ export const transactionConfigSchema = infrastructureSchema.extend(retentionSche
     .number()
     .int()
     .min(100)
-    .default(60_000)
+    // Longer than a broker or registry restart takes to heal (a relayed reply arrived 50–85 s
+    // late after a 20 s Kafka outage on the 2-core CI machine): a deadline is for a
+    // participant that never answers, and must not undo purchases over an infrastructure blip.
+    .default(300_000)
     .describe('how long a participant may take to apply a purchase step before the purchase is compensated'),
   SAGA_REPLY_GRACE_MS: z.coerce
     .number()

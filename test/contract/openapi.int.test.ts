@@ -38,6 +38,16 @@ const eur = (amount: number) => ({ amount, currency: 'EUR' });
 const readModel = [200, 503];
 const missingFromReadModel = [404, 503];
 
+/** The operations every read model serves for the ops role. */
+const readModelOpsSteps: Step[] = [
+  { as: 'anonymous', method: 'GET', path: '/ops/projection', expect: 401 },
+  { as: 'buyer1', method: 'GET', path: '/ops/projection', expect: 403 },
+  { as: 'ops1', method: 'GET', path: '/ops/projection', expect: 200 },
+  { as: 'ops1', method: 'POST', path: `/ops/projection/parked/${propertyId}/replay`, expect: 404 },
+  { as: 'ops1', method: 'POST', path: `/ops/projection/parked/%20/replay`, expect: 400 },
+  { as: 'buyer1', method: 'POST', path: `/ops/projection/parked/${propertyId}/replay`, expect: 403 },
+];
+
 /** Each service's representative requests, in order (later ones build on earlier ones). */
 const steps: Record<ServiceName, Step[]> = {
   property: [
@@ -79,6 +89,7 @@ const steps: Record<ServiceName, Step[]> = {
       path: `/search/properties/${propertyId}`,
       expect: missingFromReadModel,
     },
+    ...readModelOpsSteps,
   ],
   analytics: [
     { as: 'anonymous', method: 'GET', path: '/analytics/markets/amsterdam', expect: readModel },
@@ -89,6 +100,7 @@ const steps: Record<ServiceName, Step[]> = {
       path: `/analytics/properties/${propertyId}`,
       expect: missingFromReadModel,
     },
+    ...readModelOpsSteps,
   ],
   transaction: [
     { as: 'anonymous', method: 'GET', path: `/transactions?propertyId=${propertyId}`, expect: 401 },
@@ -189,6 +201,58 @@ const steps: Record<ServiceName, Step[]> = {
     { as: 'ops1', method: 'GET', path: `/contracts/unknown-${id}`, expect: 404 },
     { as: 'ops1', method: 'GET', path: '/contracts/not%20an%20id', expect: 400 },
   ],
+  console: [
+    { as: 'anonymous', method: 'GET', path: '/', expect: 200 },
+    { as: 'anonymous', method: 'GET', path: '/assets/app.js', expect: 200 },
+    { as: 'anonymous', method: 'GET', path: '/assets/nothing.js', expect: 404 },
+    { as: 'anonymous', method: 'GET', path: '/assets/..%2Fsecret', expect: 400 },
+    { as: 'anonymous', method: 'GET', path: '/session', expect: 204 },
+    { as: 'anonymous', method: 'POST', path: '/session', body: { username: 'ops1' }, expect: 400 },
+    {
+      as: 'anonymous',
+      method: 'POST',
+      path: '/session',
+      body: { username: 'ops1', password: 'not-the-password' },
+      expect: 401,
+    },
+    {
+      as: 'anonymous',
+      method: 'POST',
+      path: '/session',
+      body: { username: 'seller1', password: 'deedstream' },
+      expect: 200,
+    },
+    { as: 'anonymous', method: 'DELETE', path: '/session', expect: 204 },
+    { as: 'anonymous', method: 'GET', path: '/api/search/properties?limit=1', expect: 401 },
+    { as: 'seller1', method: 'GET', path: '/api/search/properties?limit=1', expect: readModel },
+    { as: 'seller1', method: 'GET', path: '/api/search/properties?colour=blue', expect: 400 },
+    { as: 'seller1', method: 'GET', path: `/api/property/properties/${randomUUID()}`, expect: 404 },
+    { as: 'seller1', method: 'GET', path: `/api/property/properties/${randomUUID()}/events`, expect: 404 },
+    { as: 'seller1', method: 'GET', path: '/api/analytics/markets/amsterdam', expect: readModel },
+    { as: 'buyer1', method: 'GET', path: '/api/console/pipeline', expect: 403 },
+    { as: 'ops1', method: 'GET', path: '/api/console/pipeline', expect: 200 },
+    { as: 'ops1', method: 'GET', path: '/api/console/whereabouts/not-a-uuid', expect: 400 },
+    { as: 'ops1', method: 'GET', path: `/api/console/whereabouts/${randomUUID()}`, expect: 404 },
+    { as: 'buyer1', method: 'GET', path: `/api/console/whereabouts/${randomUUID()}`, expect: 403 },
+    {
+      as: 'ops1',
+      method: 'POST',
+      path: `/api/console/projections/search/parked/${propertyId}/replay`,
+      expect: 404,
+    },
+    {
+      as: 'ops1',
+      method: 'POST',
+      path: `/api/console/projections/nowhere/parked/${propertyId}/replay`,
+      expect: 400,
+    },
+    {
+      as: 'buyer1',
+      method: 'POST',
+      path: `/api/console/projections/search/parked/${propertyId}/replay`,
+      expect: 403,
+    },
+  ],
   title: [
     { as: 'registrar1', method: 'GET', path: `/titles/${propertyId}`, expect: 200 },
     { as: 'buyer1', method: 'GET', path: `/titles/${propertyId}`, expect: 403 },
@@ -269,12 +333,16 @@ beforeAll(async () => {
   });
   await migrateAllToLatest(admin);
   await admin.destroy();
-  for (const name of names) {
+  // The console last: it calls the others, at the ports they got.
+  for (const name of [...names.filter((n) => n !== 'console'), 'console' as const]) {
+    const ports = Object.fromEntries(
+      [...running].map(([service, started]) => [`${service.toUpperCase()}_PORT`, String(started.port)]),
+    );
     running.set(
       name,
       await startService(serviceNamed(name), {
         // A purchase of an unknown offer is refused at once rather than after the usual wait.
-        env: { ...process.env, LOG_LEVEL: 'silent', OFFER_WAIT_MS: '0' },
+        env: { ...process.env, ...ports, LOG_LEVEL: 'silent', OFFER_WAIT_MS: '0' },
         port: 0,
         workers: false,
       }),

@@ -16,6 +16,7 @@ const tsxLoader = ['--import', 'tsx'];
  * on the default ports does not collide with them.
  */
 export const testPorts = {
+  console: 13000,
   property: 13001,
   search: 13002,
   analytics: 13003,

@@ -13,7 +13,19 @@ const tokenResponseSchema = z.object({
   access_token: z.string().min(1),
   expires_in: z.number().optional(),
   token_type: z.string().optional(),
+  refresh_token: z.string().min(1).optional(),
+  refresh_expires_in: z.number().optional(),
 });
+
+/** What a grant answers: the access token, and a refresh token when the issuer gives one. */
+export interface GrantedTokens {
+  accessToken: string;
+  /** Seconds the access token lives, when the issuer says. */
+  expiresIn?: number;
+  refreshToken?: string;
+  /** Seconds the refresh token lives (0 or absent: as long as the session). */
+  refreshExpiresIn?: number;
+}
 
 const errorResponseSchema = z.object({
   error: z.string(),
@@ -37,20 +49,48 @@ export class TokenRequestRefusedError extends Error {
  * flow. Neither the password nor the token appears in any error this throws.
  */
 export async function passwordGrantToken(request: PasswordGrantRequest): Promise<string> {
-  const timeoutMs = request.timeoutMs ?? 10_000;
-  const { token_endpoint: tokenEndpoint } = await discoverIssuer(request.issuerUrl, timeoutMs);
+  return (await passwordGrant(request)).accessToken;
+}
+
+/** The password grant with everything it answers (the console keeps the refresh token server-side). */
+export function passwordGrant(request: PasswordGrantRequest): Promise<GrantedTokens> {
+  return tokenRequest(request.issuerUrl, request.clientId, request.username, request.timeoutMs, {
+    grant_type: 'password',
+    username: request.username,
+    password: request.password,
+    scope: 'openid',
+  });
+}
+
+/** New tokens for a refresh token (OAuth 2.0 refresh grant); refused once the session ended. */
+export function refreshGrant(request: {
+  issuerUrl: string;
+  clientId: string;
+  refreshToken: string;
+  timeoutMs?: number;
+}): Promise<GrantedTokens> {
+  return tokenRequest(request.issuerUrl, request.clientId, 'the session', request.timeoutMs, {
+    grant_type: 'refresh_token',
+    refresh_token: request.refreshToken,
+  });
+}
+
+async function tokenRequest(
+  issuerUrl: string,
+  clientId: string,
+  username: string,
+  timeout: number | undefined,
+  grant: Record<string, string>,
+): Promise<GrantedTokens> {
+  const timeoutMs = timeout ?? 10_000;
+  const request = { clientId, username };
+  const { token_endpoint: tokenEndpoint } = await discoverIssuer(issuerUrl, timeoutMs);
   let response: Response;
   try {
     response = await fetch(tokenEndpoint, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'password',
-        client_id: request.clientId,
-        username: request.username,
-        password: request.password,
-        scope: 'openid',
-      }),
+      body: new URLSearchParams({ client_id: clientId, ...grant }),
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
@@ -64,7 +104,15 @@ export async function passwordGrantToken(request: PasswordGrantRequest): Promise
   const body: unknown = await response.json().catch(() => undefined);
   if (response.ok) {
     const token = tokenResponseSchema.safeParse(body);
-    if (token.success) return token.data.access_token;
+    if (token.success) {
+      const { access_token, expires_in, refresh_token, refresh_expires_in } = token.data;
+      return {
+        accessToken: access_token,
+        ...(expires_in === undefined ? {} : { expiresIn: expires_in }),
+        ...(refresh_token === undefined ? {} : { refreshToken: refresh_token }),
+        ...(refresh_expires_in === undefined ? {} : { refreshExpiresIn: refresh_expires_in }),
+      };
+    }
     throw new IssuerUnavailableError(`${tokenEndpoint} answered without an access token`);
   }
   const refusal = errorResponseSchema.safeParse(body);

@@ -50,6 +50,25 @@ export class AvroEventCodec {
     return id;
   }
 
+  /**
+   * Looks up, while the registry answers, the id and schema of each event type's newest
+   * version (the ones this codec writes), so that a registry outage later does not hold up
+   * writing. Lookups that fail are left to the lazy path; returns how many succeeded.
+   */
+  async preload(): Promise<number> {
+    const newest = new Map<string, EventSchema>();
+    for (const schema of this.schemas.values()) {
+      const known = newest.get(schema.eventType);
+      if (!known || known.schemaVersion < schema.schemaVersion) newest.set(schema.eventType, schema);
+    }
+    const results = await Promise.allSettled(
+      [...newest.values()].map(async (schema) => {
+        await this.registry.getSchema(await this.schemaId(schema.eventType, schema.schemaVersion));
+      }),
+    );
+    return results.filter((r) => r.status === 'fulfilled').length;
+  }
+
   async encode(eventType: string, schemaVersion: number, data: object): Promise<Buffer> {
     const id = await this.schemaId(eventType, schemaVersion);
     return this.registry.encode(id, data);

@@ -1,6 +1,6 @@
-import type { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { SchemaType, type SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
-import type { EventSchema } from './event-schema';
+import { subjectFor, type EventSchema } from './event-schema';
 import { noUpcasters, type StreamSchemas } from './stream-schemas';
 
 /** A payload decoded with its writer's schema and lifted to the current version of its type. */
@@ -69,6 +69,33 @@ export class EventDecoder {
       writtenVersion: written.schemaVersion,
       data: upcasters.upcast(written.eventType, written.schemaVersion, data),
     };
+  }
+
+  /**
+   * Learns, while the registry answers, the id of every version of every event type of the
+   * streams (and the registry client caches each schema), so that a registry outage later
+   * holds up only a writer schema never seen before, not every consumer that has just
+   * started. Versions the registry does not know (not registered yet) are left to the lazy
+   * lookup; returns how many ids were learnt.
+   */
+  async preload(): Promise<number> {
+    const learnt = await Promise.allSettled(
+      this.streams.map(async (stream) => {
+        const { byFingerprint } = await this.streamOf(stream.topic);
+        const versions = await Promise.allSettled(
+          [...byFingerprint.values()].map(async (schema) => {
+            const id = await this.registry.getRegistryIdBySchema(subjectFor(stream.topic, schema.schema), {
+              type: SchemaType.AVRO,
+              schema: JSON.stringify(schema.schema),
+            });
+            await this.registry.getSchema(id);
+            this.versions.set(`${stream.topic}:${id}`, Promise.resolve(schema));
+          }),
+        );
+        return versions.filter((v) => v.status === 'fulfilled').length;
+      }),
+    );
+    return learnt.reduce((sum, s) => sum + (s.status === 'fulfilled' ? s.value : 0), 0);
   }
 
   private streamOf(topic: string): Promise<LoadedStream> {

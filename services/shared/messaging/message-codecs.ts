@@ -26,7 +26,17 @@ export class MessageCodecs {
         versions.set(s.eventType, Math.max(versions.get(s.eventType) ?? 0, s.schemaVersion));
       codecs.set(channel.topic, { codec: new AvroEventCodec(registry, channel.topic, schemas), versions });
     }
-    return new MessageCodecs(codecs);
+    const loaded = new MessageCodecs(codecs);
+    // In the background (it never rejects): ids learnt now keep a later registry outage
+    // from holding up the commands and replies this service writes.
+    void loaded.preload();
+    return loaded;
+  }
+
+  /** Learns every channel's schema ids now (see AvroEventCodec.preload); returns how many. */
+  async preload(): Promise<number> {
+    const counts = await Promise.all([...this.codecs.values()].map(({ codec }) => codec.preload()));
+    return counts.reduce((sum, n) => sum + n, 0);
   }
 
   async encode(topic: string, type: string, data: object): Promise<Buffer> {

@@ -113,6 +113,8 @@ export class MessageConsumer implements Worker {
 
   async start(): Promise<void> {
     this.wanted = true;
+    // In the background: a registry that is down now must not delay the consumer either.
+    void this.deps.decoder.preload();
     await this.connectAndRun();
   }
 

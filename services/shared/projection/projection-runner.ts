@@ -123,6 +123,8 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
 
   async start(): Promise<void> {
     this.wanted = true;
+    // Schema ids learnt now keep a later registry outage from holding up decoding.
+    void this.deps.decoder.preload();
     await this.parkedKeys.ensureIndex();
     if (!this.options.target) await this.store.ensureIndex(this.options.refreshInterval);
     await this.connectAndRun();

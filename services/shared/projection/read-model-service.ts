@@ -8,6 +8,8 @@ import { waitForAppliedVersion } from './consistency-token';
 import type { ProjectionConfig } from './projection-config';
 import { ProjectionMetrics } from './projection-metrics';
 import { ProjectionRunner, type RunnerOptions } from './projection-runner';
+import { projectionOpsOperations } from './projection-ops-api';
+import { addProjectionOpsRoutes } from './projection-ops-routes';
 import type { Projection, VersionedDocument } from './projection';
 
 export interface ReadModelSpec<C extends ProjectionConfig, D extends VersionedDocument> {
@@ -50,8 +52,9 @@ export function runnerOptionsOf(config: ProjectionConfig): RunnerOptions {
 }
 
 /**
- * A read model as a service: its projector (one consumer group; replicas share it) and
- * its query API, /health reporting the projector's lag. A consistency token waits until
+ * A read model as a service: its projector (one consumer group; replicas share it), its
+ * query API and its operations for the `ops` role (/ops/projection: status, parked
+ * aggregates, replay), /health reporting the projector's lag. A consistency token waits until
  * the projector has applied that version, then refreshes the read model's indices so
  * searches and aggregations see it, not only realtime gets.
  */
@@ -61,16 +64,18 @@ export function readModelService<C extends ProjectionConfig, D extends Versioned
   return {
     name: spec.service,
     summary: spec.summary,
-    api: spec.api,
+    // The query API, then the operations every read model shares (GET /ops/projection, replay).
+    api: { ...spec.api, operations: [...spec.api.operations, ...projectionOpsOperations] },
     loadConfig: spec.loadConfig,
     port: spec.port,
     async build(config, runtime) {
       const es = runtime.elasticsearch();
+      const decoder = new EventDecoder(runtime.registry, spec.projection.streams);
       const runner = new ProjectionRunner(
         {
           kafka: runtime.kafka,
           es,
-          decoder: new EventDecoder(runtime.registry, spec.projection.streams),
+          decoder,
           logger: runtime.logger,
           metrics: new ProjectionMetrics(runtime.metrics.registry),
           onFatal: (error) => runtime.fatal(error),
@@ -89,7 +94,12 @@ export function readModelService<C extends ProjectionConfig, D extends Versioned
           },
         );
       return {
-        routes: spec.routes({ es, runner, waitForToken, runtime, config }),
+        routes: addProjectionOpsRoutes(spec.routes({ es, runner, waitForToken, runtime, config }), {
+          es,
+          kafka: runtime.kafka,
+          decoder,
+          runner,
+        }),
         workers: [runner],
         details: () => ({
           projection: spec.projection.name,

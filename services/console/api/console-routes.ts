@@ -1,0 +1,248 @@
+import { Router, type Request, type Response } from 'express';
+import type { Kafka } from 'kafkajs';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { IssuerUnavailableError } from '../../shared/auth/oidc-discovery';
+import { TokenRequestRefusedError } from '../../shared/auth/password-grant';
+import type { ConnectClient } from '../../shared/connect/connect-client';
+import { forbidden, unauthenticated } from '../../shared/http/caller';
+import { HttpProblem } from '../../shared/http/problem';
+import { parseOr400 } from '../../shared/http/validation';
+import { upstreamNames, type UpstreamName } from '../console-config';
+import type { ConsumerLagHistory } from '../pipeline/consumer-lag-history';
+import { relayStatuses } from '../pipeline/relay-status';
+import { SessionEndedError, type SessionStore } from '../session/session-store';
+import { callUpstream, upstreamJson } from '../upstream';
+import type { WebBundle } from '../web-bundle';
+import { whereaboutsOf } from '../whereabouts/whereabouts';
+import {
+  aggregateIdParam,
+  anyIdParam,
+  assetParam,
+  cityParam,
+  propertyIdParam,
+  readModelParam,
+  signInBody,
+  type pipelineSchema,
+  type sessionView,
+} from './console-schemas';
+
+export interface ConsoleRoutesDeps {
+  sessions: SessionStore;
+  bundle: WebBundle;
+  upstreams: Record<UpstreamName, string>;
+  kafka: Kafka;
+  db: Kysely<unknown>;
+  connect: ConnectClient;
+  lagHistory: ConsumerLagHistory;
+  sessionMaxAgeSeconds: number;
+}
+
+export const SESSION_COOKIE = 'deedstream_console';
+const OPS_RULE = 'console-ops-only';
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+/** The parts of a service's /health/ready answer the pipeline shows. */
+const readinessAnswer = z.looseObject({ checks: z.record(z.string(), z.string()).optional() });
+const jsonObject = z.looseObject({});
+
+/** The value of one cookie of the request (no cookie parser: one cookie is all the console reads). */
+function cookieOf(req: Request, name: string): string | undefined {
+  for (const part of (req.header('cookie') ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}
+
+function sessionCookie(value: string, maxAgeSeconds: number): string {
+  return `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAgeSeconds}`;
+}
+
+/** The raw query string of the request ("?a=1&b=2", or ""), passed on as it came. */
+function queryStringOf(req: Request): string {
+  const at = req.originalUrl.indexOf('?');
+  return at === -1 ? '' : req.originalUrl.slice(at);
+}
+
+/**
+ * The console's routes: the page and its bundle, sign-in and sign-out, the reads the pages
+ * make (passed to the services with the user's token) and the pipeline operations (ops).
+ */
+export function consoleRoutes(deps: ConsoleRoutesDeps): Router {
+  const router = Router();
+  const { sessions, upstreams } = deps;
+
+  /** The caller's access token and roles: the session's, else a bearer token's (scripts). */
+  const credential = async (req: Request): Promise<{ token: string; roles: readonly string[] }> => {
+    const id = cookieOf(req, SESSION_COOKIE);
+    const session = sessions.find(id);
+    if (session && id) {
+      try {
+        return { token: await sessions.accessToken(id), roles: session.roles };
+      } catch (error) {
+        if (error instanceof SessionEndedError) throw unauthenticated(error.message);
+        throw error;
+      }
+    }
+    const bearer = BEARER.exec(req.header('authorization') ?? '')?.[1];
+    if (req.caller && bearer) return { token: bearer, roles: req.caller.roles };
+    throw unauthenticated('sign in to the console first (POST /session), or send a bearer token');
+  };
+  const opsCredential = async (req: Request) => {
+    const found = await credential(req);
+    if (!found.roles.includes('ops')) {
+      throw forbidden(OPS_RULE, 'the Pipeline page and its operations need the ops role');
+    }
+    return found;
+  };
+
+  router.get('/', (_req, res) => {
+    res
+      .type('html')
+      .set('Content-Security-Policy', deps.bundle.contentSecurityPolicy)
+      .set('Cache-Control', 'no-store')
+      .send(deps.bundle.page);
+  });
+
+  router.get('/assets/:file', (req: Request<{ file: string }>, res) => {
+    const file = parseOr400(assetParam, req.params.file, 'path.file');
+    const asset = deps.bundle.assets.get(file);
+    if (!asset) throw HttpProblem.notFound(`asset ${file}`);
+    res.type(asset.contentType).set('Cache-Control', 'no-cache').send(asset.body);
+  });
+
+  router.post('/session', async (req, res) => {
+    const { username, password } = parseOr400(signInBody, req.body ?? {}, 'body');
+    let session;
+    try {
+      session = await sessions.signIn(username, password);
+    } catch (error) {
+      if (error instanceof TokenRequestRefusedError || error instanceof SessionEndedError) {
+        throw unauthenticated('the user name or password is wrong');
+      }
+      if (error instanceof IssuerUnavailableError) {
+        throw new HttpProblem(
+          503,
+          'Service unavailable',
+          'the identity provider cannot be reached; try again shortly',
+          { dependency: 'the identity provider' },
+          undefined,
+          { 'Retry-After': '5' },
+        );
+      }
+      throw error;
+    }
+    res.set('Set-Cookie', sessionCookie(session.id, deps.sessionMaxAgeSeconds)).json({
+      username: session.username,
+      subject: session.subject,
+      roles: [...session.roles],
+    } satisfies z.output<typeof sessionView>);
+  });
+
+  router.get('/session', (req, res) => {
+    const session = sessions.find(cookieOf(req, SESSION_COOKIE));
+    // Not signed in is an answer, not an error: the page asks on every load.
+    if (!session) {
+      res.status(204).end();
+      return;
+    }
+    res.json({
+      username: session.username,
+      subject: session.subject,
+      roles: [...session.roles],
+    } satisfies z.output<typeof sessionView>);
+  });
+
+  router.delete('/session', (req, res) => {
+    sessions.signOut(cookieOf(req, SESSION_COOKIE));
+    res.set('Set-Cookie', sessionCookie('', 0)).status(204).end();
+  });
+
+  /** A read passed on with the user's token; the answer comes back as the service gave it. */
+  const passOn = async (req: Request, res: Response, service: UpstreamName, path: string) => {
+    const { token } = await credential(req);
+    const answer = await callUpstream(service, upstreams[service], `${path}${queryStringOf(req)}`, { token });
+    if (answer.retryAfter) res.set('Retry-After', answer.retryAfter);
+    res.status(answer.status).type(answer.contentType).send(answer.body);
+  };
+
+  router.get('/api/search/properties', (req, res) => passOn(req, res, 'search', '/search/properties'));
+  router.get('/api/property/properties/:id', (req: Request<{ id: string }>, res) => {
+    const id = parseOr400(anyIdParam, req.params.id, 'path.id');
+    return passOn(req, res, 'property', `/properties/${encodeURIComponent(id)}`);
+  });
+  router.get('/api/property/properties/:id/events', (req: Request<{ id: string }>, res) => {
+    const id = parseOr400(anyIdParam, req.params.id, 'path.id');
+    return passOn(req, res, 'property', `/properties/${encodeURIComponent(id)}/events`);
+  });
+  router.get('/api/analytics/markets/:city', (req: Request<{ city: string }>, res) => {
+    const city = parseOr400(cityParam, req.params.city, 'path.city');
+    return passOn(req, res, 'analytics', `/analytics/markets/${encodeURIComponent(city)}`);
+  });
+
+  router.get('/api/console/pipeline', async (req, res) => {
+    const { token } = await opsCredential(req);
+    const [services, relays, projections] = await Promise.all([
+      Promise.all(
+        upstreamNames.map(async (name) => {
+          try {
+            const answer = await callUpstream(name, upstreams[name], '/health/ready', { timeoutMs: 3_000 });
+            const body = readinessAnswer.parse(JSON.parse(answer.body));
+            return {
+              name,
+              url: upstreams[name],
+              ready: answer.status === 200 ? ('ready' as const) : ('unavailable' as const),
+              checks: body.checks ?? {},
+            };
+          } catch {
+            return { name, url: upstreams[name], ready: 'unreachable' as const, checks: {} };
+          }
+        }),
+      ),
+      relayStatuses(deps.db, deps.connect),
+      Promise.all(
+        (['search', 'analytics'] as const).map(async (service) => {
+          try {
+            const status = jsonObject.parse(
+              await upstreamJson(service, upstreams[service], '/ops/projection', { token }),
+            );
+            return { service, status, error: null };
+          } catch (error) {
+            return { service, status: null, error: (error as Error).message };
+          }
+        }),
+      ),
+    ]);
+    res.json({
+      checkedAt: new Date().toISOString(),
+      services,
+      relays,
+      projections,
+      consumerLag: { sampleMs: deps.lagHistory.sampleMs, samples: deps.lagHistory.history() },
+    } satisfies z.output<typeof pipelineSchema>);
+  });
+
+  router.get('/api/console/whereabouts/:propertyId', async (req: Request<{ propertyId: string }>, res) => {
+    const { token } = await opsCredential(req);
+    const propertyId = parseOr400(propertyIdParam, req.params.propertyId, 'path.propertyId');
+    res.json(await whereaboutsOf({ kafka: deps.kafka, upstreams, token }, propertyId));
+  });
+
+  router.post(
+    '/api/console/projections/:service/parked/:aggregateId/replay',
+    async (req: Request<{ service: string; aggregateId: string }>, res) => {
+      const { token } = await opsCredential(req);
+      const service = parseOr400(readModelParam, req.params.service, 'path.service');
+      const aggregateId = parseOr400(aggregateIdParam, req.params.aggregateId, 'path.aggregateId');
+      const answer = await callUpstream(
+        service,
+        upstreams[service],
+        `/ops/projection/parked/${encodeURIComponent(aggregateId)}/replay`,
+        { method: 'POST', token },
+      );
+      res.status(answer.status).type(answer.contentType).send(answer.body);
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { tokenClientSchema } from '../shared/auth/auth-config';
+import { infrastructureSchema } from '../shared/config/infrastructure';
+import { loadConfig } from '../shared/config/load-config';
+import { millisecondsVariable, portVariable } from '../shared/config/variables';
+
+/**
+ * The console's settings. The other services are found on 127.0.0.1 at the ports their own
+ * variables give (the same variables they read), so `npm start` and the tests, which set
+ * those ports for every child, need nothing console-specific.
+ */
+export const consoleConfigSchema = infrastructureSchema.extend({
+  ...tokenClientSchema.shape,
+  CONSOLE_PORT: portVariable(3000, 'the web console'),
+  CONSOLE_UPSTREAM_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe('host the other services listen on (each at its *_PORT)'),
+  PROPERTY_PORT: portVariable(3001, 'the property service (as the console reaches it)'),
+  SEARCH_PORT: portVariable(3002, 'the search service (as the console reaches it)'),
+  ANALYTICS_PORT: portVariable(3003, 'the analytics service (as the console reaches it)'),
+  TRANSACTION_PORT: portVariable(3004, 'the transaction service (as the console reaches it)'),
+  PAYMENT_PORT: portVariable(3005, 'the payment service (as the console reaches it)'),
+  CONTRACT_PORT: portVariable(3006, 'the contract service (as the console reaches it)'),
+  TITLE_PORT: portVariable(3007, 'the title service (as the console reaches it)'),
+  CONSOLE_LAG_SAMPLE_MS: millisecondsVariable(5_000, 'how often the console samples consumer lag').pipe(
+    z.number().min(500, 'at least 500'),
+  ),
+  CONSOLE_LAG_WINDOW_MS: millisecondsVariable(600_000, 'how much consumer lag history the console keeps'),
+  CONSOLE_SESSION_IDLE_MS: millisecondsVariable(
+    1_800_000,
+    'a console session unused this long is signed out (the refresh token may end it sooner)',
+  ),
+});
+
+export type ConsoleConfig = z.infer<typeof consoleConfigSchema>;
+
+export function consoleConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig {
+  return loadConfig(consoleConfigSchema, env);
+}
+
+/** The services the console calls, by name, and their base URLs. */
+export function upstreamsOf(config: ConsoleConfig): Record<UpstreamName, string> {
+  const at = (port: number) => `http://${config.CONSOLE_UPSTREAM_HOST}:${port}`;
+  return {
+    property: at(config.PROPERTY_PORT),
+    search: at(config.SEARCH_PORT),
+    analytics: at(config.ANALYTICS_PORT),
+    transaction: at(config.TRANSACTION_PORT),
+    payment: at(config.PAYMENT_PORT),
+    contract: at(config.CONTRACT_PORT),
+    title: at(config.TITLE_PORT),
+  };
+}
+
+export const upstreamNames = [
+  'property',
+  'search',
+  'analytics',
+  'transaction',
+  'payment',
+  'contract',
+  'title',
+] as const;
+export type UpstreamName = (typeof upstreamNames)[number];

@@ -1,0 +1,152 @@
+/** The shapes the pages read (as the services document them in their /openapi.json). */
+export interface Session {
+  username: string;
+  subject: string;
+  roles: string[];
+}
+
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+export interface SearchHit {
+  id: string;
+  version: number;
+  status: string;
+  address: string;
+  city: string;
+  location: { lat: number; lon: number };
+  price: Money;
+  bedrooms: number;
+  bathrooms: number;
+  areaSqm: number;
+  type: string;
+  listedAt: string;
+  distanceKm?: number;
+}
+
+export interface SearchResult {
+  total: number;
+  items: SearchHit[];
+  nextCursor: string | null;
+  facets: {
+    type: Array<{ value: string; count: number }>;
+    bedrooms: Array<{ value: number; count: number }>;
+    price: Array<{ from: number; to: number; count: number }>;
+  };
+}
+
+export interface PropertyState {
+  id: string;
+  version: number;
+  status: string;
+  address: {
+    street: string;
+    city: string;
+    postalCode: string;
+    region: string;
+    country: string;
+    lat: number;
+    lon: number;
+  };
+  price: Money;
+  bedrooms: number;
+  bathrooms: number;
+  areaSqm: number;
+  type: string;
+  description: string | null;
+  listedAt: string;
+  offers: Array<{ offerId: string; amount: Money; status: string }>;
+  priceChangeCount: number;
+}
+
+export interface PropertyEvent {
+  eventId: string;
+  version: number;
+  type: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+export interface MarketReport {
+  city: string;
+  from: string;
+  to: string;
+  currencies: string[];
+  days: Array<{
+    day: string;
+    activeListings: number;
+    medianListPrice: number | null;
+    medianSalePrice: number | null;
+    medianDaysOnMarket: number | null;
+  }>;
+}
+
+export interface ParkedMessage {
+  aggregateId: string;
+  dlqOffset: string;
+  eventType?: string;
+  aggregateVersion?: string;
+  reason?: string;
+  error?: string;
+  original: string;
+}
+
+export interface ProjectionStatus {
+  projection: string;
+  group: string;
+  alias: string;
+  index: string | null;
+  lastRebuildAt: string | null;
+  documents: number;
+  lag: number;
+  parked: Array<{
+    aggregateId: string;
+    parkedAt: string;
+    parkedMessages: number;
+    lastError: string;
+    messages: ParkedMessage[];
+  }>;
+}
+
+export interface Pipeline {
+  checkedAt: string;
+  services: Array<{ name: string; url: string; ready: string; checks: Record<string, string> }>;
+  relays: Array<{
+    connector: string;
+    service: string;
+    state: string;
+    tasks: Array<{ id: number; state: string; trace?: string }>;
+    slot: {
+      name: string;
+      health: string;
+      detail: string | null;
+      active: boolean | null;
+      lagBytes: number | null;
+      walStatus: string | null;
+    };
+    outbox: { rows: number; backlog: number; relayedUpTo: string | null };
+    error: string | null;
+  }>;
+  projections: Array<{ service: string; status: ProjectionStatus | null; error: string | null }>;
+  consumerLag: { sampleMs: number; samples: Array<{ at: string; lag: Record<string, number> }> };
+}
+
+export interface Whereabouts {
+  propertyId: string;
+  version: number;
+  eventType: string | null;
+  committedAt: string;
+  kafka: { topic: string; partition: number; offset: string; timestamp: string; relayLagMs: number } | null;
+  kafkaError: string | null;
+  readModels: Array<{
+    name: string;
+    version: number | null;
+    behindVersions: number;
+    caughtUp: boolean;
+    behindForMs: number;
+    error: string | null;
+  }>;
+  checkedAt: string;
+}
