@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { instantSchema, moneyJsonSchema } from '../../shared/http/openapi/common-schemas';
+import { publicAgentCardJson } from '../contract/listing-agent-view';
 import type { OfferStatus, PropertyStatus } from '../contract/property-status';
 import { propertyTypes } from '../contract/property-type';
 
@@ -39,13 +40,7 @@ const address = z.strictObject({
 });
 
 /** The listing agent's public card (see publicAgentCard); `erased` once the agent was erased. */
-export const listingAgentJson = z
-  .strictObject({
-    agentId: z.string(),
-    name: z.string().nullable().meta({ description: 'Null once the agent was erased.' }),
-    agency: z.string().nullable(),
-    erased: z.boolean().meta({ description: 'The agent was erased: nothing of them is shown.' }),
-  })
+export const listingAgentJson = publicAgentCardJson
   .nullable()
   .meta({ description: 'Set when an agent listed it: their public card (name and agency).' });
 

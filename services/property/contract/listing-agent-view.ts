@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { FieldCipher } from '../../shared/privacy/field-cipher';
 import type { ListingAgentCard } from './property-events';
 
@@ -6,12 +7,14 @@ import type { ListingAgentCard } from './property-events';
  * with the agent's key, or `erased` once that key is destroyed (then nothing of the
  * person is shown, the agency neither). E-mail and phone are never part of the public card.
  */
-export interface PublicAgentCard {
-  agentId: string;
-  name: string | null;
-  agency: string | null;
-  erased: boolean;
-}
+export const publicAgentCardJson = z.strictObject({
+  agentId: z.string(),
+  name: z.string().nullable().meta({ description: 'Null once the agent was erased.' }),
+  agency: z.string().nullable(),
+  erased: z.boolean().meta({ description: 'The agent was erased: nothing of them is shown.' }),
+});
+
+export type PublicAgentCard = z.infer<typeof publicAgentCardJson>;
 
 /** The public card of a listing's agent; a destroyed key reads as erased, never as an error. */
 export async function publicAgentCard(

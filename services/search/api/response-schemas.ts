@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { publicAgentCardJson } from '../../property/contract';
 import { moneyJsonSchema } from '../../shared/http/openapi/common-schemas';
 import { propertyStatuses } from './search-query';
 
@@ -24,17 +25,9 @@ export const searchDocument = z.strictObject({
   updatedAt: z.string(),
   priceChangeCount: z.number().int(),
   offerCount: z.number().int(),
-  listingAgent: z
-    .strictObject({
-      agentId: z.string(),
-      name: z.string().nullable().meta({ description: 'Null once the agent was erased.' }),
-      agency: z.string().nullable(),
-      erased: z.boolean().meta({ description: 'The agent was erased: nothing of them is shown.' }),
-    })
-    .nullable()
-    .meta({
-      description: "The listing agent's public card, decrypted when answering; null for a seller's listing.",
-    }),
+  listingAgent: publicAgentCardJson.nullable().meta({
+    description: "The listing agent's public card, decrypted when answering; null for a seller's listing.",
+  }),
 });
 
 const bucket = <V extends z.ZodType>(value: V) => z.strictObject({ value, count: z.number().int() });
