@@ -24,6 +24,7 @@ export const consoleConfigSchema = infrastructureSchema.extend({
   PAYMENT_PORT: portVariable(3005, 'the payment service (as the console reaches it)'),
   CONTRACT_PORT: portVariable(3006, 'the contract service (as the console reaches it)'),
   TITLE_PORT: portVariable(3007, 'the title service (as the console reaches it)'),
+  PEOPLE_PORT: portVariable(3008, 'the People service (as the console reaches it)'),
   CONSOLE_LAG_SAMPLE_MS: millisecondsVariable(5_000, 'how often the console samples consumer lag').pipe(
     z.number().min(500, 'at least 500'),
   ),
@@ -51,6 +52,7 @@ export function upstreamsOf(config: ConsoleConfig): Record<UpstreamName, string>
     payment: at(config.PAYMENT_PORT),
     contract: at(config.CONTRACT_PORT),
     title: at(config.TITLE_PORT),
+    people: at(config.PEOPLE_PORT),
   };
 }
 
@@ -62,5 +64,6 @@ export const upstreamNames = [
   'payment',
   'contract',
   'title',
+  'people',
 ] as const;
 export type UpstreamName = (typeof upstreamNames)[number];
