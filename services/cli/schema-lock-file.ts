@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { LockedSchema, SchemaSetSchemas } from '../shared/codec/schema-lock';
+import { goldenFixtureName, newGoldenFixture, type GoldenSet } from '../shared/codec/golden-corpus';
+import type { LockedSchema } from '../shared/codec/schema-lock';
 import { schemaSets } from './schema-sets';
 
 /** The published schemas, checked in at the repository's root and reviewed like code. */
@@ -24,6 +25,50 @@ export async function writeSchemaLock(lock: readonly LockedSchema[], file = sche
 }
 
 /** Every schema set of the repository with its schemas, as the gate reads them. */
-export async function repositorySchemas(): Promise<SchemaSetSchemas[]> {
-  return Promise.all(schemaSets.map(async (set) => ({ topic: set.topic, schemas: await set.load() })));
+export async function repositorySchemas(): Promise<GoldenSet[]> {
+  return Promise.all(
+    schemaSets.map(async (set) => ({
+      topic: set.topic,
+      schemas: await set.load(),
+      upcasters: set.upcasters,
+    })),
+  );
+}
+
+/** Bytes written once with every published schema version, checked in beside the lock. */
+export const goldenCorpusPath = path.resolve(__dirname, '../../schema-golden');
+
+/** Every fixture of the golden corpus by file name. */
+export async function readGoldenCorpus(folder = goldenCorpusPath): Promise<Map<string, Buffer>> {
+  const names = await readdir(folder).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  });
+  const avroFiles = names.filter((name) => name.endsWith('.avro'));
+  return new Map(
+    await Promise.all(
+      avroFiles.map(async (name): Promise<[string, Buffer]> => [
+        name,
+        await readFile(path.join(folder, name)),
+      ]),
+    ),
+  );
+}
+
+/** Writes a fixture for every schema version that has none; never rewrites one. Returns the names written. */
+export async function addGoldenFixtures(
+  sets: readonly GoldenSet[],
+  folder = goldenCorpusPath,
+): Promise<string[]> {
+  const existing = await readGoldenCorpus(folder);
+  await mkdir(folder, { recursive: true });
+  const written: string[] = [];
+  for (const set of sets)
+    for (const schema of set.schemas) {
+      const name = goldenFixtureName(set.topic, schema);
+      if (existing.has(name) || written.includes(name)) continue;
+      await writeFile(path.join(folder, name), newGoldenFixture(schema));
+      written.push(name);
+    }
+  return written;
 }

@@ -1,15 +1,22 @@
 import type { EventSchema } from '../shared/codec/event-schema';
+import type { Upcasters } from '../shared/event-store/upcasters';
 import { loadContractCommandSchemas } from '../contract/messages/contract-messages';
 import { loadPaymentCommandSchemas } from '../payment/messages/payment-messages';
-import { propertyTopic } from '../property/contract';
+import { propertyTopic, propertyUpcasters } from '../property/contract';
 import { loadPropertyCommandSchemas } from '../property/contract';
 import { loadPropertyEventSchemas } from '../property/contract';
-import { loadPeopleEventSchemas, peopleTopic } from '../people/contract';
+import { loadPeopleEventSchemas, peopleTopic, peopleUpcasters } from '../people/contract';
 import { commandChannel, replyChannel } from '../shared/messaging/channels';
 import { loadCommandReplySchemas } from '../shared/messaging/command-reply';
 import { loadTitleCommandSchemas } from '../title/messages/title-messages';
 
-type SchemaSet = { name: string; topic: string; load: () => Promise<EventSchema[]> };
+type SchemaSet = {
+  name: string;
+  topic: string;
+  load: () => Promise<EventSchema[]>;
+  /** How readers bring an old version up to date (none: every type is at v1). */
+  upcasters?: Upcasters;
+};
 
 const commands: ReadonlyArray<[string, () => Promise<EventSchema[]>]> = [
   ['payment', loadPaymentCommandSchemas],
@@ -20,8 +27,8 @@ const commands: ReadonlyArray<[string, () => Promise<EventSchema[]>]> = [
 
 /** Every stream whose Avro schemas this repository owns, with the topic they are published on. */
 export const schemaSets: readonly SchemaSet[] = [
-  { name: 'property', topic: propertyTopic, load: loadPropertyEventSchemas },
-  { name: 'people', topic: peopleTopic, load: loadPeopleEventSchemas },
+  { name: 'property', topic: propertyTopic, load: loadPropertyEventSchemas, upcasters: propertyUpcasters },
+  { name: 'people', topic: peopleTopic, load: loadPeopleEventSchemas, upcasters: peopleUpcasters },
   ...commands.flatMap(([service, load]): SchemaSet[] => [
     { name: `${service}-commands`, topic: commandChannel(service), load },
     { name: `${service}-replies`, topic: replyChannel(service), load: loadCommandReplySchemas },

@@ -4,7 +4,16 @@ import { AvroEventCodec } from '../shared/codec/avro-event-codec';
 import { checkCompatibility } from '../shared/codec/compatibility';
 import { applySubjectCompatibility } from '../shared/codec/subject-compatibility';
 import { extendedLock, schemaGateViolations } from '../shared/codec/schema-lock';
-import { readSchemaLock, repositorySchemas, schemaLockPath, writeSchemaLock } from './schema-lock-file';
+import { goldenCorpusViolations } from '../shared/codec/golden-corpus';
+import {
+  addGoldenFixtures,
+  goldenCorpusPath,
+  readGoldenCorpus,
+  readSchemaLock,
+  repositorySchemas,
+  schemaLockPath,
+  writeSchemaLock,
+} from './schema-lock-file';
 import { infrastructureConfig } from '../shared/config/infrastructure';
 import { schemaSets } from './schema-sets';
 
@@ -59,16 +68,33 @@ program
 program
   .command('gate')
   .description(
-    'the CI gate, no registry needed: published schemas unchanged (schema-lock.json), new ones locked, every subject BACKWARD_TRANSITIVE',
+    'the CI gate, no registry needed: published schemas unchanged (schema-lock.json), new ones locked, every subject BACKWARD_TRANSITIVE, and every version golden (schema-golden/: its fixture decodes and upcasts to the newest version)',
   )
   .action(async () => {
-    const violations = schemaGateViolations(await readSchemaLock(), await repositorySchemas());
+    const sets = await repositorySchemas();
+    const violations = [
+      ...schemaGateViolations(await readSchemaLock(), sets),
+      ...goldenCorpusViolations(sets, await readGoldenCorpus()),
+    ];
     for (const violation of violations) console.error(`✗ ${violation}`);
     if (violations.length > 0) {
       console.error(`schemas: ${violations.length} schema change(s) may not land`);
       process.exit(1);
     }
-    console.log('schemas: every published schema is unchanged and every subject reads all its versions');
+    console.log(
+      "schemas: every published schema is unchanged, every subject reads all its versions, and every version's golden fixture reads as the newest",
+    );
+  });
+
+program
+  .command('golden')
+  .description(
+    'write a golden fixture for every schema version that has none (an existing one is never rewritten)',
+  )
+  .action(async () => {
+    const written = await addGoldenFixtures(await repositorySchemas());
+    for (const name of written) console.log(`+ schema-golden/${name}`);
+    console.log(`schemas: ${written.length} golden fixture(s) added to ${goldenCorpusPath}`);
   });
 
 program
