@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { DomainError } from '../../shared/event-sourcing/domain-error';
-import type { CommandHandler } from '../../shared/messaging/command-processor';
+import { commandHandlers, type CommandHandler } from '../../shared/messaging/command-processor';
 import type { ContractTables } from '../contract-tables';
-import type { ContractCommandType, CreateContract, VoidContract } from '../messages/contract-messages';
+import type { ContractCommands } from '../messages/contract-messages';
 
 /**
  * Contract handlers. A contract is keyed by its purchase; a void that arrives before the
@@ -11,11 +11,11 @@ import type { ContractCommandType, CreateContract, VoidContract } from '../messa
  */
 export function contractCommandHandlers(
   db: Kysely<ContractTables>,
-): Record<ContractCommandType, CommandHandler> {
-  return {
+): Readonly<Record<string, CommandHandler>> {
+  return commandHandlers<ContractCommands>({
     CreateContract: (command, acknowledge) =>
       db.transaction().execute(async (trx) => {
-        const { transactionId, propertyId, buyerId, price } = command.data as unknown as CreateContract;
+        const { transactionId, propertyId, buyerId, price } = command.data;
         const existing = await trx
           .selectFrom('contracts')
           .select('status')
@@ -64,7 +64,7 @@ export function contractCommandHandlers(
 
     VoidContract: (command, acknowledge) =>
       db.transaction().execute(async (trx) => {
-        const { transactionId, reason } = command.data as unknown as VoidContract;
+        const { transactionId, reason } = command.data;
         const voided = await trx
           .updateTable('contracts')
           .set({ status: 'VOIDED', voided_at: new Date(), void_reason: reason })
@@ -94,5 +94,5 @@ export function contractCommandHandlers(
           inserted ? 'no contract was signed; a later create will be refused' : 'voided already',
         );
       }),
-  };
+  });
 }

@@ -16,7 +16,16 @@ export interface VoidContract {
   reason: string;
 }
 
-export const contractCommandVersions = { CreateContract: 1, VoidContract: 1 } as const;
+/** Every command type with its payload. */
+export interface ContractCommands {
+  CreateContract: CreateContract;
+  VoidContract: VoidContract;
+}
+
+export const contractCommandVersions = { CreateContract: 1, VoidContract: 1 } as const satisfies Record<
+  keyof ContractCommands,
+  number
+>;
 export type ContractCommandType = keyof typeof contractCommandVersions;
 
 export function loadContractCommandSchemas(): Promise<EventSchema[]> {

@@ -1,14 +1,8 @@
 import type { Kysely } from 'kysely';
 import { DomainError } from '../../shared/event-sourcing/domain-error';
-import type { CommandHandler } from '../../shared/messaging/command-processor';
-import type { IncomingMessage } from '../../shared/messaging/incoming-message';
+import { commandHandlers, type CommandHandler } from '../../shared/messaging/command-processor';
 import { capture, release, reserve, type Account, type FundsReservation } from '../domain/account';
-import type {
-  CaptureFunds,
-  PaymentCommandType,
-  ReleaseFunds,
-  ReserveFunds,
-} from '../messages/payment-messages';
+import type { PaymentCommands } from '../messages/payment-messages';
 import type { PaymentTables } from '../payment-tables';
 
 type Trx = Kysely<PaymentTables>;
@@ -67,21 +61,17 @@ async function setStatus(trx: Trx, transactionId: string, status: FundsReservati
     .execute();
 }
 
-const data = <T>(command: IncomingMessage): T => command.data as unknown as T;
-
 /**
  * The payment service's command handlers. Each runs in one transaction that locks the
  * account and the reservation row, applies the change, and acknowledges (inbox + reply).
  * A transaction id is reserved at most once: a release that arrives before its reserve
  * (the orchestrator gave up waiting) leaves a RELEASED row, so the late reserve is refused.
  */
-export function paymentCommandHandlers(
-  db: Kysely<PaymentTables>,
-): Record<PaymentCommandType, CommandHandler> {
-  return {
+export function paymentCommandHandlers(db: Kysely<PaymentTables>): Readonly<Record<string, CommandHandler>> {
+  return commandHandlers<PaymentCommands>({
     ReserveFunds: (command, acknowledge) =>
       db.transaction().execute(async (trx) => {
-        const { transactionId, buyerId, amount } = data<ReserveFunds>(command);
+        const { transactionId, buyerId, amount } = command.data;
         const existing = await reservationOf(trx, transactionId);
         if (existing?.status === 'RELEASED') {
           throw new DomainError('reservation-released', `Funds of ${transactionId} were released already`);
@@ -104,7 +94,7 @@ export function paymentCommandHandlers(
 
     ReleaseFunds: (command, acknowledge) =>
       db.transaction().execute(async (trx) => {
-        const { transactionId, buyerId } = data<ReleaseFunds>(command);
+        const { transactionId, buyerId } = command.data;
         const existing = await reservationOf(trx, transactionId);
         if (!existing) {
           await trx
@@ -136,7 +126,7 @@ export function paymentCommandHandlers(
 
     CaptureFunds: (command, acknowledge) =>
       db.transaction().execute(async (trx) => {
-        const { transactionId } = data<CaptureFunds>(command);
+        const { transactionId } = command.data;
         const existing = await reservationOf(trx, transactionId);
         if (existing?.status === 'CAPTURED') return acknowledge(trx, 'captured already');
         if (existing?.status !== 'RESERVED') {
@@ -146,5 +136,5 @@ export function paymentCommandHandlers(
         await setStatus(trx, transactionId, 'CAPTURED');
         await acknowledge(trx);
       }),
-  };
+  });
 }

@@ -22,7 +22,18 @@ export interface CaptureFunds {
   expiresAt: string | null;
 }
 
-export const paymentCommandVersions = { ReserveFunds: 1, ReleaseFunds: 1, CaptureFunds: 1 } as const;
+/** Every command type with its payload. */
+export interface PaymentCommands {
+  ReserveFunds: ReserveFunds;
+  ReleaseFunds: ReleaseFunds;
+  CaptureFunds: CaptureFunds;
+}
+
+export const paymentCommandVersions = {
+  ReserveFunds: 1,
+  ReleaseFunds: 1,
+  CaptureFunds: 1,
+} as const satisfies Record<keyof PaymentCommands, number>;
 export type PaymentCommandType = keyof typeof paymentCommandVersions;
 
 export function loadPaymentCommandSchemas(): Promise<EventSchema[]> {

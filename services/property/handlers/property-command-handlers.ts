@@ -3,21 +3,16 @@ import { DomainError } from '../../shared/event-sourcing/domain-error';
 import type { EventSourcedRepository } from '../../shared/event-sourcing/repository';
 import type { CommandContext } from '../../shared/event-store/event-store';
 import type { EventStoreTables } from '../../shared/event-store/tables';
-import type { CommandHandler } from '../../shared/messaging/command-processor';
+import { commandHandlers, type CommandHandler } from '../../shared/messaging/command-processor';
 import type { IncomingMessage } from '../../shared/messaging/incoming-message';
 import type { MessagingTables } from '../../shared/messaging/messaging-tables';
 import type { Property } from '../domain/property';
 import type { PropertyEvent } from '../contract/property-events';
-import type {
-  MarkPropertySold,
-  PropertyCommandType,
-  ReleasePropertyReservation,
-  ReserveProperty,
-} from '../contract/commands/property-messages';
+import type { PropertyCommands } from '../contract/commands/property-messages';
 
 type Repository = EventSourcedRepository<PropertyEvent, Property>;
 
-const sagaContext = (command: IncomingMessage): CommandContext => ({
+const sagaContext = (command: IncomingMessage<object>): CommandContext => ({
   correlationId: command.correlationId,
   causationId: command.messageId,
   traceparent: null,
@@ -33,14 +28,14 @@ const sagaContext = (command: IncomingMessage): CommandContext => ({
 export function propertyCommandHandlers(
   repository: Repository,
   db: Kysely<EventStoreTables & MessagingTables>,
-): Record<PropertyCommandType, CommandHandler> {
+): Readonly<Record<string, CommandHandler>> {
   const load = async (propertyId: string): Promise<Property> => {
     const property = await repository.load(propertyId);
     if (!property) throw new DomainError('property-not-found', `Property ${propertyId} does not exist`);
     return property;
   };
   const decide = async (
-    command: IncomingMessage,
+    command: IncomingMessage<object>,
     propertyId: string,
     act: (property: Property) => void,
     acknowledge: Parameters<CommandHandler>[1],
@@ -51,9 +46,9 @@ export function propertyCommandHandlers(
     await repository.save(property, version, sagaContext(command), (trx) => acknowledge(trx));
   };
 
-  return {
+  return commandHandlers<PropertyCommands>({
     ReserveProperty: async (command, acknowledge) => {
-      const { transactionId, propertyId, offerId, buyerId } = command.data as unknown as ReserveProperty;
+      const { transactionId, propertyId, offerId, buyerId } = command.data;
       const property = await load(propertyId);
       const view = property.toView();
       if (view.reservation?.transactionId === transactionId && view.status === 'reserved') {
@@ -64,7 +59,7 @@ export function propertyCommandHandlers(
     },
 
     ReleasePropertyReservation: async (command, acknowledge) => {
-      const { transactionId, propertyId, reason } = command.data as unknown as ReleasePropertyReservation;
+      const { transactionId, propertyId, reason } = command.data;
       const property = await load(propertyId);
       // Compensation must not fail: nothing of this purchase to release is success, and
       // another purchase's reservation is left alone.
@@ -82,7 +77,7 @@ export function propertyCommandHandlers(
     },
 
     MarkPropertySold: async (command, acknowledge) => {
-      const { transactionId, propertyId } = command.data as unknown as MarkPropertySold;
+      const { transactionId, propertyId } = command.data;
       const property = await load(propertyId);
       const view = property.toView();
       if (view.reservation?.transactionId === transactionId && view.status === 'sold') {
@@ -91,5 +86,5 @@ export function propertyCommandHandlers(
       }
       await decide(command, propertyId, (p) => p.markSold(transactionId), acknowledge);
     },
-  };
+  });
 }

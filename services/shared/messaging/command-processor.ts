@@ -33,6 +33,22 @@ export type ServiceTransaction = object;
 export type CommandHandler = (command: IncomingMessage, acknowledge: Acknowledge) => Promise<void>;
 
 /**
+ * One handler for every command type of a published language (`M`: type name → payload),
+ * each reading its own payload type: a type without a handler does not compile.
+ */
+export type CommandHandlers<M> = {
+  readonly [T in keyof M]: (command: IncomingMessage<M[T]>, acknowledge: Acknowledge) => Promise<void>;
+};
+
+/**
+ * The handlers as the processor holds them, dispatching by type name. The payload types are
+ * erased only here: the decoder read each command with its writer's schema of that type.
+ */
+export function commandHandlers<M>(handlers: CommandHandlers<M>): Readonly<Record<string, CommandHandler>> {
+  return handlers as unknown as Readonly<Record<string, CommandHandler>>;
+}
+
+/**
  * A participant's side of the conversation: runs the handler of each command at most
  * once in effect and answers on `<service>.replies`. The inbox claim, the state change
  * and the reply commit in one transaction; a refusal (DomainError) commits the claim and

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { DomainError } from '../../shared/event-sourcing/domain-error';
-import type { CommandHandler } from '../../shared/messaging/command-processor';
-import type { RevertTitle, TitleCommandType, TransferTitle } from '../messages/title-messages';
+import { commandHandlers, type CommandHandler } from '../../shared/messaging/command-processor';
+import type { TitleCommands } from '../messages/title-messages';
 import type { TitleTables } from '../title-tables';
 
 type Trx = Kysely<TitleTables>;
@@ -35,11 +35,11 @@ async function setOwner(trx: Trx, propertyId: string, owner: string | null): Pro
  * revert gives the title back to the owner recorded before the transfer. A revert that
  * arrives before its transfer leaves a REVERTED row so the late transfer is refused.
  */
-export function titleCommandHandlers(db: Kysely<TitleTables>): Record<TitleCommandType, CommandHandler> {
-  return {
+export function titleCommandHandlers(db: Kysely<TitleTables>): Readonly<Record<string, CommandHandler>> {
+  return commandHandlers<TitleCommands>({
     TransferTitle: (command, acknowledge) =>
       db.transaction().execute(async (trx) => {
-        const { transactionId, propertyId, buyerId } = command.data as unknown as TransferTitle;
+        const { transactionId, propertyId, buyerId } = command.data;
         const title = await lockTitle(trx, propertyId);
         const existing = await trx
           .selectFrom('title_transfers')
@@ -77,7 +77,7 @@ export function titleCommandHandlers(db: Kysely<TitleTables>): Record<TitleComma
 
     RevertTitle: (command, acknowledge) =>
       db.transaction().execute(async (trx) => {
-        const { transactionId, propertyId } = command.data as unknown as RevertTitle;
+        const { transactionId, propertyId } = command.data;
         const title = await lockTitle(trx, propertyId);
         const transfer = await trx
           .selectFrom('title_transfers')
@@ -113,5 +113,5 @@ export function titleCommandHandlers(db: Kysely<TitleTables>): Record<TitleComma
           .execute();
         await acknowledge(trx);
       }),
-  };
+  });
 }

@@ -15,7 +15,16 @@ export interface RevertTitle {
   reason: string;
 }
 
-export const titleCommandVersions = { TransferTitle: 1, RevertTitle: 1 } as const;
+/** Every command type with its payload. */
+export interface TitleCommands {
+  TransferTitle: TransferTitle;
+  RevertTitle: RevertTitle;
+}
+
+export const titleCommandVersions = { TransferTitle: 1, RevertTitle: 1 } as const satisfies Record<
+  keyof TitleCommands,
+  number
+>;
 export type TitleCommandType = keyof typeof titleCommandVersions;
 
 export function loadTitleCommandSchemas(): Promise<EventSchema[]> {

@@ -22,11 +22,18 @@ export interface MarkPropertySold {
   expiresAt: string | null;
 }
 
+/** Every command type with its payload. */
+export interface PropertyCommands {
+  ReserveProperty: ReserveProperty;
+  ReleasePropertyReservation: ReleasePropertyReservation;
+  MarkPropertySold: MarkPropertySold;
+}
+
 export const propertyCommandVersions = {
   ReserveProperty: 1,
   ReleasePropertyReservation: 1,
   MarkPropertySold: 1,
-} as const;
+} as const satisfies Record<keyof PropertyCommands, number>;
 export type PropertyCommandType = keyof typeof propertyCommandVersions;
 
 export function loadPropertyCommandSchemas(): Promise<EventSchema[]> {
