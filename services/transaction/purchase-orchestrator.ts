@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { inOneTransactionOnce } from '../shared/messaging/inbox';
-import type { CommandReply } from '../shared/messaging/command-reply';
+import { commandReplyOf } from '../shared/messaging/command-reply';
 import type { IncomingMessage } from '../shared/messaging/incoming-message';
 import type { MessageCodecs } from '../shared/messaging/message-codecs';
 import type { Logger } from '../shared/observability/logger';
@@ -42,7 +42,8 @@ export class PurchaseOrchestrator {
   }
 
   async handleReply(message: IncomingMessage): Promise<void> {
-    const answer = message.data as unknown as CommandReply;
+    const answer = commandReplyOf(message);
+    if (!answer) throw new Error(`${message.type} is not a command reply`);
     await inOneTransactionOnce(this.db, replyConsumer, message.messageId, async (trx) => {
       const saga = await lockSaga(trx, message.correlationId);
       if (!saga) {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { infrastructureConfig } from '../../services/shared/config/infrastructure';
 import { ParkedKeys } from '../../services/shared/projection/parked-keys';
 import { launchChromium } from '../support/chromium';
@@ -55,6 +55,28 @@ async function readable(service: 'search' | 'analytics', id: string, token: stri
   );
 }
 
+/**
+ * Waits (bounded, Playwright's timeout) for `locator` to show; on a timeout the error also
+ * says what the page showed instead (an error banner, another count), and a screenshot of
+ * it goes to test-output/console/failed-*.png.
+ */
+async function shown(locator: Locator): Promise<void> {
+  try {
+    await locator.waitFor();
+  } catch (error) {
+    await page
+      .screenshot({ path: path.join(screenshots, `failed-${Date.now()}.png`) })
+      .catch(() => undefined);
+    const text = await page
+      .locator('main')
+      .innerText({ timeout: 2_000 })
+      .catch(() => '(no main element)');
+    throw new Error(`${(error as Error).message}\nthe page showed instead:\n${text.slice(0, 1_500)}`, {
+      cause: error,
+    });
+  }
+}
+
 async function shoot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(screenshots, `console-${name}.png`) });
 }
@@ -99,11 +121,11 @@ describe('the web console', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type('deedstream');
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Listings' }).waitFor();
+    await shown(page.getByRole('heading', { name: 'Listings' }));
 
     await page.getByLabel('City').fill(city);
     await page.getByRole('button', { name: 'Search', exact: true }).click();
-    await page.getByText('2 listings').waitFor();
+    await shown(page.getByText('2 listings'));
     expect(await page.locator('table.hits tbody tr').count()).toBe(2);
     expect(await page.locator('svg.map a.pin').count()).toBe(2);
     expect(await page.locator('.facets').getByRole('button', { name: /house/ }).count()).toBe(1);
@@ -111,15 +133,15 @@ describe('the web console', () => {
 
     // A facet narrows the search: houses only.
     await page.locator('.facets').getByRole('button', { name: /house/ }).click();
-    await page.getByText('1 listings').waitFor();
+    await shown(page.getByText('1 listings'));
     await expect(page.locator('table.hits tbody tr td a').innerText()).resolves.toContain('Prinsengracht 2');
 
     // Paging by cursor: one per page, cheapest first.
     await page.goto(`${urlOf('console')}/#/listings?city=${city}&limit=1&sort=price`);
-    await page.getByText('2 listings').waitFor();
+    await shown(page.getByText('2 listings'));
     await expect(page.locator('table.hits tbody tr td a').innerText()).resolves.toContain('Keizersgracht');
     await page.getByRole('button', { name: 'Next page' }).click();
-    await page.locator('table.hits tbody tr td a', { hasText: 'Prinsengracht 2' }).waitFor();
+    await shown(page.locator('table.hits tbody tr td a', { hasText: 'Prinsengracht 2' }));
   });
 
   it('opens a listing and travels back to an earlier version', async () => {
@@ -130,11 +152,11 @@ describe('the web console', () => {
       .getByRole('link', { name: /Keizersgracht/ })
       .first()
       .click();
-    await page.locator('table.events tbody tr').nth(1).waitFor();
+    await shown(page.locator('table.events tbody tr').nth(1));
     await expect(page.locator('dl.state .price').innerText()).resolves.toMatch(/395,000/);
 
     await page.locator('select[name="version"]').selectOption('1');
-    await page.locator('dl.state[data-version="1"]').waitFor();
+    await shown(page.locator('dl.state[data-version="1"]'));
     await expect(page.locator('dl.state .price').innerText()).resolves.toMatch(/410,000/);
     await shoot('listing');
   });
@@ -168,8 +190,8 @@ describe('the web console', () => {
         /2\s+caught up/,
       );
     }
-    await page.locator('table.relays tr[data-connector="property-outbox"]').waitFor();
-    await page.locator('figure.chart canvas').waitFor();
+    await shown(page.locator('table.relays tr[data-connector="property-outbox"]'));
+    await shown(page.locator('figure.chart canvas'));
     await shoot('pipeline');
   });
 

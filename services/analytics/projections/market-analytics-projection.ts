@@ -1,10 +1,6 @@
 import type { Money } from '../../shared/domain/money';
-import {
-  propertyEventStream,
-  type PropertyEvent,
-  type PropertyEventOfType,
-  type PropertyEventType,
-} from '../../property/contract';
+import { propertyEventOf, propertyEventStream } from '../../property/contract';
+import { unhandledType } from '../../shared/messaging/typed-payload';
 import type { ProjectedEvent, Projection } from '../../shared/projection/projection';
 import { utcDay } from '../calendar-day';
 import { daysOnMarket } from './days-on-market';
@@ -32,21 +28,18 @@ export const marketAnalyticsProjection: Projection<MarketPropertyDocument> = {
 
 const major = (money: Money): MajorMoney => ({ amount: money.amountMinor / 100, currency: money.currency });
 
-function data<T extends PropertyEventType>(event: ProjectedEvent): PropertyEventOfType<T>['data'] {
-  // The Avro schema of the event type guarantees this shape; the registry decoded it.
-  return event.data as unknown as PropertyEventOfType<T>['data'];
-}
-
 /** Folds one property event into its market document (pure; throws on an impossible sequence). */
 export function applyToMarketDocument(
   current: MarketPropertyDocument | undefined,
   event: ProjectedEvent,
 ): MarketPropertyDocument | undefined {
-  const type = event.eventType as PropertyEvent['type'];
+  const typed = propertyEventOf(event);
+  if (!typed) throw new Error(`unknown event type ${event.eventType}`);
+  const { type, data } = typed;
   const at = event.occurredAt;
   if (type === 'PropertyListed') {
     if (event.version !== 1) throw new Error(`PropertyListed at version ${event.version}, expected 1`);
-    const listed = data<'PropertyListed'>(event);
+    const listed = data;
     const price = major(listed.price);
     return {
       id: event.aggregateId,
@@ -80,15 +73,15 @@ export function applyToMarketDocument(
     current.offers.map((offer) => (offer.offerId === offerId ? { ...offer, status } : offer));
   switch (type) {
     case 'PropertyDetailsUpdated': {
-      const { address } = data<'PropertyDetailsUpdated'>(event);
+      const { address } = data;
       if (!address) return next;
       const { city, postalCode, region, country } = address;
       return { ...next, city, postalCode, region, country };
     }
     case 'PriceChanged':
-      return withAskingPrice(next, current, major(data<'PriceChanged'>(event).newPrice), at);
+      return withAskingPrice(next, current, major(data.newPrice), at);
     case 'OfferReceived': {
-      const offer = data<'OfferReceived'>(event);
+      const offer = data;
       const { amount, currency } = major(offer.amount);
       return {
         ...next,
@@ -99,11 +92,11 @@ export function applyToMarketDocument(
       };
     }
     case 'OfferAccepted':
-      return { ...next, offers: offerStatus(data<'OfferAccepted'>(event).offerId, 'accepted') };
+      return { ...next, offers: offerStatus(data.offerId, 'accepted') };
     case 'OfferRejected':
-      return { ...next, offers: offerStatus(data<'OfferRejected'>(event).offerId, 'rejected') };
+      return { ...next, offers: offerStatus(data.offerId, 'rejected') };
     case 'OfferWithdrawn':
-      return { ...next, offers: offerStatus(data<'OfferWithdrawn'>(event).offerId, 'withdrawn') };
+      return { ...next, offers: offerStatus(data.offerId, 'withdrawn') };
     case 'PropertyReserved':
       return { ...next, status: 'reserved', reservedAt: at };
     case 'ReservationReleased':
@@ -113,7 +106,7 @@ export function applyToMarketDocument(
         ...next,
         status: 'sold',
         soldAt: at,
-        salePrice: major(data<'PropertySold'>(event).salePrice),
+        salePrice: major(data.salePrice),
         daysOnMarket: daysOnMarket(current.listedAt, at, current.withdrawnPeriods),
       };
     case 'ListingWithdrawn': {
@@ -138,11 +131,11 @@ export function applyToMarketDocument(
         ),
         daysOnMarket: null,
       };
-      const { price } = data<'PropertyRelisted'>(event);
+      const { price } = data;
       return price ? withAskingPrice(relisted, current, major(price), at) : relisted;
     }
     default:
-      throw new Error(`unknown event type ${String(type)}`);
+      return unhandledType(type);
   }
 }
 
@@ -179,7 +172,9 @@ export function marketFactsOf(
     at: event.occurredAt,
   };
   const listPrice = after.listPrice.amount;
-  const type = event.eventType as PropertyEvent['type'];
+  const typed = propertyEventOf(event);
+  if (!typed) return [];
+  const { type } = typed;
   switch (type) {
     case 'PropertyListed':
       return [{ ...base, kind: 'listed', currency: after.listPrice.currency, listPrice }];
@@ -226,8 +221,17 @@ export function marketFactsOf(
           ...priceChange(before, after),
         },
       ];
-    default:
+    case 'PropertyDetailsUpdated':
+    case 'OfferReceived':
+    case 'OfferAccepted':
+    case 'OfferRejected':
+    case 'OfferWithdrawn':
+    case 'PropertyReserved':
+    case 'ReservationReleased':
+      // Not market facts: the document changes, the market's history does not.
       return [];
+    default:
+      return unhandledType(type);
   }
 }
 

@@ -1,3 +1,4 @@
+import { typedPayload } from '../../shared/messaging/typed-payload';
 import type { DomainEvent } from '../../shared/event-sourcing/domain-event';
 import type { EncryptedField } from '../../shared/privacy/encrypted-field';
 import type { Address } from './address';
@@ -161,4 +162,15 @@ export const propertyEventTypes: readonly PropertyEventType[] = Object.freeze(
 
 export function isPropertyEventType(value: string): value is PropertyEventType {
   return Object.prototype.hasOwnProperty.call(propertyEventSchemaVersions, value);
+}
+
+/**
+ * A decoded `property.events` message as a PropertyEvent, to switch on `type` with typed
+ * `data`; undefined for a type this contract does not know (a consumer parks it).
+ */
+export function propertyEventOf(message: {
+  eventType: string;
+  data: Record<string, unknown>;
+}): PropertyEvent | undefined {
+  return typedPayload<PropertyEvent>(isPropertyEventType, { type: message.eventType, data: message.data });
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { PersonProfileData } from '../../people/contract';
+import { personEventOf } from '../../people/contract';
 import type { IncomingMessage } from '../../shared/messaging/incoming-message';
+import { unhandledType } from '../../shared/messaging/typed-payload';
 import type { CachingKeyStore } from '../../shared/privacy/caching-key-store';
 import type { ListingAgentCard } from '../contract/property-events';
 import type { AgentCardTables } from '../agent-cards-table';
@@ -47,10 +48,12 @@ const tombstone: CardColumns = { name: null, email: null, phone: null, agency: n
 
 /** The columns an event leaves, or undefined for an event that says nothing about cards. */
 function cardOf(event: IncomingMessage): CardColumns | undefined {
-  switch (event.type) {
+  const typed = personEventOf(event);
+  if (!typed) return undefined;
+  switch (typed.type) {
     case 'PersonRegistered':
     case 'PersonProfileUpdated': {
-      const profile = event.data as unknown as PersonProfileData;
+      const profile = typed.data;
       if (!profile.agent) return tombstone;
       const json = (value: object | null) => (value === null ? null : JSON.stringify(value));
       return {
@@ -63,7 +66,7 @@ function cardOf(event: IncomingMessage): CardColumns | undefined {
     case 'PersonErased':
       return tombstone;
     default:
-      return undefined;
+      return unhandledType(typed);
   }
 }
 

@@ -1,10 +1,6 @@
 import type { Money } from '../../shared/domain/money';
-import {
-  propertyEventStream,
-  type PropertyEvent,
-  type PropertyEventOfType,
-  type PropertyEventType,
-} from '../../property/contract';
+import { propertyEventOf, propertyEventStream, type PropertyEventOfType } from '../../property/contract';
+import { unhandledType } from '../../shared/messaging/typed-payload';
 import type { ProjectedEvent, Projection } from '../../shared/projection/projection';
 import { propertySearchMappings, type PropertySearchDocument } from './property-search-document';
 
@@ -19,20 +15,17 @@ export const propertySearchProjection: Projection<PropertySearchDocument> = {
 
 const major = (money: Money) => ({ amount: money.amountMinor / 100, currency: money.currency });
 
-function data<T extends PropertyEventType>(event: ProjectedEvent): PropertyEventOfType<T>['data'] {
-  // The Avro schema of the event type guarantees this shape; the registry decoded it.
-  return event.data as unknown as PropertyEventOfType<T>['data'];
-}
-
 /** Folds one property event into its search document (pure; throws on an impossible sequence). */
 export function applyToSearchDocument(
   current: PropertySearchDocument | undefined,
   event: ProjectedEvent,
 ): PropertySearchDocument | undefined {
-  const type = event.eventType as PropertyEvent['type'];
+  const typed = propertyEventOf(event);
+  if (!typed) throw new Error(`unknown event type ${event.eventType}`);
+  const { type, data } = typed;
   if (type === 'PropertyListed') {
     if (event.version !== 1) throw new Error(`PropertyListed at version ${event.version}, expected 1`);
-    const listed = data<'PropertyListed'>(event);
+    const listed = data;
     return {
       id: event.aggregateId,
       version: 1,
@@ -60,7 +53,7 @@ export function applyToSearchDocument(
   const next: PropertySearchDocument = { ...current, version: event.version, updatedAt: event.occurredAt };
   switch (type) {
     case 'PropertyDetailsUpdated': {
-      const changes = data<'PropertyDetailsUpdated'>(event);
+      const changes = data;
       if (changes.address) Object.assign(next, addressFields(changes.address));
       if (changes.bedrooms !== null) next.bedrooms = changes.bedrooms;
       if (changes.bathrooms !== null) next.bathrooms = changes.bathrooms;
@@ -74,7 +67,7 @@ export function applyToSearchDocument(
     case 'PriceChanged':
       return {
         ...next,
-        price: major(data<'PriceChanged'>(event).newPrice),
+        price: major(data.newPrice),
         priceChangeCount: current.priceChangeCount + 1,
       };
     case 'OfferReceived':
@@ -88,7 +81,7 @@ export function applyToSearchDocument(
     case 'ListingWithdrawn':
       return { ...next, status: 'withdrawn' };
     case 'PropertyRelisted': {
-      const relisted = data<'PropertyRelisted'>(event);
+      const relisted = data;
       if (!relisted.price) return { ...next, status: 'listed' };
       return {
         ...next,
@@ -103,7 +96,7 @@ export function applyToSearchDocument(
       // Not searchable, but the version moves on so the order guard keeps working.
       return next;
     default:
-      throw new Error(`unknown event type ${String(type)}`);
+      return unhandledType(type);
   }
 }
 

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { EventSchema } from '../codec/event-schema';
 import { loadEventSchemas } from '../codec/schema-loader';
+import type { DomainEvent } from '../event-sourcing/domain-event';
+import { typedPayload, type UntypedPayload } from './typed-payload';
 
 export type CommandOutcome = 'SUCCEEDED' | 'REFUSED';
 
@@ -13,6 +15,14 @@ export interface CommandReply {
 }
 
 export const commandReplyType = 'CommandReply';
+
+type CommandReplyMessage = DomainEvent<typeof commandReplyType, CommandReply>;
+const isCommandReplyType = (type: string): type is typeof commandReplyType => type === commandReplyType;
+
+/** A decoded `<service>.replies` message as a CommandReply; undefined for any other type. */
+export function commandReplyOf(message: UntypedPayload): CommandReply | undefined {
+  return typedPayload<CommandReplyMessage>(isCommandReplyType, message)?.data;
+}
 
 export function loadCommandReplySchemas(): Promise<EventSchema[]> {
   return loadEventSchemas({

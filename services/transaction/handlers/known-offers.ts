@@ -1,12 +1,7 @@
 import type { Kysely } from 'kysely';
-import type {
-  OfferAcceptedData,
-  OfferReceivedData,
-  OfferRejectedData,
-  OfferWithdrawnData,
-  PropertyListedData,
-} from '../../property/contract';
+import { propertyEventOf, type PropertyEvent } from '../../property/contract';
 import type { IncomingMessage } from '../../shared/messaging/incoming-message';
+import { unhandledType } from '../../shared/messaging/typed-payload';
 import type { KnownOffersTable, TransactionTables } from '../transaction-tables';
 
 type OfferStatus = KnownOffersTable['status'];
@@ -28,13 +23,12 @@ export function knownOffersHandler(db: Kysely<TransactionTables>) {
       .execute();
   };
   return async (event: IncomingMessage): Promise<void> => {
-    await applyOffer(event);
+    const typed = propertyEventOf({ eventType: event.type, data: event.data });
+    if (!typed) throw new Error(`unknown property event type ${event.type}`);
+    await applyOffer(typed, event);
     // After the offer's own change, so a client waiting on this version sees the offer too.
     // The owner comes with PropertyListed (upcast from v1 it is null: no owner was known).
-    const ownerId =
-      event.type === 'PropertyListed'
-        ? ((event.data as unknown as PropertyListedData).ownerId ?? null)
-        : undefined;
+    const ownerId = typed.type === 'PropertyListed' ? (typed.data.ownerId ?? null) : undefined;
     await db
       .insertInto('known_properties')
       .values({
@@ -54,10 +48,10 @@ export function knownOffersHandler(db: Kysely<TransactionTables>) {
       .execute();
   };
 
-  async function applyOffer(event: IncomingMessage): Promise<void> {
-    switch (event.type) {
+  async function applyOffer(typed: PropertyEvent, event: IncomingMessage): Promise<void> {
+    switch (typed.type) {
       case 'OfferReceived': {
-        const data = event.data as unknown as OfferReceivedData;
+        const { data } = typed;
         await db
           .insertInto('known_offers')
           .values({
@@ -74,13 +68,23 @@ export function knownOffersHandler(db: Kysely<TransactionTables>) {
         return;
       }
       case 'OfferAccepted':
-        return setStatus((event.data as unknown as OfferAcceptedData).offerId, 'accepted', event.sequence);
+        return setStatus(typed.data.offerId, 'accepted', event.sequence);
       case 'OfferRejected':
-        return setStatus((event.data as unknown as OfferRejectedData).offerId, 'rejected', event.sequence);
+        return setStatus(typed.data.offerId, 'rejected', event.sequence);
       case 'OfferWithdrawn':
-        return setStatus((event.data as unknown as OfferWithdrawnData).offerId, 'withdrawn', event.sequence);
-      default:
+        return setStatus(typed.data.offerId, 'withdrawn', event.sequence);
+      case 'PropertyListed':
+      case 'PropertyDetailsUpdated':
+      case 'PriceChanged':
+      case 'PropertyReserved':
+      case 'ReservationReleased':
+      case 'PropertySold':
+      case 'ListingWithdrawn':
+      case 'PropertyRelisted':
+        // No offer changes; the property's version (and owner) are kept below.
         return;
+      default:
+        return unhandledType(typed);
     }
   }
 }

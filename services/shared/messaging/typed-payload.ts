@@ -1,0 +1,27 @@
+import type { DomainEvent } from '../event-sourcing/domain-event';
+
+/** A decoded message as it arrives: its type name and its payload, already at today's version. */
+export interface UntypedPayload {
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+}
+
+/**
+ * The message as a member of its stream's discriminated union (`{ type, data }`), or
+ * undefined when the stream has no such type. The one cast of a decoded payload lives here:
+ * the decoder read it with its writer's Avro schema and upcast it to the newest version,
+ * and the schema gate's golden corpus holds every version to exactly that shape, which the
+ * contract's types mirror. Handlers switch on `type` and read typed `data`.
+ */
+export function typedPayload<U extends DomainEvent>(
+  isType: (type: string) => type is U['type'],
+  message: UntypedPayload,
+): U | undefined {
+  if (!isType(message.type)) return undefined;
+  return { type: message.type, data: message.data } as unknown as U;
+}
+
+/** For the `default` of an exhaustive switch: a new type in the union fails to compile there. */
+export function unhandledType(type: never): never {
+  throw new Error(`unhandled message type ${String(type)}`);
+}
