@@ -28,6 +28,7 @@ import { readModelService } from '../../services/shared/projection/read-model-se
 import { rebuildProjection } from '../../services/shared/projection/rebuild';
 import { startService, type RunningService } from '../../services/shared/service/start-service';
 import { freshUser, type Identity } from '../support/identities';
+import { waitForValue } from '../support/wait-for';
 import { ensurePipeline, kafka } from '../support/pipeline';
 import {
   jsonClient,
@@ -147,19 +148,8 @@ afterAll(async () => {
 });
 
 /** Polls `probe` until it gives a value, at most `timeoutMs`: the pipeline is asynchronous. */
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const eventually = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> =>
+  waitForValue(what, probe, timeoutMs);
 
 interface SearchItem {
   id: string;

@@ -13,3 +13,15 @@ export async function waitFor(
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** Polls `probe` until it gives a value (anything but undefined) and returns it; bounded like waitFor. */
+export async function waitForValue<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  let value: T | undefined;
+  await waitFor(what, async () => (value = await probe()) !== undefined, timeoutMs);
+  if (value === undefined) throw new Error(`${what}: no value`);
+  return value;
+}

@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
+import { listAsV1Service } from '../../../test/support/old-property-writer';
 import { startPropertyService, type PropertyHarness } from '../../../test/support/property-harness';
 import { AvroEventCodec } from '../../shared/codec/avro-event-codec';
 import { EventDecoder } from '../../shared/codec/event-decoder';
-import { outboxRows } from '../../shared/outbox/outbox-writer';
 import { infrastructureConfig } from '../../shared/config/infrastructure';
 import { loadPropertyEventSchemas, propertyEventStream, propertyTopic } from '.';
 
@@ -48,57 +47,8 @@ describe('PropertyListed v1, written before v2 existed', () => {
   });
 
   it('loads from the event store as v2: the aggregate, its history and time travel', async () => {
-    // Written as a v1 service wrote it: the v1 JSON in the events table and v1 Avro in the
-    // outbox row of the same transaction, so it is relayed to Kafka and projected like the
-    // real old events (a row only in the events table would be drift to `projections verify`).
-    const id = randomUUID();
-    const eventId = randomUUID();
-    const payload = { ...golden, propertyId: id };
-    const avroV1 = await api.service.codec.encode('PropertyListed', 1, payload);
-    const occurredAt = new Date();
-    await api.service.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('events')
-        .values({
-          event_id: eventId,
-          stream_id: id,
-          stream_type: 'property',
-          version: 1,
-          event_type: 'PropertyListed',
-          schema_version: 1,
-          payload: JSON.stringify(payload),
-          metadata: JSON.stringify({
-            eventId,
-            correlationId: 'golden',
-            causationId: null,
-            traceparent: null,
-            actor: null,
-          }),
-          occurred_at: occurredAt,
-        })
-        .execute();
-      await trx
-        .insertInto('outbox')
-        .values(
-          outboxRows([
-            {
-              id: eventId,
-              aggregateType: 'property',
-              aggregateId: id,
-              type: 'PropertyListed',
-              payload: avroV1,
-              eventId,
-              aggregateVersion: 1,
-              correlationId: 'golden',
-              causationId: null,
-              traceparent: null,
-              actor: null,
-              occurredAt,
-            },
-          ]),
-        )
-        .execute();
-    });
+    // Written as a v1 service wrote it (events row and outbox row, one transaction).
+    const id = await listAsV1Service(api.service);
 
     const history = await api.anonymous('GET', `/properties/${id}/events`);
     expect(history.status).toBe(200);
