@@ -1,4 +1,4 @@
-import { typedPayload } from '../../shared/messaging/typed-payload';
+import { payloadReader } from '../../shared/messaging/typed-payload';
 import type { DomainEvent } from '../../shared/event-sourcing/domain-event';
 import type { EncryptedField } from '../../shared/privacy/encrypted-field';
 
@@ -56,17 +56,12 @@ export const personEventTypes: readonly PersonEventType[] = Object.freeze(
   Object.keys(personEventSchemaVersions) as PersonEventType[],
 );
 
-export function isPersonEventType(value: string): value is PersonEventType {
-  return Object.prototype.hasOwnProperty.call(personEventSchemaVersions, value);
-}
+const personEvents = payloadReader<PersonEvent>(personEventSchemaVersions);
+
+export const isPersonEventType = personEvents.isType;
 
 /**
  * A decoded `people.events` message as a PersonEvent, to switch on `type` with typed `data`;
  * undefined for a type this contract does not know (a consumer parks it).
  */
-export function personEventOf(message: {
-  type: string;
-  data: Record<string, unknown>;
-}): PersonEvent | undefined {
-  return typedPayload<PersonEvent>(isPersonEventType, message);
-}
+export const personEventOf = personEvents.read;

@@ -1,4 +1,4 @@
-import { typedPayload } from '../../shared/messaging/typed-payload';
+import { payloadReader } from '../../shared/messaging/typed-payload';
 import type { DomainEvent } from '../../shared/event-sourcing/domain-event';
 import type { EncryptedField } from '../../shared/privacy/encrypted-field';
 import type { Address } from './address';
@@ -160,9 +160,9 @@ export const propertyEventTypes: readonly PropertyEventType[] = Object.freeze(
   Object.keys(propertyEventSchemaVersions) as PropertyEventType[],
 );
 
-export function isPropertyEventType(value: string): value is PropertyEventType {
-  return Object.prototype.hasOwnProperty.call(propertyEventSchemaVersions, value);
-}
+const propertyEvents = payloadReader<PropertyEvent>(propertyEventSchemaVersions);
+
+export const isPropertyEventType = propertyEvents.isType;
 
 /**
  * A decoded `property.events` message as a PropertyEvent, to switch on `type` with typed
@@ -172,5 +172,5 @@ export function propertyEventOf(message: {
   eventType: string;
   data: Record<string, unknown>;
 }): PropertyEvent | undefined {
-  return typedPayload<PropertyEvent>(isPropertyEventType, { type: message.eventType, data: message.data });
+  return propertyEvents.read({ type: message.eventType, data: message.data });
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { EventSchema } from '../codec/event-schema';
 import { loadEventSchemas } from '../codec/schema-loader';
 import type { DomainEvent } from '../event-sourcing/domain-event';
-import { typedPayload, type UntypedPayload } from './typed-payload';
+import { payloadReader, type UntypedPayload } from './typed-payload';
 
 export type CommandOutcome = 'SUCCEEDED' | 'REFUSED';
 
@@ -17,17 +17,18 @@ export interface CommandReply {
 export const commandReplyType = 'CommandReply';
 
 type CommandReplyMessage = DomainEvent<typeof commandReplyType, CommandReply>;
-const isCommandReplyType = (type: string): type is typeof commandReplyType => type === commandReplyType;
+const commandReplyVersions = { [commandReplyType]: 1 } as const;
+const commandReplies = payloadReader<CommandReplyMessage>(commandReplyVersions);
 
 /** A decoded `<service>.replies` message as a CommandReply; undefined for any other type. */
 export function commandReplyOf(message: UntypedPayload): CommandReply | undefined {
-  return typedPayload<CommandReplyMessage>(isCommandReplyType, message)?.data;
+  return commandReplies.read(message)?.data;
 }
 
 export function loadCommandReplySchemas(): Promise<EventSchema[]> {
   return loadEventSchemas({
     directory: path.join(__dirname, 'schemas'),
     namespace: 'dev.deedstream.saga',
-    currentVersions: { [commandReplyType]: 1 },
+    currentVersions: commandReplyVersions,
   });
 }

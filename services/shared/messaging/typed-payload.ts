@@ -21,6 +21,15 @@ export function typedPayload<U extends DomainEvent>(
   return { type: message.type, data: message.data } as unknown as U;
 }
 
+/**
+ * The type guard and typed reader of one published language, from its version table: the
+ * table's type makes it name every member of the union once, so the guard knows them all.
+ */
+export function payloadReader<U extends DomainEvent>(versions: Readonly<Record<U['type'], number>>) {
+  const isType = (value: string): value is U['type'] => Object.prototype.hasOwnProperty.call(versions, value);
+  return { isType, read: (message: UntypedPayload): U | undefined => typedPayload<U>(isType, message) };
+}
+
 /** For the `default` of an exhaustive switch: a new type in the union fails to compile there. */
 export function unhandledType(type: never): never {
   throw new Error(`unhandled message type ${String(type)}`);
