@@ -1,4 +1,5 @@
 import { Partitioners, type Kafka } from 'kafkajs';
+import { readOffsetRanges } from '../../shared/kafka/offset-ranges';
 import { header } from '../../shared/kafka/relayed-message';
 
 /** Where one aggregate version sits on Kafka. */
@@ -75,61 +76,35 @@ export async function locateEvent(kafka: Kafka, request: LocateRequest): Promise
   }
   if (start >= end) return undefined;
 
-  const groupId = `console-locate-${process.pid}-${Date.now()}`;
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-  const idleTimeoutMs = request.idleTimeoutMs ?? 10_000;
   const maxMessages = request.maxMessages ?? 200_000;
   let found: KafkaPosition | undefined;
   let read = 0;
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [topic] });
-    await new Promise<void>((resolve, reject) => {
-      const stalled = () =>
-        reject(new Error(`reading ${topic}/${partition} stalled for ${idleTimeoutMs} ms`));
-      let idle = setTimeout(stalled, idleTimeoutMs);
-      const done = () => {
-        clearTimeout(idle);
-        resolve();
-      };
-      void consumer
-        .run({
-          autoCommit: false,
-          eachMessage: async ({ partition: p, message }) => {
-            if (p !== partition) return;
-            read += 1;
-            if (read > maxMessages) {
-              clearTimeout(idle);
-              reject(new SearchTooLongError(maxMessages, partition));
-              return;
-            }
-            clearTimeout(idle);
-            idle = setTimeout(stalled, idleTimeoutMs);
-            const offset = BigInt(message.offset);
-            if (
-              offset < end &&
-              message.key?.toString() === aggregateId &&
-              header(message, 'aggregateVersion') === String(version)
-            ) {
-              found = {
-                topic,
-                partition,
-                offset: message.offset,
-                timestamp: new Date(Number(message.timestamp)).toISOString(),
-              };
-              done();
-            } else if (offset >= end - 1n) done();
-          },
-        })
-        .catch(reject);
-      consumer.seek({ topic, partition, offset: String(start) });
-    });
-  } finally {
-    await consumer.disconnect();
-    const cleanup = kafka.admin();
-    await cleanup.connect();
-    await cleanup.deleteGroups([groupId]).catch(() => undefined);
-    await cleanup.disconnect();
-  }
+  let gaveUp = false;
+  await readOffsetRanges(
+    kafka,
+    [{ topic, partition, start, end }],
+    ({ message }) => {
+      read += 1;
+      if (read > maxMessages) {
+        gaveUp = true;
+        return 'stop';
+      }
+      if (
+        message.key?.toString() === aggregateId &&
+        header(message, 'aggregateVersion') === String(version)
+      ) {
+        found = {
+          topic,
+          partition,
+          offset: message.offset,
+          timestamp: new Date(Number(message.timestamp)).toISOString(),
+        };
+        return 'stop';
+      }
+      return 'continue';
+    },
+    { groupPrefix: 'console-locate', idleTimeoutMs: request.idleTimeoutMs ?? 10_000 },
+  );
+  if (gaveUp) throw new SearchTooLongError(maxMessages, partition);
   return found;
 }

@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { readOffsetRanges, type OffsetRange } from './offset-ranges';
 import { header } from './relayed-message';
 
 /**
@@ -16,7 +17,7 @@ export async function relayedIdsSince(
   const ids = new Set<string>();
   const admin = kafka.admin();
   await admin.connect();
-  const ranges: Array<{ topic: string; partition: number; start: bigint; end: bigint }> = [];
+  const ranges: OffsetRange[] = [];
   try {
     for (const topic of topics) {
       const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
@@ -28,47 +29,15 @@ export async function relayedIdsSince(
   } finally {
     await admin.disconnect();
   }
-  if (ranges.length === 0) return ids;
-
-  const groupId = `slot-recovery-${process.pid}-${Date.now()}`;
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
-  const pending = new Map(ranges.map((r) => [`${r.topic}:${r.partition}`, r]));
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [...new Set(ranges.map((r) => r.topic))] });
-    await new Promise<void>((resolve, reject) => {
-      const stalled = () => reject(new Error(`reading ${topics.join(', ')} stalled for ${idleTimeoutMs} ms`));
-      let idle = setTimeout(stalled, idleTimeoutMs);
-      void consumer
-        .run({
-          autoCommit: false,
-          eachMessage: async ({ topic, partition, message }) => {
-            clearTimeout(idle);
-            idle = setTimeout(stalled, idleTimeoutMs);
-            const range = pending.get(`${topic}:${partition}`);
-            if (!range) return;
-            const offset = BigInt(message.offset);
-            if (offset < range.end) {
-              const id = header(message, idHeader);
-              if (id) ids.add(id);
-            }
-            if (offset >= range.end - 1n) pending.delete(`${topic}:${partition}`);
-            if (pending.size === 0) {
-              clearTimeout(idle);
-              resolve();
-            }
-          },
-        })
-        .catch(reject);
-      for (const r of ranges)
-        consumer.seek({ topic: r.topic, partition: r.partition, offset: String(r.start) });
-    });
-  } finally {
-    await consumer.disconnect();
-    const cleanup = kafka.admin();
-    await cleanup.connect();
-    await cleanup.deleteGroups([groupId]).catch(() => undefined);
-    await cleanup.disconnect();
-  }
+  await readOffsetRanges(
+    kafka,
+    ranges,
+    ({ message }) => {
+      const id = header(message, idHeader);
+      if (id) ids.add(id);
+      return 'continue';
+    },
+    { groupPrefix: 'slot-recovery', idleTimeoutMs },
+  );
   return ids;
 }

@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import type { TopicRecord } from './topic-reader';
+import type { TopicRecord } from './offset-ranges';
 
 export interface ReadToEndOptions {
   /** Fail when no message arrives for this long while partitions are still unread. */

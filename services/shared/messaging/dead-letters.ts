@@ -1,7 +1,8 @@
 import type { Kafka } from 'kafkajs';
 import { dlqTopicOf } from '../kafka/dead-letter';
 import { header } from '../kafka/relayed-message';
-import { readTopicToEnd, type TopicRecord } from '../kafka/topic-reader';
+import type { TopicRecord } from '../kafka/offset-ranges';
+import { readTopicToEnd } from '../kafka/topic-reader';
 
 /** A consumer whose poison messages go to `<topic>.dlq`, and how to tell one was handled since. */
 export interface DeadLetterSource {

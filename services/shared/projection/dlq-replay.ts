@@ -1,7 +1,8 @@
 import { projectionTopics } from './projection';
 import type { Kafka } from 'kafkajs';
 import type { EventDecoder } from '../codec/event-decoder';
-import { readTopicToEnd, type TopicRecord } from '../kafka/topic-reader';
+import type { TopicRecord } from '../kafka/offset-ranges';
+import { readTopicToEnd } from '../kafka/topic-reader';
 import { dlqTopicOf } from '../kafka/dead-letter';
 import type { DocumentStore } from './document-store';
 import { decodeEvent, header } from '../kafka/relayed-message';
