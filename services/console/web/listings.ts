@@ -74,11 +74,14 @@ export function Listings({ query }: { query: URLSearchParams }) {
   const lon = Number(query.get('lon'));
   const hasCenter = query.has('lat') && query.has('lon') && Number.isFinite(lat) && Number.isFinite(lon);
 
+  // The form is uncontrolled (defaultValue/defaultChecked) and keyed by the query: a new
+  // query remounts it with that query's values, while a re-render for arriving results
+  // leaves what the user is typing alone (a `value` prop would reset it on every render).
   return html`<h1>Listings</h1>
     <form class="filters" onSubmit=${submit} aria-label="Search filters" key=${key}>
       ${textFilters.map(
         ([name, label]) =>
-          html`<label>${label} <input name=${name} value=${query.get(name) ?? ''} /></label>`,
+          html`<label>${label} <input name=${name} defaultValue=${query.get(name) ?? ''} /></label>`,
       )}
       <label
         >Sort
@@ -92,7 +95,12 @@ export function Listings({ query }: { query: URLSearchParams }) {
         ${statuses.map(
           (s) =>
             html`<label class="check"
-              ><input type="checkbox" name="status" value=${s} checked=${selected('status').includes(s)} />
+              ><input
+                type="checkbox"
+                name="status"
+                value=${s}
+                defaultChecked=${selected('status').includes(s)}
+              />
               ${s}</label
             >`,
         )}
@@ -102,7 +110,7 @@ export function Listings({ query }: { query: URLSearchParams }) {
         ${types.map(
           (t) =>
             html`<label class="check"
-              ><input type="checkbox" name="type" value=${t} checked=${selected('type').includes(t)} />
+              ><input type="checkbox" name="type" value=${t} defaultChecked=${selected('type').includes(t)} />
               ${t}</label
             >`,
         )}

@@ -44,10 +44,10 @@ export function Markets({ query }: { query: URLSearchParams }) {
     v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${Math.round(v / 1e3)}k` : String(v);
   return html`<h1>Markets</h1>
     <form class="filters" onSubmit=${submit} aria-label="Market" key=${query.toString()}>
-      <label>City <input name="city" value=${city} required /></label>
-      <label>From <input name="from" type="date" value=${from} /></label>
-      <label>To <input name="to" type="date" value=${to} /></label>
-      <label>Postal code <input name="postalCode" value=${postalCode} /></label>
+      <label>City <input name="city" defaultValue=${city} required /></label>
+      <label>From <input name="from" type="date" defaultValue=${from} /></label>
+      <label>To <input name="to" type="date" defaultValue=${to} /></label>
+      <label>Postal code <input name="postalCode" defaultValue=${postalCode} /></label>
       <div class="actions"><button type="submit">Show</button></div>
     </form>
     ${error && html`<p role="alert" class="error">${error}</p>`}

@@ -236,7 +236,7 @@ function WhereIsMyEvent({ initial }: { initial: string }) {
   return html`<section class="whereabouts" aria-label="Where is my event?">
     <h2>Where is my event?</h2>
     <form onSubmit=${submit}>
-      <label>Property id <input name="propertyId" value=${propertyId} size="40" required /></label>
+      <label>Property id <input name="propertyId" defaultValue=${propertyId} size="40" required /></label>
       <button type="submit">Find</button>
     </form>
     ${error && html`<p role="alert" class="error">${error}</p>`}
