@@ -417,13 +417,16 @@ interface LatencyReport {
   /** Commits whose visibility was polled for (every `--sample`th). */
   sampled: number;
   errors: number;
+  errorSamples: Record<string, number>;
   refreshInterval: string;
   pollMs: number;
   commitToApplied: Distribution;
   commitToSearchable: Distribution;
   notApplied: number;
   notSearchable: number;
-  batches: BatchSummary;
+  /** The isolated runner's batches; undefined when the live projector was observed. */
+  batches: BatchSummary | undefined;
+  observed: string;
   machineCpuBusy: number;
 }
 
@@ -439,7 +442,11 @@ async function latencyPhase(
   rate: number,
   progress: (text: string) => void,
 ): Promise<LatencyReport> {
-  const { deps, projection, options } = ctx;
+  const { deps, options } = ctx;
+  // Live: the index `npm start`'s search projector writes; its batches are in that process.
+  const live = options.observe === 'live';
+  const alias = live ? propertySearchProjection.alias : ctx.projection.alias;
+  const runnerBatches = async () => (live ? undefined : batchStats(deps.metrics, ctx.projection.name));
   const pollMs = 50;
   const runId = randomUUID().slice(0, 8);
   const idle: Property[] = [];
@@ -448,6 +455,8 @@ async function latencyPhase(
   const unsearchable = new Map<string, Pending[]>();
   const add = (map: Map<string, Pending[]>, p: Pending) => map.set(p.id, [...(map.get(p.id) ?? []), p]);
   let errors = 0;
+  /** Why saves failed, with counts, so a run with errors says why. */
+  const errorSamples: Record<string, number> = {};
   let committed = 0;
   let seq = 0;
   const commitOne = async () => {
@@ -470,8 +479,10 @@ async function latencyPhase(
         add(unsearchable, p);
       }
       idle.push(aggregate);
-    } catch {
+    } catch (error) {
       errors++;
+      const reason = (error as Error).message.slice(0, 120);
+      errorSamples[reason] = (errorSamples[reason] ?? 0) + 1;
     }
   };
 
@@ -483,7 +494,7 @@ async function latencyPhase(
       const appliedIds = [...unapplied.keys()];
       if (appliedIds.length > 0) {
         const got = await deps.es.mget<Pick<Doc, 'version'>>({
-          index: projection.alias,
+          index: alias,
           ids: appliedIds,
           realtime: true,
           _source_includes: ['version'],
@@ -502,7 +513,7 @@ async function latencyPhase(
       const searchIds = [...unsearchable.keys()];
       if (searchIds.length > 0) {
         const found = await deps.es.search<Pick<Doc, 'version'>>({
-          index: projection.alias,
+          index: alias,
           size: searchIds.length,
           query: { ids: { values: searchIds } },
           _source: ['version'],
@@ -524,7 +535,7 @@ async function latencyPhase(
   };
 
   const settings = await deps.es.indices.getSettings({
-    index: projection.alias,
+    index: alias,
     include_defaults: true,
     name: 'index.refresh_interval',
   });
@@ -535,7 +546,7 @@ async function latencyPhase(
     'unknown';
 
   progress(`latency: ${rate} saves/s for ${options.latencyDuration} s (open loop)…`);
-  const stats = await batchStats(deps.metrics, projection.name);
+  const stats = await runnerBatches();
   const poller = poll();
   const { machineCpuBusy } = await withMachineCpu(async () => {
     const total = Math.round(rate * options.latencyDuration);
@@ -559,6 +570,7 @@ async function latencyPhase(
     committed,
     sampled: tracked.length,
     errors,
+    errorSamples,
     refreshInterval,
     pollMs,
     commitToApplied: distribution(
@@ -569,7 +581,8 @@ async function latencyPhase(
     ),
     notApplied: tracked.filter((p) => p.appliedAt === undefined).length,
     notSearchable: tracked.filter((p) => p.searchableAt === undefined).length,
-    batches: batchSummary(stats, await batchStats(deps.metrics, projection.name)),
+    batches: stats && batchSummary(stats, (await runnerBatches()) ?? stats),
+    observed: live ? `live ${propertySearchProjection.name} (alias ${alias})` : `isolated (alias ${alias})`,
     machineCpuBusy,
   };
 }
@@ -590,6 +603,8 @@ interface Options {
   latencyDuration: number;
   sample: number;
   phases: Phase[];
+  /** Whose index the latency phase polls: this run's isolated projector, or the live one of `npm start`. */
+  observe: 'isolated' | 'live';
   json: boolean;
 }
 
@@ -642,6 +657,15 @@ function parseOptions(argv: string[]): Options {
         }),
       [...allPhases],
     )
+    .option(
+      '--observe <projector>',
+      "latency phase: poll the isolated projector's index, or the live one (`npm start` must run search)",
+      (v: string) => {
+        if (v !== 'isolated' && v !== 'live') throw new InvalidArgumentError('isolated or live');
+        return v;
+      },
+      'isolated',
+    )
     .option('--json', 'print the result as JSON', false)
     .parse(argv)
     .opts<Options>();
@@ -666,6 +690,17 @@ interface BenchResult {
   rebuild?: RebuildPhaseReport;
   latency: LatencyReport[];
   goals: { ratio: boolean | null; rebuild: boolean | null; latencyP99: boolean | null };
+}
+
+/** The live search projector of `npm start` must be a member of its group, or nothing is observed. */
+async function requireLiveProjector(admin: Admin): Promise<void> {
+  const group = `projection.${propertySearchProjection.name}`;
+  const { groups } = await admin.describeGroups([group]);
+  const members = groups[0]?.members.length ?? 0;
+  if (members === 0)
+    throw new Error(
+      `--observe live: the group ${group} has no member; start the projectors first (npm start, or npm start -- --only search,analytics)`,
+    );
 }
 
 async function cleanup(ctx: Context, runner: ProjectionRunner<Doc>): Promise<void> {
@@ -750,13 +785,21 @@ async function main(): Promise<void> {
   };
   const runner = new ProjectionRunner(deps, projection, ctx.runnerOptions);
   try {
+    const live = options.observe === 'live';
+    if (live) await requireLiveProjector(admin);
     if (options.properties > 0) result.seed = await seed(repository, admin, options, progress);
-    result.projector = await projectorPhase(ctx, runner, progress);
-    const aliased = Object.keys(await deps.es.indices.getAlias({ name: projection.alias }));
-    for (const index of aliased) ctx.created.add(index);
-    if (options.phases.includes('throughput')) {
-      result.baseline = await baselinePhase(ctx, result.projector, progress);
-      result.projectorToPlain = result.projector.eventsPerSecond / result.baseline.eventsEquivalentPerSecond;
+    // The isolated projector replays the topic for throughput and rebuild, and is the one
+    // observed unless the live one is; observing the live one alone, it does not run at all.
+    const needsIsolated = !live || options.phases.some((phase) => phase !== 'latency');
+    if (needsIsolated) {
+      result.projector = await projectorPhase(ctx, runner, progress);
+      const aliased = Object.keys(await deps.es.indices.getAlias({ name: projection.alias }));
+      for (const index of aliased) ctx.created.add(index);
+    }
+    if (options.phases.includes('throughput') && result.projector) {
+      const projector = result.projector;
+      result.baseline = await baselinePhase(ctx, projector, progress);
+      result.projectorToPlain = projector.eventsPerSecond / result.baseline.eventsEquivalentPerSecond;
       result.goals.ratio = result.projectorToPlain >= 0.8;
     }
     if (options.phases.includes('rebuild')) {
@@ -764,6 +807,8 @@ async function main(): Promise<void> {
       result.goals.rebuild = result.rebuild.eventsPerSecond >= 10_000;
     }
     if (options.phases.includes('latency')) {
+      // Observing the live projector, the isolated one would only compete with it for the cores.
+      if (live) await runner.stop();
       for (const rate of options.rates)
         result.latency.push(await latencyPhase(ctx, repository, rate, progress));
       result.goals.latencyP99 = result.latency.every(
@@ -893,10 +938,16 @@ function printReport(r: BenchResult): void {
       '',
       ...r.latency.map(
         (l) =>
-          `${l.rate}/s: ${int(l.committed)} committed, every ${r.options.sample}th polled for; runner ${batches(l.batches)}`,
+          `${l.rate}/s: ${int(l.committed)} committed, every ${r.options.sample}th polled for; observed the ${l.observed} projector` +
+          (l.batches ? `; runner ${batches(l.batches)}` : ''),
       ),
       `polled every ${r.latency[0]?.pollMs ?? 50} ms (resolution); index refresh_interval ${r.latency[0]?.refreshInterval ?? '?'}; ` +
         `save errors ${r.latency.map((l) => l.errors).join('/')}; goal p99 searchable ≤ ${freshnessGoalMs} ms${goal(r.goals.latencyP99)}`,
+      ...r.latency.flatMap((l) =>
+        Object.entries(l.errorSamples).map(
+          ([reason, count]) => `${l.rate}/s save error ×${count}: ${reason}`,
+        ),
+      ),
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -546,10 +546,27 @@ function printReport(result: {
     row(openLoop, `api, open loop ${openLoop.rate}/s`),
     '',
     `api/direct (closed loop): ${closedLoop.apiToDirect.toFixed(2)}`,
+    ...cpuAccount(closedLoop.api, closedLoop.direct),
   ];
   for (const r of [closedLoop.api, closedLoop.direct, openLoop])
     if (r.errorSample) lines.push(`  ${r.side}: ${r.errors} errors, e.g. ${r.errorSample}`);
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * Where the closed loop's CPU goes. The clients do the same work on both sides, so the
+ * service's own CPU per request is api minus direct. On two cores shared by Elasticsearch,
+ * the service and the clients, throughput is bound by the CPU each request costs in all,
+ * so the ratio of those totals predicts api/direct.
+ */
+function cpuAccount(api: SideReport, direct: SideReport): string[] {
+  const service = api.cpuMsPerRequest - direct.cpuMsPerRequest;
+  const apiTotal = api.cpuMsPerRequest + api.elasticsearchCpuMsPerRequest;
+  const directTotal = direct.cpuMsPerRequest + direct.elasticsearchCpuMsPerRequest;
+  return [
+    `service CPU per request (api − direct): ${service.toFixed(2)} ms = ${((100 * service) / direct.elasticsearchCpuMsPerRequest).toFixed(0)} % of Elasticsearch's per direct request`,
+    `CPU per request in all (this process + Elasticsearch): api ${apiTotal.toFixed(2)} ms, direct ${directTotal.toFixed(2)} ms; CPU-bound prediction of api/direct ${(directTotal / apiTotal).toFixed(2)}`,
+  ];
 }
 
 runBench(main, clientWorkerMain);
