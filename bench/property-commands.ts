@@ -17,8 +17,8 @@ import { backgroundCpu, commandLine, cpuTimes, percentile } from './support/meas
  * per-request JWT checks (signature, issuer, expiry). api vs api-preverified in the same run
  * is what token verification costs.
  *
- * Raw path: the statements the API ends up issuing per command (SELECT of the stream for
- * commands on an existing property, then the one-statement append: events + outbox) sent
+ * Raw path: the statements the API ends up issuing per command (SELECT of the stream's
+ * snapshot and the events after it for commands on an existing property, then the one-statement append: events + outbox) sent
  * straight through `pg`, with a pre-encoded Avro payload, the same concurrency and a pool of
  * the service's size. It is the ceiling the API could reach on this machine and database.
  *
@@ -345,7 +345,9 @@ class ClientWorker {
 
 const table = (name: string) => `"${propertySchema}"."${name}"`;
 // The statements kysely generates for the event store (compiled SQL of event-store.ts / outbox-writer.ts).
-const SELECT_STREAM = `select * from ${table('events')} where "stream_id" = $1 order by "version"`;
+// A load reads the stream's snapshot and the events from its version on in one statement
+// (PostgresEventStore.readFromSnapshot); both parameters are the stream id.
+const SELECT_STREAM = `select ${table('events')}.*, ${table('snapshots')}."format" as "snapshot_format", ${table('snapshots')}."state" as "snapshot_state", ${table('snapshots')}."digest" as "snapshot_digest" from ${table('events')} left join ${table('snapshots')} on ${table('snapshots')}."stream_id" = ${table('events')}."stream_id" and ${table('snapshots')}."version" = ${table('events')}."version" where ${table('events')}."stream_id" = $1 and ${table('events')}."version" >= coalesce((select "latest"."version" from ${table('snapshots')} as "latest" where "latest"."stream_id" = $2), 1) order by ${table('events')}."version"`;
 // The append the event store issues: the events insert as a data-modifying CTE of the outbox insert.
 const APPEND = `with "appended" as (insert into ${table('events')} ("event_id", "stream_id", "stream_type", "version", "event_type", "schema_version", "payload", "metadata", "occurred_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning "position") insert into ${table('outbox')} ("id", "aggregatetype", "aggregateid", "type", "payload", "event_id", "aggregate_version", "correlation_id", "causation_id", "traceparent", "actor", "occurred_at") values ($1, $3, $2, $5, $10, $1, $4, $11, null, null, $13, $12)`;
 /** The actor the raw path records, as the API records the token subject. */
@@ -398,7 +400,7 @@ class RawCommands implements CommandPort {
       version = 1;
     } else {
       // What repository.load() reads before a command on an existing property.
-      const { rows } = await this.pool.query<{ version: number }>(SELECT_STREAM, [target]);
+      const { rows } = await this.pool.query<{ version: number }>(SELECT_STREAM, [target, target]);
       streamId = target;
       version = (rows.at(-1)?.version ?? 0) + 1;
     }

@@ -73,6 +73,7 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
       config.PROPERTY_SNAPSHOT_EVERY > 0
         ? {
             store: new SnapshotStore(tableSubset<SnapshotTables>()(tables), propertySnapshots),
+            tables: tableSubset<EventStoreTables & SnapshotTables>()(tables),
             every: config.PROPERTY_SNAPSHOT_EVERY,
             onRejected: (streamId: string, reason: string) =>
               runtime.logger.warn(

@@ -4,7 +4,7 @@ import type { EventStoreTables } from '../event-store/tables';
 import { inSpan } from '../observability/trace-context';
 import type { EventSourcedAggregate } from './aggregate';
 import type { DomainEvent, RecordedEvent } from './domain-event';
-import type { SnapshotRead, Snapshots } from './snapshot-store';
+import type { Snapshots, SnapshotTables } from './snapshot-store';
 
 /** Extra writes that must commit or roll back together with the events (idempotency records, inbox). */
 export type InSameTransaction = (trx: Kysely<EventStoreTables>, recorded: SavedEvents) => Promise<void>;
@@ -19,6 +19,8 @@ export interface SavedEvents {
 /** Snapshots of a repository's aggregates: where they are kept and how often one is taken. */
 export interface SnapshotPolicy<E extends DomainEvent, A extends EventSourcedAggregate<E>> {
   store: Snapshots<A>;
+  /** The service's schema, where the snapshots sit beside the events: a load reads both in one query. */
+  tables: Kysely<EventStoreTables & SnapshotTables>;
   /** A snapshot is taken whenever a stream's version passes a multiple of this. */
   every: number;
   /** A stored snapshot was ignored (and will be replaced): the events decided instead. */
@@ -52,68 +54,89 @@ export class EventSourcedRepository<E extends DomainEvent, A extends EventSource
       'eventstore.load',
       () => ({ 'eventstore.stream.id': id }),
       async (span) => {
-        if (current && this.snapshots) {
-          const fromSnapshot = await this.loadFromSnapshot(id, this.snapshots);
-          if (fromSnapshot) {
-            span.setAttribute('eventstore.event.count', fromSnapshot.folded);
+        const policy = current ? this.snapshots : undefined;
+        const fromSnapshot = policy ? await this.loadFromSnapshot(id, policy) : undefined;
+        if (fromSnapshot?.loaded) {
+          span.setAttribute('eventstore.event.count', fromSnapshot.folded);
+          if (fromSnapshot.snapshotVersion !== undefined)
             span.setAttribute('eventstore.snapshot.version', fromSnapshot.snapshotVersion);
-            return fromSnapshot.aggregate;
-          }
+          return fromSnapshot.aggregate;
         }
         const history = await this.store.read(this.db, id, options);
         span.setAttribute('eventstore.event.count', history.length);
         if (history.length === 0) return undefined;
+        // Nothing at or after the stored snapshot's version, yet the stream has events: the
+        // snapshot is of a version the stream never reached.
+        if (policy && fromSnapshot?.loaded === false && fromSnapshot.nothingRead)
+          this.reject(id, policy, "the stream does not reach the stored snapshot's version");
         const aggregate = this.empty(id);
         aggregate.loadFromHistory(history.map((recorded) => recorded.event));
-        if (current && this.snapshots && history.length >= this.snapshots.every)
-          await this.snapshot(aggregate, this.snapshots, this.rejected.has(id));
+        if (policy && history.length >= policy.every)
+          await this.snapshot(aggregate, policy, this.rejected.has(id));
         return aggregate;
       },
     );
   }
 
   /**
-   * The snapshot plus the events after it, or undefined when there is no usable snapshot
-   * (none, rejected, or the events after it do not continue it): the caller folds everything.
+   * The snapshot plus the events after it, read in one query; a stream without a snapshot
+   * comes back folded from that same query. Without an aggregate the caller folds every
+   * event: the snapshot was rejected, the events after it do not continue it, or the query
+   * found nothing (`nothingRead`: no stream, or a snapshot of a version it never reached).
    */
   private async loadFromSnapshot(
     id: string,
     policy: SnapshotPolicy<E, A>,
-  ): Promise<{ aggregate: A; folded: number; snapshotVersion: number } | undefined> {
-    let snapshot: SnapshotRead<A>;
+  ): Promise<
+    | { loaded: true; aggregate: A; folded: number; snapshotVersion?: number }
+    | { loaded: false; nothingRead: boolean }
+  > {
+    let read: Awaited<ReturnType<PostgresEventStore<E>['readFromSnapshot']>>;
     try {
-      snapshot = await policy.store.read(id);
+      read = await this.store.readFromSnapshot(policy.tables, id);
     } catch (error) {
       // A cache that cannot be read (table missing, a query error) must not stop loads.
       policy.onRejected(id, `the snapshot could not be read: ${(error as Error).message}`);
-      return undefined;
+      return { loaded: false, nothingRead: false };
     }
-    if (!snapshot.found) {
-      if (snapshot.rejected) {
-        this.rejected.add(id);
-        policy.onRejected(id, snapshot.rejected);
-      }
-      return undefined;
+    const { snapshot, events } = read;
+    const [first] = events;
+    if (!first) return { loaded: false, nothingRead: true };
+    if (!snapshot && first.version === 1) {
+      // Every event of a stream that has no snapshot (yet): fold them here.
+      const aggregate = this.empty(id);
+      aggregate.loadFromHistory(events.map((recorded) => recorded.event));
+      if (events.length >= policy.every) await this.snapshot(aggregate, policy, this.rejected.has(id));
+      return { loaded: true, aggregate, folded: events.length };
     }
     // From the snapshot's own version: the stream must really have reached it (a snapshot
     // kept while the events were restored from an older backup must not invent versions).
-    const tail = await this.store.read(this.db, id, { afterVersion: snapshot.version - 1 });
-    const continues = tail.every((recorded, i) => recorded.version === snapshot.version + i);
-    if (tail[0]?.version !== snapshot.version || !continues) {
-      this.rejected.add(id);
-      policy.onRejected(
+    const continues = events.every((recorded, i) => recorded.version === first.version + i);
+    if (!snapshot || !continues) {
+      this.reject(
         id,
-        `the stream does not reach version ${snapshot.version}, or its events after it do not continue it`,
+        policy,
+        `the stream does not reach the snapshot's version, or its events after it do not continue it`,
       );
-      return undefined;
+      return { loaded: false, nothingRead: false };
     }
-    const after = tail.slice(1);
-    const aggregate = snapshot.aggregate;
+    const restored = policy.store.restore(id, snapshot);
+    if (!restored.found) {
+      this.reject(id, policy, restored.rejected);
+      return { loaded: false, nothingRead: false };
+    }
+    const after = events.slice(1);
+    const aggregate = restored.aggregate;
     aggregate.loadFromHistory(after.map((recorded) => recorded.event));
     // A stream that grew by a whole interval without a snapshot (written by a process
     // whose snapshot writes failed) gets one now.
     if (after.length >= policy.every) await this.snapshot(aggregate, policy, false);
-    return { aggregate, folded: after.length, snapshotVersion: snapshot.version };
+    return { loaded: true, aggregate, folded: after.length, snapshotVersion: restored.version };
+  }
+
+  private reject(id: string, policy: SnapshotPolicy<E, A>, reason: string): void {
+    this.rejected.add(id);
+    policy.onRejected(id, reason);
   }
 
   private async snapshot(aggregate: A, policy: SnapshotPolicy<E, A>, replace: boolean): Promise<void> {

@@ -20,17 +20,24 @@ export interface SnapshotTables {
   snapshots: SnapshotsTable;
 }
 
+/** A snapshot as stored, before it is checked. */
+export type StoredSnapshot = Pick<SnapshotsTable, 'version' | 'format' | 'state' | 'digest'>;
+
 /** A usable snapshot, or why the stored one was ignored. */
 export type SnapshotRead<A> =
-  { found: true; aggregate: A; version: number } | { found: false; rejected?: string };
+  { found: true; aggregate: A; version: number } | { found: false; rejected: string };
 
 function digestOf(streamId: string, version: number, format: number, state: string): string {
   return createHash('sha256').update(`${streamId}\n${version}\n${format}\n${state}`).digest('hex');
 }
 
-/** Where a repository keeps its aggregates' snapshots (SnapshotStore; a test may corrupt one). */
+/**
+ * Where a repository keeps its aggregates' snapshots (SnapshotStore). The repository reads
+ * the stored row together with the events after it (PostgresEventStore.readFromSnapshot)
+ * and asks `restore` whether it is usable.
+ */
 export interface Snapshots<A> {
-  read(streamId: string): Promise<SnapshotRead<A>>;
+  restore(streamId: string, stored: StoredSnapshot): SnapshotRead<A>;
   write(aggregate: A, replace?: boolean): Promise<void>;
 }
 
@@ -49,13 +56,8 @@ export class SnapshotStore<
     private readonly snapshotFormat: SnapshotFormat<A, S>,
   ) {}
 
-  async read(streamId: string): Promise<SnapshotRead<A>> {
-    const row = await this.db
-      .selectFrom('snapshots')
-      .select(['version', 'format', 'state', 'digest'])
-      .where('stream_id', '=', streamId)
-      .executeTakeFirst();
-    if (!row) return { found: false };
+  /** The aggregate from a stored snapshot, or why it is not usable. */
+  restore(streamId: string, row: StoredSnapshot): SnapshotRead<A> {
     if (row.format !== this.snapshotFormat.format)
       return { found: false, rejected: `format ${row.format}, expected ${this.snapshotFormat.format}` };
     if (row.digest !== digestOf(streamId, row.version, row.format, row.state))

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AvroEventCodec } from '../codec/avro-event-codec';
 import type { DomainEvent, EventMetadata, RecordedEvent } from '../event-sourcing/domain-event';
+import type { SnapshotTables, StoredSnapshot } from '../event-sourcing/snapshot-store';
 import type { OutboxMessage } from '../outbox/outbox-message';
 import { outboxRows } from '../outbox/outbox-writer';
+import { CompiledOnce } from '../db/compiled-once';
 import { isUniqueViolation } from '../db/postgres-errors';
 import { activeTraceparent, CORRELATION_ID_ATTRIBUTE, inSpan } from '../observability/trace-context';
 import { ConcurrencyError } from './concurrency-error';
@@ -43,6 +45,93 @@ export interface ReadOptions {
   /** Only events after this version (what a snapshot taken at that version lacks). */
   afterVersion?: number;
 }
+
+/** The load's query (see readFromSnapshot): every command on an existing stream and every GET runs it. */
+const readFromSnapshotQuery = new CompiledOnce(
+  (db: Kysely<EventStoreTables & SnapshotTables>, { streamId }: { streamId: string }) =>
+    db
+      .selectFrom('events')
+      .leftJoin('snapshots', (join) =>
+        join
+          .onRef('snapshots.stream_id', '=', 'events.stream_id')
+          .onRef('snapshots.version', '=', 'events.version'),
+      )
+      .selectAll('events')
+      .select([
+        'snapshots.format as snapshot_format',
+        'snapshots.state as snapshot_state',
+        'snapshots.digest as snapshot_digest',
+      ])
+      .where('events.stream_id', '=', streamId)
+      .where('events.version', '>=', (eb) =>
+        eb.fn.coalesce(
+          eb
+            .selectFrom('snapshots as latest')
+            .select('latest.version')
+            .where('latest.stream_id', '=', streamId),
+          eb.lit(1),
+        ),
+      )
+      .orderBy('events.version'),
+);
+
+/** The values of a one-event append: the event's row and its outbox row (outbox-writer.ts's columns). */
+interface OneEventAppend {
+  eventId: string;
+  streamId: string;
+  streamType: string;
+  version: number;
+  eventType: string;
+  schemaVersion: number;
+  /** The payload as JSON text (the events row). */
+  json: string;
+  metadata: string;
+  occurredAt: Date;
+  /** The payload as Avro in the Confluent wire format (the outbox row). */
+  avro: Buffer;
+  correlationId: string;
+  causationId: string | null;
+  traceparent: string | null;
+  actor: string | null;
+  /** ISO-8601, as the relay copies it into a header. */
+  occurredAtText: string;
+}
+
+/** The append of one event, the same statement as the general one below (see append). */
+const appendOneQuery = new CompiledOnce((db: Kysely<EventStoreTables>, p: OneEventAppend) =>
+  db
+    .with('appended', (q) =>
+      q
+        .insertInto('events')
+        .values({
+          event_id: p.eventId,
+          stream_id: p.streamId,
+          stream_type: p.streamType,
+          version: p.version,
+          event_type: p.eventType,
+          schema_version: p.schemaVersion,
+          payload: p.json,
+          metadata: p.metadata,
+          occurred_at: p.occurredAt,
+        })
+        .returning('position'),
+    )
+    .insertInto('outbox')
+    .values({
+      id: p.eventId,
+      aggregatetype: p.streamType,
+      aggregateid: p.streamId,
+      type: p.eventType,
+      payload: p.avro,
+      event_id: p.eventId,
+      aggregate_version: p.version,
+      correlation_id: p.correlationId,
+      causation_id: p.causationId,
+      traceparent: p.traceparent,
+      actor: p.actor,
+      occurred_at: p.occurredAtText,
+    }),
+);
 
 /**
  * The event store of one service schema. An append writes the stream's new events and
@@ -109,18 +198,40 @@ export class PostgresEventStore<E extends DomainEvent = DomainEvent> {
   }
 
   private async insert(db: Kysely<EventStoreTables>, prepared: PreparedAppend<E>): Promise<void> {
-    const events = prepared.events.map((e, index) => ({
-      event_id: e.metadata.eventId,
-      stream_id: prepared.streamId,
-      stream_type: this.streamType,
-      version: prepared.expectedVersion + index + 1,
-      event_type: e.event.type,
-      schema_version: e.schemaVersion,
-      payload: JSON.stringify(e.event.data),
-      metadata: JSON.stringify(e.metadata),
-      occurred_at: e.occurredAt,
-    }));
     try {
+      const [only, ...more] = prepared.events;
+      if (only && more.length === 0) {
+        // One event, as nearly every command raises: a statement compiled once.
+        await appendOneQuery.execute(db, {
+          eventId: only.metadata.eventId,
+          streamId: prepared.streamId,
+          streamType: this.streamType,
+          version: prepared.expectedVersion + 1,
+          eventType: only.event.type,
+          schemaVersion: only.schemaVersion,
+          json: JSON.stringify(only.event.data),
+          metadata: JSON.stringify(only.metadata),
+          occurredAt: only.occurredAt,
+          avro: only.avro,
+          correlationId: only.metadata.correlationId,
+          causationId: only.metadata.causationId,
+          traceparent: only.metadata.traceparent,
+          actor: only.metadata.actor,
+          occurredAtText: only.occurredAt.toISOString(),
+        });
+        return;
+      }
+      const events = prepared.events.map((e, index) => ({
+        event_id: e.metadata.eventId,
+        stream_id: prepared.streamId,
+        stream_type: this.streamType,
+        version: prepared.expectedVersion + index + 1,
+        event_type: e.event.type,
+        schema_version: e.schemaVersion,
+        payload: JSON.stringify(e.event.data),
+        metadata: JSON.stringify(e.metadata),
+        occurred_at: e.occurredAt,
+      }));
       await db
         .with('appended', (q) => q.insertInto('events').values(events).returning('position'))
         .insertInto('outbox')
@@ -163,6 +274,35 @@ export class PostgresEventStore<E extends DomainEvent = DomainEvent> {
     if (options.asOf !== undefined) query = query.where('occurred_at', '<=', options.asOf);
     const rows = await query.orderBy('version').execute();
     return rows.map((row) => this.toRecorded(row));
+  }
+
+  /**
+   * In ONE query (one round trip per load): the stream's events from its stored snapshot's
+   * version on (every event when it has none), with the snapshot beside the event of that
+   * version, which is then the first. No `snapshot` means none was found at the first
+   * event's version: the stream has no snapshot (the events start at 1), or it does not
+   * reach the stored one (no events, or they start later). The snapshot and the events are
+   * read from the same database snapshot, so they cannot miss an append in between.
+   */
+  async readFromSnapshot(
+    db: Kysely<EventStoreTables & SnapshotTables>,
+    streamId: string,
+  ): Promise<{ snapshot?: StoredSnapshot; events: RecordedEvent<E>[] }> {
+    const { rows } = await readFromSnapshotQuery.execute(db, { streamId });
+    const first = rows[0];
+    const snapshot: StoredSnapshot | undefined =
+      first &&
+      first.snapshot_format !== null &&
+      first.snapshot_state !== null &&
+      first.snapshot_digest !== null
+        ? {
+            version: first.version,
+            format: first.snapshot_format,
+            state: first.snapshot_state,
+            digest: first.snapshot_digest,
+          }
+        : undefined;
+    return { ...(snapshot ? { snapshot } : {}), events: rows.map((row) => this.toRecorded(row)) };
   }
 
   /** One page of a stream's history, after `afterVersion`. */
