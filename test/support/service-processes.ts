@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { awaitReady } from './await-ready';
+import type { ChildOutput } from './child-output';
+import { stopEveryChild, TrackedChild } from './tracked-child';
 
 const repo = path.resolve(__dirname, '../..');
 /**
@@ -35,106 +35,20 @@ const portEnv = Object.fromEntries(
 
 export const urlOf = (service: TestService) => `http://127.0.0.1:${testPorts[service]}`;
 
-/** Lines a child wrote, and a bounded wait for one that matches. */
-class Output {
-  readonly lines: string[] = [];
-  private readonly waiters: Array<{ pattern: RegExp; resolve: (match: RegExpExecArray) => void }> = [];
-
-  follow(child: ChildProcess): void {
-    for (const stream of [child.stdout, child.stderr]) {
-      if (!stream) continue;
-      createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
-        this.lines.push(line);
-        if (process.env.DEEDSTREAM_TEST_VERBOSE) process.stderr.write(`${line}\n`);
-        for (const waiter of [...this.waiters]) {
-          const match = waiter.pattern.exec(line);
-          if (match) {
-            this.waiters.splice(this.waiters.indexOf(waiter), 1);
-            waiter.resolve(match);
-          }
-        }
-      });
-    }
-  }
-
-  /** The first line from now on (or already written, if `past`) matching `pattern`. */
-  waitFor(pattern: RegExp, timeoutMs: number, past = false): Promise<RegExpExecArray> {
-    if (past) {
-      for (const line of this.lines) {
-        const match = pattern.exec(line);
-        if (match) return Promise.resolve(match);
-      }
-    }
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(
-          new Error(
-            `no line matching ${pattern} within ${timeoutMs} ms; last lines:\n${this.lines.slice(-15).join('\n')}`,
-          ),
-        );
-      }, timeoutMs);
-      this.waiters.push({
-        pattern,
-        resolve: (match) => {
-          clearTimeout(timer);
-          resolve(match);
-        },
-      });
-    });
-  }
+/** Node with tsx's loader running `args` in the repository, as a tracked child. */
+function spawnService(label: string, args: string[], env: NodeJS.ProcessEnv): TrackedChild {
+  return new TrackedChild(label, node, [...tsxLoader, ...args], { cwd: repo, env });
 }
-
-/** Every child a test started and that has not exited yet. */
-const children = new Set<ChildProcess>();
 
 /**
- * Spawns a service process and tracks it: all test files share one jest process
- * (--runInBand), so a child a failed file left behind would join the next file's consumer
- * groups. Every file that starts some stops them all in its afterAll (stopEveryProcess).
+ * Stops every service process a test started; fails the file if one died on its own
+ * (see stopEveryChild). The afterAll of each file that starts some.
  */
-function spawnTracked(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(node, [...tsxLoader, ...args], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-/** Stops (SIGTERM, then SIGKILL after a bound) every child still running: an afterAll of each file that starts some. */
-export async function stopEveryProcess(): Promise<void> {
-  await Promise.all(
-    [...children].map((child) => {
-      child.kill('SIGTERM');
-      return ended(child, 30_000);
-    }),
-  );
-}
-
-/** Runs `starting`; if it fails, the child is stopped before the error goes on. */
-async function startedOrStopped<T>(child: ChildProcess, starting: () => Promise<T>): Promise<T> {
-  try {
-    return await starting();
-  } catch (error) {
-    child.kill('SIGKILL');
-    await ended(child, 10_000);
-    throw error;
-  }
-}
-
-async function ended(child: ChildProcess, timeoutMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
+export const stopEveryProcess = stopEveryChild;
 
 /** `npm start` as a child: the supervisor and its service processes, on the test ports. */
 export interface Supervised {
-  output: Output;
+  output: ChildOutput;
   /** The newest pid of each process label ("property", "search#2") the supervisor announced. */
   pids(): Map<string, number>;
   /** Waits for the supervisor to announce a new pid for `label` (a restart), bounded. */
@@ -152,7 +66,7 @@ export async function startSupervised(options: {
     args.push('--replicas', `${service}=${count}`);
   // The jest global setup has brought the stack up; provisioning still runs (idempotent).
   // Tracing costs CPU the other tests do not need; test/e2e/tracing.e2e.test.ts turns it on.
-  const child = spawnTracked(args, {
+  const child = spawnService('npm start', args, {
     ...process.env,
     ...portEnv,
     DEEDSTREAM_EXTERNAL_STACK: 'true',
@@ -160,16 +74,10 @@ export async function startSupervised(options: {
     TRACING_ENABLED: 'false',
     ...options.env,
   });
-  const output = new Output();
-  output.follow(child);
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) =>
-      reject(new Error(`npm start exited (${code}) while starting:\n${output.lines.slice(-20).join('\n')}`)),
-    ),
-  );
-  await startedOrStopped(child, async () => {
-    await Promise.race([output.waitFor(/Ctrl-C stops the services/, 180_000, true), exited]);
-    await awaitReady(options.only.map(urlOf));
+  const { output } = child;
+  await child.during(`starting ${options.only.join(', ')}`, async (signal) => {
+    await output.waitFor(/Ctrl-C stops the services/, 180_000, true);
+    await awaitReady(options.only.map(urlOf), 90_000, signal);
   });
 
   const pids = () => {
@@ -197,8 +105,7 @@ export async function startSupervised(options: {
       }
     },
     async stop() {
-      child.kill('SIGTERM');
-      await ended(child, 60_000);
+      await child.stop('SIGTERM', 60_000);
     },
   };
 }
@@ -207,7 +114,7 @@ export async function startSupervised(options: {
 export interface ServiceProcess {
   pid: number;
   url: string;
-  output: Output;
+  output: ChildOutput;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -215,18 +122,17 @@ export async function startServiceProcess(
   service: TestService,
   env: Record<string, string> = {},
 ): Promise<ServiceProcess> {
-  const child = spawnTracked(['services/serve.ts', service], {
+  const child = spawnService(service, ['services/serve.ts', service], {
     ...process.env,
     ...portEnv,
     LOG_LEVEL: 'info',
     TRACING_ENABLED: 'false',
     ...env,
   });
-  const output = new Output();
-  output.follow(child);
-  const url = await startedOrStopped(child, async () => {
+  const { output } = child;
+  const url = await child.during(`starting ${service}`, async (signal) => {
     const match = await output.waitFor(/serving on (http:\/\/127\.0\.0\.1:\d+)/, 120_000, true);
-    await awaitReady([match[1] as string]);
+    await awaitReady([match[1] as string], 90_000, signal);
     return match[1] as string;
   });
   return {
@@ -234,8 +140,7 @@ export async function startServiceProcess(
     url,
     output,
     async kill(signal = 'SIGTERM') {
-      child.kill(signal);
-      await ended(child, 30_000);
+      await child.stop(signal, 30_000);
     },
   };
 }
