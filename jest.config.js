@@ -28,11 +28,19 @@ const tier = (name, extra = {}) => ({
   testMatch: [`<rootDir>/{services,stack,test,migrations,bench}/**/*.${name}.test.ts`],
   ...extra,
 });
-// Jest runs a project's globalSetup only when a test of that project is selected.
-const needsStack = { globalSetup: '<rootDir>/test/global-setup.ts' };
+// Jest runs a project's globalSetup only when a test of that project is selected. It never
+// fails the run: what it cannot bring (the stack, Chromium) fails the files that need it, at once.
+const needsStack = {
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  setupFiles: ['<rootDir>/test/stack-required.setup.ts'],
+};
 
 module.exports = {
   projects: [tier('unit'), tier('int', needsStack), tier('e2e', needsStack)],
+  // Every run: a promise rejection nobody handles between files fails the run after the
+  // summary instead of ending jest (test/support/late-rejections.ts).
+  globalSetup: '<rootDir>/test/run-setup.ts',
+  globalTeardown: '<rootDir>/test/run-teardown.ts',
   // A global option in jest (projects cannot set it): int/e2e tests wait on real components.
   testTimeout: 120_000,
   // Tests start services, consumers and child processes; a handle one of them leaks must not

@@ -5,7 +5,7 @@ import { Client } from '@elastic/elasticsearch';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { infrastructureConfig } from '../../services/shared/config/infrastructure';
 import { ParkedKeys } from '../../services/shared/projection/parked-keys';
-import { launchChromium } from '../support/chromium';
+import { chromiumPath, launchChromium } from '../support/chromium';
 import { localUser } from '../support/identities';
 import { jsonClient, listing, type Call } from '../support/property-harness';
 import { startSupervised, stopEveryProcess, urlOf, type Supervised } from '../support/service-processes';
@@ -16,6 +16,8 @@ import { waitFor } from '../support/wait-for';
  * search, analytics and the console) on the test ports, data made through the APIs, and
  * each page driven as a user would. Screenshots of every page go to test-output/console/.
  */
+// First of all: without Chromium this file fails at once, with one line, before it starts anything.
+const chromiumBinary = chromiumPath();
 const screenshots = path.resolve(__dirname, '../../test-output/console');
 const suffix = randomUUID().slice(0, 8);
 const city = `Console-${suffix}`;
@@ -83,10 +85,8 @@ async function shoot(name: string): Promise<void> {
 
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
-  [started, browser] = await Promise.all([
-    startSupervised({ only: ['property', 'search', 'analytics', 'console'] }),
-    launchChromium(),
-  ]);
+  browser = await launchChromium(chromiumBinary);
+  started = await startSupervised({ only: ['property', 'search', 'analytics', 'console'] });
   seller = jsonClient(urlOf('property'), await localUser('seller1'));
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   page.on('console', (message) => {

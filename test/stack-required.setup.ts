@@ -1,0 +1,3 @@
+import { requireStack } from './support/stack-required';
+
+requireStack();
