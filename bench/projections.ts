@@ -19,7 +19,7 @@ import {
  * alias, consumer group and indices), so the live projections of `npm start` are untouched;
  * its indices and consumer group are deleted at the end. Events are committed through the
  * property service's `repository.save` in this process (as bench/outbox-relay.ts does) and
- * relayed to `property.events` by the running `property-outbox` connector.
+ * relayed to `property.events` by the running `outbox-relay` connector.
  *
  * See bench/README.md for what the figures mean and the results measured so far.
  */
@@ -42,6 +42,7 @@ import type { Projection } from '../services/shared/projection/projection';
 import { projectionConfigSchema } from '../services/shared/projection/projection-config';
 import type { ProjectionMetrics } from '../services/shared/projection/projection-metrics';
 import { createProjectionDeps } from '../services/shared/projection/projection-deps';
+import { defaultGroupSettings } from '../services/shared/kafka/group-consumer';
 import { ProjectionRunner, type RunnerOptions } from '../services/shared/projection/projection-runner';
 import { rebuildProjection } from '../services/shared/projection/rebuild';
 import { kafka } from '../test/support/pipeline';
@@ -679,7 +680,7 @@ interface BenchResult {
     name: string;
     alias: string;
     batchSize: number;
-    lingerMs: number;
+    fetchWaitMs: number;
     partitionsConcurrently: number;
   };
   options: Options;
@@ -775,7 +776,7 @@ async function main(): Promise<void> {
       name: projection.name,
       alias: projection.alias,
       batchSize: ctx.runnerOptions.batchSize,
-      lingerMs: ctx.runnerOptions.lingerMs,
+      fetchWaitMs: (ctx.runnerOptions.group ?? defaultGroupSettings).fetchWaitMs,
       partitionsConcurrently: ctx.runnerOptions.partitionsConcurrently,
     },
     options,
@@ -835,7 +836,7 @@ function printReport(r: BenchResult): void {
   const lines = [
     `command: ${r.commandLine}`,
     `machine: ${m.cores} cores (${m.cpu}), node ${m.node}, ${m.platform}; ${pct(m.backgroundCpuBusy)} busy before the run`,
-    `projection: ${r.projection.name} (alias ${r.projection.alias}), batchSize ${r.projection.batchSize}, linger ${r.projection.lingerMs} ms, ${r.projection.partitionsConcurrently} partitions at once`,
+    `projection: ${r.projection.name} (alias ${r.projection.alias}), batchSize ${r.projection.batchSize}, fetch wait ${r.projection.fetchWaitMs} ms, ${r.projection.partitionsConcurrently} partitions at once`,
   ];
   if (r.seed)
     lines.push(

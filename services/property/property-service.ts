@@ -111,7 +111,6 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
       topics: [peopleTopic],
       handle: agentCardsHandler(cards, keys),
       retry: consumerRetryPolicy(config),
-      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     });
     const runner = new CommandRunner(
       repository,

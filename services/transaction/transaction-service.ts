@@ -68,7 +68,6 @@ export const transactionService: ServiceDefinition<TransactionConfig, Transactio
         topics: participants.map(replyChannel),
         handle: (message) => orchestrator.handleReply(message),
         retry: consumerRetryPolicy(config),
-        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       },
     );
     const offers = new MessageConsumer(consumerDeps(runtime, [propertyEventStream]), {
@@ -77,7 +76,6 @@ export const transactionService: ServiceDefinition<TransactionConfig, Transactio
       topics: [propertyTopic],
       handle: knownOffersHandler(db),
       retry: consumerRetryPolicy(config),
-      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     });
     const sweeper = new PeriodicTask(
       'deadline sweeper',

@@ -53,6 +53,10 @@ export const infrastructureSchema = z
       30_000,
       'consumers: how long the broker waits for a silent member (a killed replica) before moving its partitions to the others',
     ).pipe(z.number().min(6_000, 'at least 6000 (the broker minimum)')),
+    KAFKA_FETCH_WAIT_MS: millisecondsVariable(
+      2_000,
+      'consumers: the longest a fetch waits while nothing new arrives (the broker answers as soon as a message does, so this adds no latency; shorter is more idle round trips, longer a slower stop)',
+    ).pipe(z.number().min(10).max(30_000)),
     SHUTDOWN_TIMEOUT_MS: millisecondsVariable(
       10_000,
       'a stopping process finishes in-flight work for at most this long, then exits anyway',

@@ -1,4 +1,5 @@
 import { EventDecoder } from '../codec/event-decoder';
+import { groupSettingsOf } from '../kafka/group-consumer';
 import type { StreamSchemas } from '../codec/stream-schemas';
 import type { ServiceRuntime } from '../service/service-runtime';
 import type { MessageConsumerDeps } from './message-consumer';
@@ -14,5 +15,6 @@ export function consumerDeps(
     logger: runtime.logger,
     metrics: runtime.metrics.registry,
     onFatal: (error) => runtime.fatal(error),
+    group: groupSettingsOf(runtime.config),
   };
 }

@@ -2,6 +2,7 @@ import type { Consumer, EachMessagePayload, Kafka, KafkaMessage, Producer } from
 import { Counter, type Registry } from 'prom-client';
 import { deadLetterProducer, sendToDeadLetter, type ParkReason } from '../kafka/dead-letter';
 import { restartGivenUpConsumer } from '../kafka/consumer-restart';
+import { defaultGroupSettings, groupConsumer, type GroupSettings } from '../kafka/group-consumer';
 import { GroupMembership } from '../kafka/group-membership';
 import { retryTransient, type RetryPolicy } from '../kafka/retry-transient';
 import {
@@ -29,8 +30,6 @@ export interface MessageConsumerOptions {
    * reported stuck (`stuckAfterMs`, default CONSUMER_STUCK_WARN_MS's default, 30 s).
    */
   retry?: RetryPolicy;
-  /** How long the broker waits for a silent member (a killed replica) before moving its partitions. */
-  sessionTimeoutMs?: number;
 }
 
 export const defaultConsumerRetry: RetryPolicy = {
@@ -54,6 +53,8 @@ export interface MessageConsumerDeps {
   metrics: Registry;
   /** Called when kafkajs gives up on the consumer for good: the process should exit and be restarted. */
   onFatal?: (error: Error) => void;
+  /** Session timeout and fetch wait of the consumer group (the service's configuration). */
+  group?: GroupSettings;
 }
 
 const counters = new WeakMap<Registry, Counter<'consumer' | 'outcome'>>();
@@ -127,12 +128,11 @@ export class MessageConsumer implements Worker {
   private async connectAndRun(): Promise<void> {
     if (this.consumer) return;
     const producer = deadLetterProducer(this.deps.kafka);
-    const consumer = this.deps.kafka.consumer({
-      groupId: this.options.groupId,
-      maxWaitTimeInMs: 50,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3_000,
-    });
+    const consumer = groupConsumer(
+      this.deps.kafka,
+      this.options.groupId,
+      this.deps.group ?? defaultGroupSettings,
+    );
     this.membership.watch(consumer, (cause) =>
       restartGivenUpConsumer(
         {

@@ -45,7 +45,6 @@ export async function createParticipant<DB extends MessagingTables>(
       topics: [commandChannel(service)],
       handle: (message) => processor.process(message),
       retry: consumerRetryPolicy(runtime.config),
-      sessionTimeoutMs: runtime.config.KAFKA_SESSION_TIMEOUT_MS,
     },
   );
   return { processor, consumer };

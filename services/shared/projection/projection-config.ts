@@ -10,13 +10,6 @@ export const projectionConfigSchema = infrastructureSchema.extend({
     .max(5000)
     .default(500)
     .describe('messages per Elasticsearch bulk request'),
-  PROJECTION_LINGER_MS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(10_000)
-    .default(50)
-    .describe('how long a fetch waits to fill a batch'),
   PROJECTION_PARTITIONS_CONCURRENTLY: z.coerce
     .number()
     .int()

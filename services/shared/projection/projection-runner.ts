@@ -10,6 +10,7 @@ import {
   type ParkReason,
 } from '../kafka/dead-letter';
 import { restartGivenUpConsumer } from '../kafka/consumer-restart';
+import { defaultGroupSettings, groupConsumer, type GroupSettings } from '../kafka/group-consumer';
 import { GroupMembership } from '../kafka/group-membership';
 import type { Worker } from '../service/worker';
 import { DocumentStore } from './document-store';
@@ -27,8 +28,6 @@ import { isTransient, TransientError } from '../kafka/transient';
 export interface RunnerOptions {
   /** Messages applied and written per Elasticsearch bulk request. */
   batchSize: number;
-  /** How long a fetch waits for more messages before a smaller batch is processed. */
-  lingerMs: number;
   retryInitialMs: number;
   retryMaxMs: number;
   /** How long transient retries may block a partition before it is reported stuck (default 30 s). */
@@ -41,13 +40,12 @@ export interface RunnerOptions {
   groupId?: string;
   /** Write to these physical indices instead of through the alias (a rebuild). */
   target?: { index: string; factsIndex?: string };
-  /** How long the broker waits for a silent member (a killed replica) before moving its partitions. */
-  sessionTimeoutMs?: number;
+  /** Session timeout and fetch wait of the consumer group. */
+  group?: GroupSettings;
 }
 
 export const defaultRunnerOptions: RunnerOptions = {
   batchSize: 500,
-  lingerMs: 50,
   retryInitialMs: 100,
   retryMaxMs: 15_000,
   stuckWarnMs: defaultStuckWarnMs,
@@ -138,12 +136,7 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
 
   private async connectAndRun(): Promise<void> {
     const producer = deadLetterProducer(this.deps.kafka);
-    const consumer = this.deps.kafka.consumer({
-      groupId: this.groupId,
-      maxWaitTimeInMs: this.options.lingerMs,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3_000,
-    });
+    const consumer = groupConsumer(this.deps.kafka, this.groupId, this.options.group ?? defaultGroupSettings);
     this.membership ??= new GroupMembership(this.groupId);
     this.membership.watch(consumer, (cause) =>
       restartGivenUpConsumer(

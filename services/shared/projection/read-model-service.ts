@@ -1,6 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Router } from 'express';
 import { EventDecoder } from '../codec/event-decoder';
+import { groupSettingsOf } from '../kafka/group-consumer';
 import type { ApiDescription } from '../http/openapi/api-description';
 import type { ServiceDefinition } from '../service/service-definition';
 import type { ServiceRuntime } from '../service/service-runtime';
@@ -41,13 +42,12 @@ export interface ReadModelInternals<D extends VersionedDocument> {
 export function runnerOptionsOf(config: ProjectionConfig): RunnerOptions {
   return {
     batchSize: config.PROJECTION_BATCH_SIZE,
-    lingerMs: config.PROJECTION_LINGER_MS,
     retryInitialMs: 100,
     retryMaxMs: config.PROJECTION_RETRY_MAX_MS,
     stuckWarnMs: config.CONSUMER_STUCK_WARN_MS,
     partitionsConcurrently: config.PROJECTION_PARTITIONS_CONCURRENTLY,
     refreshInterval: config.PROJECTION_REFRESH_INTERVAL,
-    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    group: groupSettingsOf(config),
   };
 }
 
