@@ -7,7 +7,7 @@ import { stackPorts, stackPostgres } from '../ports';
 import { renderConfig } from '../template';
 import { startJvm } from '../jvm';
 import { findProcessNaming } from '../process';
-import { heapOf, kafkaModule } from './kafka';
+import { kafkaModule } from './kafka';
 
 const name = 'connect';
 /** The Debezium connector lives in its own plugin folder, isolated by Connect's class loader. */
@@ -64,7 +64,7 @@ export const connect: Component = {
       component: name,
       module: kafkaModule,
       mainClass: connectMainClass,
-      heap: heapOf('CONNECT', '768m'),
+      sizing: { envPrefix: 'CONNECT', heap: '256m', compiler: 'c1' },
       args: [configFile()],
       // A connector config that declares config.providers of its own is refused, so it cannot
       // get round the worker's env allowlist (or read files). The worker's own providers

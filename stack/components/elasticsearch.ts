@@ -5,7 +5,7 @@ import { stackPaths } from '../paths';
 import { stackPorts } from '../ports';
 import { findProcessNaming, startDaemon } from '../process';
 import { javaBinary } from '../tools';
-import { heapOf } from './kafka';
+import { jvmEnv, jvmFlags } from '../jvm';
 
 const name = 'elasticsearch';
 const esModule: MavenModule = { module: 'elasticsearch', outputSubdir: 'home' };
@@ -31,14 +31,11 @@ export const elasticsearch: Component = {
 
   async start() {
     const home = moduleOutputDir(esModule);
-    const heap = heapOf('ELASTICSEARCH', '1g');
     startDaemon({
       component: name,
       command: javaBinary(),
       args: [
-        `-Xms${heap}`,
-        `-Xmx${heap}`,
-        '-XX:+UseG1GC',
+        ...jvmFlags({ envPrefix: 'ELASTICSEARCH', heap: '512m', compiler: 'c1' }),
         '-Djava.awt.headless=true',
         '--module-path',
         path.join(home, 'lib'),
@@ -50,6 +47,7 @@ export const elasticsearch: Component = {
         `--logs-dir=${path.join(stackPaths.logs, 'elasticsearch')}`,
         `--http-port=${stackPorts.elasticsearch}`,
       ],
+      env: jvmEnv(),
     });
   },
 

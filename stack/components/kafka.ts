@@ -67,7 +67,7 @@ export const kafka: Component = {
       component: name,
       module: kafkaModule,
       mainClass: kafkaMainClass,
-      heap: heapOf('KAFKA', '512m'),
+      sizing: { envPrefix: 'KAFKA', heap: '256m', compiler: 'c1' },
       args: [configFile()],
     });
   },
@@ -97,11 +97,3 @@ export const kafka: Component = {
 };
 
 /** Heap size of a JVM component: <PREFIX>_HEAP (e.g. KAFKA_HEAP=1g) or the default. */
-export function heapOf(prefix: string, fallback: string): string {
-  const value = process.env[`${prefix}_HEAP`];
-  if (value === undefined || value === '') return fallback;
-  if (!/^\d+[mg]$/.test(value)) {
-    throw new StackError(`${prefix}_HEAP=${value} is not a heap size`, `use a value like 512m or 1g`);
-  }
-  return value;
-}

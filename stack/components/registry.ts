@@ -5,7 +5,7 @@ import { StackError } from '../errors';
 import { stackPorts, stackPostgres } from '../ports';
 import { findProcessNaming, startDaemon } from '../process';
 import { javaHomeAtLeast } from '../tools';
-import { heapOf } from './kafka';
+import { jvmEnv, jvmFlags } from '../jvm';
 
 const name = 'registry';
 const apicurioModule: MavenModule = { module: 'apicurio', outputSubdir: 'app' };
@@ -40,7 +40,6 @@ export const registry: Component = {
         'install one (e.g. a Temurin 21+ JDK under /usr/lib/jvm) or set JAVA_HOME to it',
       );
     }
-    const heap = heapOf('REGISTRY', '256m');
     const props: Record<string, string | number> = {
       'quarkus.http.host': '127.0.0.1',
       'quarkus.http.port': stackPorts.registry,
@@ -59,15 +58,13 @@ export const registry: Component = {
       component: name,
       command: path.join(javaHome, 'bin', 'java'),
       args: [
-        `-Xms${heap}`,
-        `-Xmx${heap}`,
-        '-XX:+UseSerialGC',
+        ...jvmFlags({ envPrefix: 'REGISTRY', heap: '128m', compiler: 'c1' }),
         ...Object.entries(props).map(([key, value]) => `-D${key}=${value}`),
         '-jar',
         runJar(),
       ],
       // The password goes through the environment, not the visible command line.
-      env: { ...process.env, APICURIO_DATASOURCE_PASSWORD: stackPostgres.password },
+      env: jvmEnv({ ...process.env, APICURIO_DATASOURCE_PASSWORD: stackPostgres.password }),
     });
   },
 

@@ -5,7 +5,7 @@ import { StackError } from '../errors';
 import { stackPorts } from '../ports';
 import { findProcessNaming, startDaemon } from '../process';
 import { javaHomeAtLeast } from '../tools';
-import { heapOf } from './kafka';
+import { jvmEnv, jvmFlags } from '../jvm';
 
 const name = 'zipkin';
 const zipkinModule: MavenModule = { module: 'zipkin', outputSubdir: 'server' };
@@ -53,14 +53,11 @@ export const zipkin: Component = {
         'install one (apt-get install openjdk-17-jdk-headless) or set JAVA_HOME to it',
       );
     }
-    const heap = heapOf('ZIPKIN', '256m');
     startDaemon({
       component: name,
       command: path.join(javaHome, 'bin', 'java'),
       args: [
-        `-Xms${heap}`,
-        `-Xmx${heap}`,
-        '-XX:+UseSerialGC',
+        ...jvmFlags({ envPrefix: 'ZIPKIN', heap: '192m', compiler: 'c1' }),
         '-jar',
         serverJar(),
         // Replacing Armeria's port list: the address, the port and the protocol all must be given.
@@ -70,7 +67,7 @@ export const zipkin: Component = {
       ],
       // Zipkin reads its settings from these variables; set here so a developer's own
       // STORAGE_TYPE or KAFKA_BOOTSTRAP_SERVERS does not turn on another storage or collector.
-      env: {
+      env: jvmEnv({
         ...process.env,
         STORAGE_TYPE: 'mem',
         MEM_MAX_SPANS: String(zipkinMaxSpans()),
@@ -79,7 +76,7 @@ export const zipkin: Component = {
         RABBIT_URI: '',
         ACTIVEMQ_URL: '',
         SELF_TRACING_ENABLED: 'false',
-      },
+      }),
     });
   },
 
