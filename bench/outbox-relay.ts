@@ -20,7 +20,7 @@ import {
  * of Property aggregates (Avro encoding, then the event store's one-statement append of the
  * events and outbox rows) with the service's pool, in this process and without HTTP, so the
  * offered load is exactly what the open-loop schedule asks for rather than what the REST API
- * can sustain on a shared 2-core box. The running `property-outbox` Debezium connector relays
+ * can sustain on a shared 2-core box. The running `outbox-relay` Debezium connector relays
  * the rows to `property.events`; a kafkajs consumer in a worker thread (so its receive times
  * do not wait on the load generator's event loop) reads the topic from the end offsets taken
  * before the load and matches every message to its commit by the `eventId` header.
@@ -705,7 +705,7 @@ function parseOptions(argv: string[]): Options {
       60,
     )
     .option('--drain-timeout <s>', 'longest wait for the backlog to arrive', positive('timeout'), 300)
-    .option('--connector <name>', 'the outbox connector to pause and resume', 'property-outbox')
+    .option('--connector <name>', 'the outbox connector to pause and resume', 'outbox-relay')
     .option('--phases <list>', 'which phases to run: latency,backlog,baseline', parsePhases, [...allPhases])
     .option('--json', 'print the result as JSON instead of a table', false)
     .parse(argv);

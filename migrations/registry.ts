@@ -4,6 +4,7 @@ import { keystoreMigrations } from './keystore';
 import { paymentMigrations } from './payment';
 import { peopleMigrations } from './people';
 import { propertyMigrations } from './property';
+import { relayMigrations } from './relay';
 import { titleMigrations } from './title';
 import { transactionMigrations } from './transaction';
 
@@ -22,4 +23,6 @@ export const serviceMigrations: Record<string, ServiceMigrations> = {
   people: { schema: 'people', migrations: peopleMigrations },
   // Not a service: the key store of crypto-shredding (services/shared/privacy), shared by all.
   keystore: { schema: 'keystore', migrations: keystoreMigrations },
+  // Not a service: the heartbeat of the database's one outbox relay (connectors/outbox-relay.json).
+  relay: { schema: 'relay', migrations: relayMigrations },
 };

@@ -7,6 +7,7 @@ import type { InfrastructureConfig } from './shared/config/infrastructure';
 import { ConnectClient } from './shared/connect/connect-client';
 import { applyConnector } from './shared/connect/connector-deployment';
 import { connectorNames, defaultConnectorStateDir, loadConnector } from './shared/connect/connector-file';
+import { retireConnectors } from './shared/connect/connector-retirement';
 import { createDatabase } from './shared/db/database';
 import { createKafka } from './shared/kafka/kafka-client';
 import { applyTopics, describeChange } from './shared/kafka/topic-admin';
@@ -55,5 +56,12 @@ export async function provision(
   for (const name of connectorNames()) {
     const result = await applyConnector(connect, loadConnector(name), defaultConnectorStateDir);
     say(`  ${name}: ${result.changed ? `applied ${result.changes.length} change(s)` : 'unchanged'}, RUNNING`);
+  }
+  const slots = createDatabase<unknown>({ connectionString: config.DATABASE_URL, maxConnections: 1 });
+  try {
+    for (const name of await retireConnectors(connect, slots))
+      say(`  ${name}: retired (replaced by outbox-relay), its slot and publication dropped`);
+  } finally {
+    await slots.destroy();
   }
 }

@@ -19,7 +19,7 @@ const slot = `deedstream_cli_${suffix}`;
 const prefix = `deedstream.clitest${suffix}`;
 
 /**
- * A connector of its own for these tests: same class and database as the property relay,
+ * A connector of its own for these tests: same class and database as the outbox relay,
  * but its own slot and publication, capturing only the heartbeat table (filtered out), so
  * it never writes to the event topics other tests read.
  */
@@ -28,8 +28,8 @@ function writeTestConnector(
   fileName = name,
   declaredName = name,
 ): void {
-  // The property relay's resolved config (its file is templated); written here as a full file.
-  const base = loadConnector('property-outbox', path.join(repoRoot, 'connectors'));
+  // The outbox relay's resolved config (its file is templated); written here as a full file.
+  const base = loadConnector('outbox-relay', path.join(repoRoot, 'connectors'));
   const config: Record<string, string> = {
     ...base.config,
     'slot.name': slot,

@@ -190,7 +190,7 @@ describe('the web console', () => {
         /2\s+caught up/,
       );
     }
-    await shown(page.locator('table.relays tr[data-connector="property-outbox"]'));
+    await shown(page.locator('table.relays tr[data-connector="outbox-relay"]'));
     await shown(page.locator('figure.chart canvas'));
     await shoot('pipeline');
   });

@@ -113,11 +113,11 @@ describe('Debezium outbox relay (Postgres → Connect → Kafka)', () => {
   });
 
   it('re-applying an unchanged connector config changes nothing', async () => {
-    const before = await connect.connectorConfig('property-outbox');
-    const result = await applyConnector(connect, loadConnector('property-outbox'), connectorStateDir);
+    const before = await connect.connectorConfig('outbox-relay');
+    const result = await applyConnector(connect, loadConnector('outbox-relay'), connectorStateDir);
     expect(result.changed).toBe(false);
     expect(result.changes).toEqual([]);
-    expect(await connect.connectorConfig('property-outbox')).toEqual(before);
+    expect(await connect.connectorConfig('outbox-relay')).toEqual(before);
   });
 
   it('delivers every event at least once when the Connect worker is killed -9 mid-stream', async () => {

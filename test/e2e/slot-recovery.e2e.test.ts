@@ -119,8 +119,8 @@ afterAll(async () => {
 });
 
 describe('losing a replication slot is recoverable (property: event-sourced)', () => {
-  const connector = 'property-outbox';
-  const slot = 'deedstream_property_outbox';
+  const connector = 'outbox-relay';
+  const slot = 'deedstream_relay_outbox';
   let api: PropertyHarness | undefined;
   let testStart: Date | undefined;
 
@@ -223,7 +223,7 @@ describe('losing a replication slot is recoverable (property: event-sourced)', (
       expect(report.counts.events).toBeGreaterThan(0);
       expect(recoveryLog).toContainEqual(
         expect.stringMatching(
-          /^property-outbox: republished \d+ events of \d+ streams from property\.events table/,
+          /^outbox-relay: republished \d+ events of \d+ streams from property\.events table/,
         ),
       );
       // And they keep flowing, now relayed from the new slot.
@@ -304,7 +304,7 @@ describe('losing a replication slot is recoverable (outbox-only service)', () =>
     const file = path.join(cliDir, `${name}.json`);
     const resolved = resolveConnectorFile(
       file,
-      { name, template: 'service-outbox', variables: { service: schema } },
+      { name, template: 'outbox-relay', variables: { schema } },
       templateStore(),
     );
     fs.writeFileSync(file, JSON.stringify(resolved, null, 2));

@@ -49,7 +49,7 @@ export const pipelineSchema = z.strictObject({
   relays: z.array(
     z.strictObject({
       connector: z.string(),
-      service: z.string(),
+      services: z.array(z.string()),
       state: z.string(),
       tasks: z.array(
         z.strictObject({ id: z.number().int(), state: z.string(), trace: z.string().optional() }),

@@ -4,12 +4,13 @@ import { connectorNames, loadConnector } from '../../shared/connect/connector-fi
 import { postgresSourceOffset } from '../../shared/connect/debezium-offset';
 import { readReplicationSlot } from '../../shared/connect/replication-slot';
 import { assessSlot } from '../../shared/connect/slot-health';
+import { outboxSchemasOf } from '../../shared/connect/slot-recovery';
 
-/** One service's outbox relay: its connector and tasks, its slot, its outbox. */
+/** An outbox relay: its connector and tasks, its slot, the outboxes it reads. */
 export interface RelayStatus {
   connector: string;
-  /** The schema whose outbox it relays (the service). */
-  service: string;
+  /** The schemas whose outboxes it relays (the services). */
+  services: string[];
   state: string;
   tasks: Array<{ id: number; state: string; trace?: string }>;
   slot: {
@@ -21,7 +22,7 @@ export interface RelayStatus {
     walStatus: string | null;
   };
   outbox: {
-    /** Rows retained in the outbox (relayed or not; see OUTBOX_RETENTION_HOURS). */
+    /** Rows retained in its outboxes (relayed or not; see OUTBOX_RETENTION_HOURS). */
     rows: number;
     /** Rows committed after the connector's last committed offset: not confirmed on Kafka yet. */
     backlog: number;
@@ -41,10 +42,9 @@ export async function relayStatuses(db: Kysely<unknown>, connect: ConnectClient)
 async function relayStatus(db: Kysely<unknown>, connect: ConnectClient, name: string): Promise<RelayStatus> {
   const config = loadConnector(name).config;
   const slotName = config['slot.name'] ?? '';
-  const service = (config['table.include.list'] ?? '').split(',')[0]?.split('.')[0] ?? name;
   const status: RelayStatus = {
     connector: name,
-    service,
+    services: [],
     state: 'UNKNOWN',
     tasks: [],
     slot: {
@@ -80,18 +80,21 @@ async function relayStatus(db: Kysely<unknown>, connect: ConnectClient, name: st
       lagBytes: slot?.lagBytes ?? null,
       walStatus: slot?.walStatus ?? null,
     };
-    if (IDENTIFIER.test(service)) {
-      const outbox = sql.table(`${service}.outbox`);
-      const since = offset?.committedAt ?? new Date(0);
-      const result = await sql<{ rows: string; backlog: string }>`
-        SELECT count(*)::text AS rows, count(*) FILTER (WHERE created_at > ${since})::text AS backlog
-        FROM ${outbox}`.execute(db);
-      status.outbox = {
-        rows: Number(result.rows[0]?.rows ?? 0),
-        backlog: Number(result.rows[0]?.backlog ?? 0),
-        relayedUpTo: offset?.committedAt?.toISOString() ?? null,
-      };
-    }
+    status.services = outboxSchemasOf(name, config).filter((schema) => IDENTIFIER.test(schema));
+    const since = offset?.committedAt ?? new Date(0);
+    const counts = await Promise.all(
+      status.services.map(async (schema) => {
+        const result = await sql<{ rows: string; backlog: string }>`
+          SELECT count(*)::text AS rows, count(*) FILTER (WHERE created_at > ${since})::text AS backlog
+          FROM ${sql.table(`${schema}.outbox`)}`.execute(db);
+        return { rows: Number(result.rows[0]?.rows ?? 0), backlog: Number(result.rows[0]?.backlog ?? 0) };
+      }),
+    );
+    status.outbox = {
+      rows: counts.reduce((sum, c) => sum + c.rows, 0),
+      backlog: counts.reduce((sum, c) => sum + c.backlog, 0),
+      relayedUpTo: offset?.committedAt?.toISOString() ?? null,
+    };
   } catch (error) {
     status.error = (error as Error).message;
   }

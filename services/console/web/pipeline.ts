@@ -81,7 +81,7 @@ function PipelineView({ query }: { query: URLSearchParams }) {
         <table class="services">
           <thead>
             <tr>
-              <th>Service</th>
+              <th>Services</th>
               <th>Ready</th>
               <th>Checks</th>
             </tr>
@@ -108,7 +108,7 @@ function PipelineView({ query }: { query: URLSearchParams }) {
         <table class="relays">
           <thead>
             <tr>
-              <th>Service</th>
+              <th>Services</th>
               <th>Connector</th>
               <th>Tasks</th>
               <th>Slot</th>
@@ -121,7 +121,7 @@ function PipelineView({ query }: { query: URLSearchParams }) {
             ${pipeline.relays.map(
               (r) =>
                 html`<tr data-connector=${r.connector}>
-                  <td>${r.service}</td>
+                  <td>${r.services.join(', ')}</td>
                   <td class=${r.state === 'RUNNING' ? 'ok' : 'bad'}>${r.connector}: ${r.state}</td>
                   <td>${r.tasks.map((t) => `${t.id}: ${t.state}`).join(', ') || '—'}</td>
                   <td class=${r.slot.health === 'lost' ? 'bad' : ''}>

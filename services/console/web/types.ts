@@ -115,7 +115,7 @@ export interface Pipeline {
   services: Array<{ name: string; url: string; ready: string; checks: Record<string, string> }>;
   relays: Array<{
     connector: string;
-    service: string;
+    services: string[];
     state: string;
     tasks: Array<{ id: number; state: string; trace?: string }>;
     slot: {

@@ -3,8 +3,8 @@ import { connectorNames, loadConnector, resolveConnectorFile, type TemplateStore
 
 const repoConnectors = path.resolve(__dirname, '../../../connectors');
 
-/** connectors/property-outbox.json as a full config before templates, plus route.topic.regex. */
-const propertyOutbox: Record<string, string> = {
+/** connectors/outbox-relay.json resolved: the template for schema relay, with every outbox of the database. */
+const outboxRelay: Record<string, string> = {
   'connector.class': 'io.debezium.connector.postgresql.PostgresConnector',
   'tasks.max': '1',
   'database.hostname': '${env:DEEDSTREAM_PG_HOST}',
@@ -13,17 +13,18 @@ const propertyOutbox: Record<string, string> = {
   'database.password': '${env:DEEDSTREAM_PG_PASSWORD}',
   'database.dbname': '${env:DEEDSTREAM_PG_DATABASE}',
   'plugin.name': 'pgoutput',
-  'slot.name': 'deedstream_property_outbox',
-  'publication.name': 'deedstream_property_outbox',
+  'slot.name': 'deedstream_relay_outbox',
+  'publication.name': 'deedstream_relay_outbox',
   'publication.autocreate.mode': 'filtered',
-  'table.include.list': 'property.outbox,property.debezium_heartbeat',
-  'topic.prefix': 'deedstream.property',
+  'table.include.list':
+    'relay.debezium_heartbeat,property.outbox,people.outbox,transaction.outbox,payment.outbox,contract.outbox,title.outbox',
+  'topic.prefix': 'deedstream.relay',
   'snapshot.mode': 'initial',
   'tombstones.on.delete': 'false',
   'heartbeat.interval.ms': '10000',
   'heartbeat.action.query':
-    'INSERT INTO property.debezium_heartbeat (id, beat_at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at',
-  'poll.interval.ms': '20',
+    'INSERT INTO relay.debezium_heartbeat (id, beat_at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at',
+  'poll.interval.ms': '50',
   'producer.override.linger.ms': '5',
   'producer.override.acks': 'all',
   'producer.override.enable.idempotence': 'true',
@@ -33,9 +34,9 @@ const propertyOutbox: Record<string, string> = {
   'value.converter.delegate.converter.type.schemas.enable': 'false',
   predicates: 'isOutboxRow,isHeartbeatRow',
   'predicates.isOutboxRow.type': 'org.apache.kafka.connect.transforms.predicates.TopicNameMatches',
-  'predicates.isOutboxRow.pattern': 'deedstream\\.property\\.property\\.outbox',
+  'predicates.isOutboxRow.pattern': 'deedstream\\.relay\\.[a-z_]+\\.outbox',
   'predicates.isHeartbeatRow.type': 'org.apache.kafka.connect.transforms.predicates.TopicNameMatches',
-  'predicates.isHeartbeatRow.pattern': 'deedstream\\.property\\.property\\.debezium_heartbeat',
+  'predicates.isHeartbeatRow.pattern': 'deedstream\\.relay\\.relay\\.debezium_heartbeat',
   transforms: 'dropHeartbeatRows,outbox',
   'transforms.dropHeartbeatRows.type': 'org.apache.kafka.connect.transforms.Filter',
   'transforms.dropHeartbeatRows.predicate': 'isHeartbeatRow',
@@ -53,35 +54,30 @@ const propertyOutbox: Record<string, string> = {
   'transforms.outbox.route.tombstone.on.empty.payload': 'false',
 };
 
-const services = ['property', 'transaction', 'payment', 'contract', 'title', 'people'];
-
 describe('connector files in connectors/', () => {
-  it('lists one connector per service, not topics.json or the templates folder', () => {
-    expect(connectorNames(repoConnectors)).toEqual(services.map((s) => `${s}-outbox`).sort());
+  it('lists the one outbox relay of the database, not topics.json or the templates folder', () => {
+    expect(connectorNames(repoConnectors)).toEqual(['outbox-relay']);
   });
 
-  it('resolves property-outbox to its former full config plus the route.topic.regex', () => {
-    const definition = loadConnector('property-outbox', repoConnectors);
-    expect(definition.name).toBe('property-outbox');
-    expect(definition.file).toBe(path.join(repoConnectors, 'property-outbox.json'));
-    expect(definition.config).toEqual(propertyOutbox);
+  it('resolves outbox-relay to the template for schema relay with every service outbox', () => {
+    const definition = loadConnector('outbox-relay', repoConnectors);
+    expect(definition.name).toBe('outbox-relay');
+    expect(definition.file).toBe(path.join(repoConnectors, 'outbox-relay.json'));
+    expect(definition.config).toEqual(outboxRelay);
+    expect(JSON.stringify(definition.config)).not.toContain('{{');
   });
 
-  it.each(services)('%s-outbox is the same config for its own schema, slot and topics', (service) => {
-    const { config } = loadConnector(`${service}-outbox`, repoConnectors);
-    const expected = Object.fromEntries(
-      Object.entries(propertyOutbox).map(([key, value]) => [key, value.replaceAll('property', service)]),
-    );
-    expect(config).toEqual(expected);
-    expect(config['slot.name']).toBe(`deedstream_${service}_outbox`);
-    expect(config['table.include.list']).toBe(`${service}.outbox,${service}.debezium_heartbeat`);
-    expect(config['predicates.isOutboxRow.pattern']).toBe(`deedstream\\.${service}\\.${service}\\.outbox`);
-    expect(JSON.stringify(config)).not.toContain('{{');
+  it('captures the outbox of every service schema and no other table but its heartbeat', () => {
+    const { config } = loadConnector('outbox-relay', repoConnectors);
+    const pattern = new RegExp(`^${config['predicates.isOutboxRow.pattern']}$`);
+    for (const service of ['property', 'people', 'transaction', 'payment', 'contract', 'title'])
+      expect(pattern.test(`deedstream.relay.${service}.outbox`)).toBe(true);
+    expect(pattern.test('deedstream.relay.relay.debezium_heartbeat')).toBe(false);
   });
 });
 
 describe('outbox routing (Kafka RegexRouter: replaces only when the whole value matches)', () => {
-  const { config } = loadConnector('property-outbox', repoConnectors);
+  const { config } = loadConnector('outbox-relay', repoConnectors);
   // Java's (?<name>…) is JavaScript's too; RegexRouter uses Matcher.matches() + replaceFirst().
   const regex = new RegExp(`^(?:${config['transforms.outbox.route.topic.regex']})$`);
   const replacement = (config['transforms.outbox.route.topic.replacement'] ?? '').replace(
@@ -118,12 +114,12 @@ describe('resolveConnectorFile', () => {
     read: (name) => templates[name],
     names: () => Object.keys(templates).sort(),
   });
-  const templates = store({ 'service-outbox': template });
+  const templates = store({ 'outbox-relay': template });
   const resolve = (raw: unknown, from: TemplateStore = templates) =>
     resolveConnectorFile('connectors/x-outbox.json', raw, from);
   const templated = (extra: Record<string, unknown> = {}) => ({
     name: 'x-outbox',
-    template: 'service-outbox',
+    template: 'outbox-relay',
     variables: { service: 'payment' },
     ...extra,
   });
@@ -152,7 +148,7 @@ describe('resolveConnectorFile', () => {
     [
       'a token without a variable',
       templated({ variables: {} }),
-      'connectors/x-outbox.json: slot.name in template "service-outbox" uses {{service}}, but "variables" has no "service"',
+      'connectors/x-outbox.json: slot.name in template "outbox-relay" uses {{service}}, but "variables" has no "service"',
     ],
     [
       'a token in an override without a variable',
@@ -162,12 +158,12 @@ describe('resolveConnectorFile', () => {
     [
       'an unused variable',
       templated({ variables: { service: 'payment', region: 'eu' } }),
-      'connectors/x-outbox.json: variable "region" is not used by template "service-outbox" (nor by the overrides)',
+      'connectors/x-outbox.json: variable "region" is not used by template "outbox-relay" (nor by the overrides)',
     ],
     [
       'a missing template',
       templated({ template: 'no-such-template' }),
-      'connectors/x-outbox.json: template "no-such-template" not found: no connectors/templates/no-such-template.json (known: service-outbox)',
+      'connectors/x-outbox.json: template "no-such-template" not found: no connectors/templates/no-such-template.json (known: outbox-relay)',
     ],
     [
       'a variable value unsafe in names, SQL or patterns',
@@ -184,16 +180,16 @@ describe('resolveConnectorFile', () => {
   });
 
   it('names an unclosed token and an invalid template file', () => {
-    const unclosed = store({ 'service-outbox': { config: { 'slot.name': 'deedstream_{{service' } } });
+    const unclosed = store({ 'outbox-relay': { config: { 'slot.name': 'deedstream_{{service' } } });
     expect(() => resolve(templated(), unclosed)).toThrow(
       new Error(
-        'connectors/x-outbox.json: slot.name in template "service-outbox" has an unclosed "{{": "deedstream_{{service"',
+        'connectors/x-outbox.json: slot.name in template "outbox-relay" has an unclosed "{{": "deedstream_{{service"',
       ),
     );
-    const invalid = store({ 'service-outbox': { config: { 'tasks.max': 1 } } });
+    const invalid = store({ 'outbox-relay': { config: { 'tasks.max': 1 } } });
     expect(() => resolve(templated(), invalid)).toThrow(
       new Error(
-        'connectors/templates/service-outbox.json: config.tasks.max: Invalid input: expected string, received number',
+        'connectors/templates/outbox-relay.json: config.tasks.max: Invalid input: expected string, received number',
       ),
     );
   });

@@ -3,7 +3,7 @@ import { loadConnector } from './connector-file';
 import { outboxRecordFormat } from './outbox-record-format';
 
 const connectors = path.resolve(__dirname, '../../../connectors');
-const format = outboxRecordFormat(loadConnector('property-outbox', connectors).config);
+const format = outboxRecordFormat(loadConnector('outbox-relay', connectors).config);
 
 const row = {
   id: '27211936-ee78-40ca-af3a-ad3faeefd1ba',

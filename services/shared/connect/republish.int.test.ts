@@ -19,7 +19,7 @@ const admin = createDatabase<EventStoreTables>({
 });
 const db = admin.withSchema(schema);
 const format = outboxRecordFormat(
-  loadConnector('property-outbox', path.resolve(__dirname, '../../../connectors')).config,
+  loadConnector('outbox-relay', path.resolve(__dirname, '../../../connectors')).config,
 );
 
 /** Collects what would be produced, in order. */

@@ -82,7 +82,7 @@ export async function recoverSlot(
   const { name, config } = definition;
   const slot = config['slot.name'];
   if (!slot) throw new Error(`${name}: not a Debezium Postgres connector (no slot.name)`);
-  const schema = outboxSchemaOf(name, config);
+  const schemas = outboxSchemasOf(name, config);
   const format = outboxRecordFormat(config);
   const { db, connect, log } = deps;
   const adminDb = db as unknown as Kysely<unknown>;
@@ -130,10 +130,17 @@ export async function recoverSlot(
       newSlot = { lsn: await createLogicalSlot(adminDb, slot, config['plugin.name'] ?? 'decoderbufs'), at };
       log(`${name}: slot ${slot} created again at ${formatLsn(newSlot.lsn)}`);
     }
-    report.counts = await republishSince(deps, schema, format, since);
-    log(
-      `${name}: republished ${report.counts.events} events of ${report.counts.streams} streams from ${schema}.events table and ${report.counts.messages} retained outbox messages`,
-    );
+    for (const schema of schemas) {
+      const counts = await republishSince(deps, schema, format, since);
+      log(
+        `${name}: republished ${counts.events} events of ${counts.streams} streams from ${schema}.events table and ${counts.messages} retained outbox messages`,
+      );
+      report.counts = {
+        events: report.counts.events + counts.events,
+        streams: report.counts.streams + counts.streams,
+        messages: report.counts.messages + counts.messages,
+      };
+    }
     if (newSlot) {
       await connect.alterOffsets(
         name,
@@ -212,14 +219,15 @@ async function republishSince(
   }
 }
 
-/** The schema whose `<schema>.outbox` the connector captures. */
-export function outboxSchemaOf(name: string, config: Readonly<Record<string, string>>): string {
-  const table = (config['table.include.list'] ?? '')
+/** The schemas whose `<schema>.outbox` the connector captures (one relay per database may read several). */
+export function outboxSchemasOf(name: string, config: Readonly<Record<string, string>>): string[] {
+  const schemas = (config['table.include.list'] ?? '')
     .split(',')
     .map((t) => t.trim())
-    .find((t) => /^[a-z_][a-z0-9_]*\.outbox$/.test(t));
-  if (!table) throw new Error(`${name}: table.include.list names no <schema>.outbox table`);
-  return table.slice(0, -'.outbox'.length);
+    .filter((t) => /^[a-z_][a-z0-9_]*\.outbox$/.test(t))
+    .map((t) => t.slice(0, -'.outbox'.length));
+  if (schemas.length === 0) throw new Error(`${name}: table.include.list names no <schema>.outbox table`);
+  return schemas;
 }
 
 async function waitForActiveSlot(db: Kysely<unknown>, slot: string, timeoutMs: number): Promise<void> {
