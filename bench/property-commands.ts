@@ -25,7 +25,6 @@ import { backgroundCpu, commandLine, cpuTimes, percentile } from './support/meas
  * See bench/README.md for what the figures mean and the results measured so far.
  */
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
 import os from 'node:os';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Worker, parentPort, workerData } from 'node:worker_threads';
@@ -37,8 +36,18 @@ import { propertyConfig } from '../services/property/property-config';
 import { propertySchema, propertyStreamType, propertyUpcasters } from '../services/property/contract';
 import type { AvroEventCodec } from '../services/shared/codec/avro-event-codec';
 import { localUser } from '../test/support/identities';
-import { listing, startPropertyService, type PropertyHarness } from '../test/support/property-harness';
+import { startPropertyService, type PropertyHarness } from '../test/support/property-harness';
 import { PreverifiedTokens } from './support/preverified-tokens';
+import {
+  HttpCommands,
+  kinds,
+  pickKind,
+  Targets,
+  type CommandPort,
+  type Kind,
+  type Mix,
+  type Outcome,
+} from './support/http-commands';
 import { SupervisedProperty } from './support/supervised-property';
 import { streamLengthPhase, type OperationFigures, type StreamLengthReport } from './stream-length';
 import { positiveInt, runBench } from './support/bench-cli';
@@ -46,19 +55,6 @@ import { positiveInt, runBench } from './support/bench-cli';
 // ---------------------------------------------------------------------------------------------
 // Shared: command mix, closed-loop driver, statistics
 // ---------------------------------------------------------------------------------------------
-
-type Kind = 'list' | 'price' | 'offer';
-const kinds: readonly Kind[] = ['list', 'price', 'offer'];
-type Mix = Record<Kind, number>;
-
-/** How one command ended. A conflict is a lost optimistic-concurrency race (409/412, 23505). */
-type Outcome =
-  { result: 'ok'; createdId?: string } | { result: 'conflict' } | { result: 'error'; detail: string };
-
-/** Runs one command of a kind; `target` is an existing stream for price and offer. */
-interface CommandPort {
-  run(kind: Kind, target: string | undefined): Promise<Outcome>;
-}
 
 interface PhaseResult {
   commands: number;
@@ -82,23 +78,6 @@ interface PhaseSpec {
   count?: number;
 }
 
-/** Stream ids the load has created so far; price changes and offers pick one at random. */
-class Targets {
-  readonly ids: string[] = [];
-  pick(): string | undefined {
-    return this.ids.length === 0 ? undefined : this.ids[Math.floor(Math.random() * this.ids.length)];
-  }
-}
-
-function pickKind(mix: Mix, total: number): Kind {
-  let r = Math.random() * total;
-  for (const kind of kinds) {
-    r -= mix[kind];
-    if (r < 0) return kind;
-  }
-  return 'offer';
-}
-
 /**
  * Closed loop: `concurrency` workers each send one command, wait for it, send the next,
  * until the deadline (or the count). Latency is measured around each command.
@@ -111,7 +90,6 @@ async function runPhase(port: CommandPort, targets: Targets, spec: PhaseSpec): P
   let conflicts = 0;
   let errors = 0;
   let issued = 0;
-  const totalWeight = kinds.reduce((sum, k) => sum + spec.mix[k], 0);
   const started = process.hrtime.bigint();
   const deadline = spec.durationMs === undefined ? undefined : started + BigInt(spec.durationMs) * 1_000_000n;
 
@@ -120,9 +98,8 @@ async function runPhase(port: CommandPort, targets: Targets, spec: PhaseSpec): P
       if (spec.count !== undefined && issued >= spec.count) return;
       if (deadline !== undefined && process.hrtime.bigint() >= deadline) return;
       issued++;
-      let kind = pickKind(spec.mix, totalWeight);
+      const kind = pickKind(spec.mix, targets.ids.length > 0);
       const target = kind === 'list' ? undefined : targets.pick();
-      if (target === undefined) kind = 'list';
       const t0 = process.hrtime.bigint();
       let outcome: Outcome;
       try {
@@ -134,7 +111,7 @@ async function runPhase(port: CommandPort, targets: Targets, spec: PhaseSpec): P
       byKind[kind]++;
       if (outcome.result === 'ok') {
         ok++;
-        if (outcome.createdId) targets.ids.push(outcome.createdId);
+        if (kind === 'list' && outcome.id) targets.ids.push(outcome.id);
       } else if (outcome.result === 'conflict') {
         conflicts++;
       } else {
@@ -174,118 +151,11 @@ interface ClientWorkerData {
 type ToClient = { phase: string; spec: PhaseSpec };
 type FromClient = { phase: string; result: PhaseResult } | { phase: string; failure: string };
 
-/** A request body shaped like a real client's: listing details, a new price, an offer. */
-class HttpCommands implements CommandPort {
-  private readonly agent: http.Agent;
-  /** Every price change asks a price no property has had, so none is refused as unchanged. */
-  private priceSeq = 0;
-
-  constructor(
-    private readonly port: number,
-    concurrency: number,
-    private readonly tokens: { seller: string; buyer: string },
-  ) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  }
-
-  async run(kind: Kind, target: string | undefined): Promise<Outcome> {
-    switch (kind) {
-      case 'list': {
-        const n = Math.floor(Math.random() * 1000);
-        const res = await this.post(
-          '/properties',
-          listing({
-            address: {
-              street: `Keizersgracht ${n}`,
-              city: 'Amsterdam',
-              postalCode: '1015 CJ',
-              region: 'Noord-Holland',
-              country: 'NL',
-              lat: 52.3731,
-              lon: 4.8837,
-            },
-            description: 'Bright canal-side apartment with a roof terrace, two bedrooms and a study.',
-          }),
-          this.tokens.seller,
-          true,
-        );
-        if (res.status !== 201) return failed(res);
-        return { result: 'ok', createdId: (JSON.parse(res.body) as { id: string }).id };
-      }
-      case 'price': {
-        const amount = 300_000 + this.priceSeq++;
-        const res = await this.post(
-          `/properties/${target}/price`,
-          { price: { amount, currency: 'EUR' } },
-          this.tokens.seller,
-        );
-        return res.status === 200 ? { result: 'ok' } : failed(res);
-      }
-      case 'offer': {
-        // The offer's buyer is the token's subject.
-        const res = await this.post(
-          `/properties/${target}/offers`,
-          { amount: { amount: 600_000 + Math.floor(Math.random() * 1000) * 100, currency: 'EUR' } },
-          this.tokens.buyer,
-        );
-        return res.status === 201 ? { result: 'ok' } : failed(res);
-      }
-    }
-  }
-
-  /** POST with a keep-alive socket; the body is read only when the caller needs it. */
-  private post(
-    path: string,
-    body: object,
-    token: string,
-    readBody = false,
-  ): Promise<{ status: number; body: string }> {
-    const payload = JSON.stringify(body);
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          host: '127.0.0.1',
-          port: this.port,
-          path,
-          method: 'POST',
-          agent: this.agent,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(payload),
-            authorization: `Bearer ${token}`,
-          },
-        },
-        (res) => {
-          const status = res.statusCode ?? 0;
-          // Error bodies are kept too: they say what went wrong.
-          if (!readBody && status < 300) {
-            res.resume();
-            res.on('end', () => resolve({ status, body: '' }));
-            return;
-          }
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString('utf8') }));
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-  }
-}
-
-function failed(res: { status: number; body: string }): Outcome {
-  if (res.status === 409 || res.status === 412) return { result: 'conflict' };
-  return { result: 'error', detail: `HTTP ${res.status} ${res.body.slice(0, 120)}` };
-}
-
 /** Worker side: keeps its targets across phases (seed, warm-up, measure) and runs each on request. */
 function clientWorkerMain(): void {
   const data = workerData as ClientWorkerData;
-  const commands = new HttpCommands(data.port, data.concurrency, {
-    seller: data.sellerToken,
-    buyer: data.buyerToken,
-  });
+  const tokens = { seller: data.sellerToken, buyer: data.buyerToken };
+  const commands = new HttpCommands({ port: data.port, maxSockets: data.concurrency, tokens: () => tokens });
   const targets = new Targets();
   parentPort?.on('message', (message: ToClient) => {
     runPhase(commands, targets, message.spec).then(
@@ -435,7 +305,7 @@ class RawCommands implements CommandPort {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) return { result: 'conflict' };
       return { result: 'error', detail: (error as Error).message };
     }
-    return kind === 'list' ? { result: 'ok', createdId: streamId } : { result: 'ok' };
+    return kind === 'list' ? { result: 'ok', id: streamId } : { result: 'ok' };
   }
 }
 
