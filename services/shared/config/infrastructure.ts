@@ -57,6 +57,10 @@ export const infrastructureSchema = z
       2_000,
       'consumers: the longest a fetch waits while nothing new arrives (the broker answers as soon as a message does, so this adds no latency; shorter is more idle round trips, longer a slower stop)',
     ).pipe(z.number().min(10).max(30_000)),
+    KAFKA_COMMIT_INTERVAL_MS: millisecondsVariable(
+      1_000,
+      'consumers: consumed offsets are committed at most this often (0: after every batch); a crash redelivers at most this much, which every consumer takes',
+    ).pipe(z.number().max(60_000)),
     SHUTDOWN_TIMEOUT_MS: millisecondsVariable(
       10_000,
       'a stopping process finishes in-flight work for at most this long, then exits anyway',

@@ -11,14 +11,27 @@ export interface GroupSettings {
    * fewer round trips while idle; stopping a consumer waits for the fetch in flight.
    */
   fetchWaitMs: number;
+  /** Consumed offsets are committed at most this often (0: after every batch); see DeferredCommits. */
+  commitIntervalMs: number;
 }
 
-export const defaultGroupSettings: GroupSettings = { sessionTimeoutMs: 30_000, fetchWaitMs: 2_000 };
+export const defaultGroupSettings: GroupSettings = {
+  sessionTimeoutMs: 30_000,
+  fetchWaitMs: 2_000,
+  commitIntervalMs: 1_000,
+};
 
 export function groupSettingsOf(
-  config: Pick<InfrastructureConfig, 'KAFKA_SESSION_TIMEOUT_MS' | 'KAFKA_FETCH_WAIT_MS'>,
+  config: Pick<
+    InfrastructureConfig,
+    'KAFKA_SESSION_TIMEOUT_MS' | 'KAFKA_FETCH_WAIT_MS' | 'KAFKA_COMMIT_INTERVAL_MS'
+  >,
 ): GroupSettings {
-  return { sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, fetchWaitMs: config.KAFKA_FETCH_WAIT_MS };
+  return {
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    fetchWaitMs: config.KAFKA_FETCH_WAIT_MS,
+    commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
+  };
 }
 
 /** A kafkajs consumer in group `groupId`: every consumer group of deedstream is made here. */

@@ -2,6 +2,7 @@ import type { Consumer, EachMessagePayload, Kafka, KafkaMessage, Producer } from
 import { Counter, type Registry } from 'prom-client';
 import { deadLetterProducer, sendToDeadLetter, type ParkReason } from '../kafka/dead-letter';
 import { restartGivenUpConsumer } from '../kafka/consumer-restart';
+import { DeferredCommits } from '../kafka/deferred-commits';
 import { defaultGroupSettings, groupConsumer, type GroupSettings } from '../kafka/group-consumer';
 import { GroupMembership } from '../kafka/group-membership';
 import { retryTransient, type RetryPolicy } from '../kafka/retry-transient';
@@ -85,6 +86,7 @@ function messagesCounter(registry: Registry): Counter<'consumer' | 'outcome'> {
 export class MessageConsumer implements Worker {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
+  private commits: DeferredCommits | undefined;
   private readonly counter: Counter<'consumer' | 'outcome'>;
   private readonly stuck: StuckPartitions;
   readonly membership: GroupMembership;
@@ -128,10 +130,16 @@ export class MessageConsumer implements Worker {
   private async connectAndRun(): Promise<void> {
     if (this.consumer) return;
     const producer = deadLetterProducer(this.deps.kafka);
-    const consumer = groupConsumer(
-      this.deps.kafka,
-      this.options.groupId,
-      this.deps.group ?? defaultGroupSettings,
+    const group = this.deps.group ?? defaultGroupSettings;
+    const consumer = groupConsumer(this.deps.kafka, this.options.groupId, group);
+    const commits = new DeferredCommits(
+      (offsets) => consumer.commitOffsets(offsets),
+      group.commitIntervalMs,
+      (error) =>
+        this.deps.logger.info(
+          { err: error },
+          `${this.options.name}: offsets not committed (the group moved on)`,
+        ),
     );
     this.membership.watch(consumer, (cause) =>
       restartGivenUpConsumer(
@@ -154,22 +162,38 @@ export class MessageConsumer implements Worker {
       await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
       this.producer = producer;
       this.consumer = consumer;
+      this.commits = commits;
       await consumer.run({
+        // Offsets are committed by `commits`, at most once per interval, once handled.
+        autoCommit: false,
         partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 4,
-        eachMessage: (payload) => this.onMessage(payload),
+        eachMessage: async (payload) => {
+          await this.onMessage(payload);
+          await commits.mark(
+            payload.topic,
+            payload.partition,
+            (BigInt(payload.message.offset) + 1n).toString(),
+          );
+        },
       });
     } catch (error) {
       // Started again later (the broker was down): leave no half-connected client behind.
       this.consumer = undefined;
+      this.commits = undefined;
+      commits.discard();
       await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
       throw error;
     }
   }
 
   private async disconnect(): Promise<void> {
-    const { consumer, producer } = this;
+    const { consumer, producer, commits } = this;
     this.consumer = undefined;
     this.producer = undefined;
+    this.commits = undefined;
+    // Stop finishes the message in hand; then what was handled is committed.
+    await consumer?.stop();
+    await commits?.flush();
     await consumer?.disconnect();
     await producer?.disconnect();
   }
