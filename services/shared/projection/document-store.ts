@@ -19,6 +19,15 @@ export interface ReadVersion {
 }
 
 /** Documents as read, with the sequence numbers a compare-and-set write needs. */
+/**
+ * How soon writes become searchable: the documents (what freshness is about) and the facts
+ * (aggregated over days; each refresh of an index costs Elasticsearch a new segment).
+ */
+export interface RefreshIntervals {
+  documents: string;
+  facts: string;
+}
+
 export class LoadedDocuments<D> extends Map<string, D> {
   readonly versions = new Map<string, ReadVersion>();
 }
@@ -42,15 +51,19 @@ export class DocumentStore<D extends VersionedDocument> {
 
   /**
    * Creates `<alias>-<timestamp>` (and its facts index) behind the aliases, unless they
-   * exist; either way the live indices get `refreshInterval`, so a changed setting applies
-   * on the next start.
+   * exist; either way the live index gets `refresh.documents` and the facts index
+   * `refresh.facts`, so a changed setting applies on the next start.
    */
-  async ensureIndex(refreshInterval = '1s'): Promise<string> {
+  async ensureIndex(refresh: RefreshIntervals = { documents: '1s', facts: '1s' }): Promise<string> {
     const alias = this.projection.alias;
     if (await this.es.indices.existsAlias({ name: alias })) {
       const current = await this.es.indices.getAlias({ name: alias });
-      const aliases = [alias, ...(this.projection.facts ? [this.factsAlias] : [])];
-      await this.es.indices.putSettings({ index: aliases, settings: { refresh_interval: refreshInterval } });
+      await this.es.indices.putSettings({ index: alias, settings: { refresh_interval: refresh.documents } });
+      if (this.projection.facts)
+        await this.es.indices.putSettings({
+          index: this.factsAlias,
+          settings: { refresh_interval: refresh.facts },
+        });
       // Fields added to the mappings since the index was made are added to it (adding is
       // always allowed; a changed field type fails here, and needs a rebuild instead).
       await this.es.indices.putMapping({ index: alias, ...this.projection.mappings });
@@ -58,7 +71,7 @@ export class DocumentStore<D extends VersionedDocument> {
         await this.es.indices.putMapping({ index: this.factsAlias, ...this.projection.facts.mappings });
       return Object.keys(current)[0] as string;
     }
-    const { index, factsIndex } = await this.createPhysicalIndices({ refresh_interval: refreshInterval });
+    const { index, factsIndex } = await this.createPhysicalIndices(refresh);
     await this.es.indices.updateAliases({
       actions: [
         { add: { index, alias, is_write_index: true } },
@@ -69,38 +82,51 @@ export class DocumentStore<D extends VersionedDocument> {
   }
 
   /** New, empty physical indices with the projection's mappings (used for rebuilds too). */
-  async createPhysicalIndices(
-    settings: estypes.IndicesIndexSettings = {},
-  ): Promise<{ index: string; factsIndex?: string }> {
+  async createPhysicalIndices(refresh?: RefreshIntervals): Promise<{ index: string; factsIndex?: string }> {
     const stamp = new Date()
       .toISOString()
       .replace(/[-:.TZ]/g, '')
       .toLowerCase();
-    const create = (index: string, mappings: estypes.MappingTypeMapping) =>
+    const create = (index: string, mappings: estypes.MappingTypeMapping, refreshInterval?: string) =>
       this.es.indices.create({
         index,
-        settings: { number_of_shards: 1, number_of_replicas: 0, ...settings },
+        settings: {
+          number_of_shards: 1,
+          number_of_replicas: 0,
+          ...(refreshInterval ? { refresh_interval: refreshInterval } : {}),
+        },
         mappings,
       });
     const index = `${this.projection.alias}-${stamp}`;
-    await create(index, this.projection.mappings);
+    await create(index, this.projection.mappings, refresh?.documents);
     if (!this.projection.facts) return { index };
     const factsIndex = `${this.factsAlias}-${stamp}`;
-    await create(factsIndex, this.projection.facts.mappings);
+    await create(factsIndex, this.projection.facts.mappings, refresh?.facts);
     return { index, factsIndex };
   }
 
   async getMany(ids: string[], index = this.projection.alias): Promise<LoadedDocuments<D>> {
+    if (ids.length === 0) return new LoadedDocuments<D>();
+    const response = await this.es.mget({ docs: this.lookups(ids, index), realtime: true });
+    return this.loadedFrom(response.docs);
+  }
+
+  /** The `_mget` entries that read documents `ids` of `index`: one request may carry other reads too. */
+  lookups(ids: readonly string[], index = this.projection.alias): estypes.MgetOperation[] {
+    return ids.map((id) => ({ _index: index, _id: id }));
+  }
+
+  /** The documents among the answers to `lookups`, with the versions they were read at. */
+  loadedFrom(answers: readonly estypes.MgetResponseItem[]): LoadedDocuments<D> {
     const docs = new LoadedDocuments<D>();
-    if (ids.length === 0) return docs;
-    const response = await this.es.mget<D>({ index, ids, realtime: true });
-    for (const doc of response.docs) {
+    for (const doc of answers) {
       // A per-document error (a shard still recovering after a restart) is not "absent":
       // folding onto a missing document would refuse the event as a version gap and park it.
       if ('error' in doc)
         throw new TransientError(`reading ${doc._id}: ${doc.error.type}: ${doc.error.reason ?? ''}`);
       if (!doc.found || !doc._source) continue;
-      docs.set(doc._id, doc._source);
+      // The projection wrote every document of its index: its shape is the projection's.
+      docs.set(doc._id, doc._source as D);
       docs.versions.set(doc._id, { seqNo: doc._seq_no as number, primaryTerm: doc._primary_term as number });
     }
     return docs;

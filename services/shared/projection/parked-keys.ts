@@ -1,4 +1,4 @@
-import type { Client } from '@elastic/elasticsearch';
+import type { Client, estypes } from '@elastic/elasticsearch';
 import { TransientError } from '../kafka/transient';
 
 export const parkingIndex = 'deedstream-projection-parking';
@@ -59,17 +59,23 @@ export class ParkedKeys {
   /** The subset of `aggregateIds` that is parked now. */
   async parkedAmong(aggregateIds: string[]): Promise<Set<string>> {
     if (aggregateIds.length === 0) return new Set();
-    const response = await this.es.mget<ParkedKey>({
-      index: parkingIndex,
-      ids: aggregateIds.map((id) => this.id(id)),
-      realtime: true,
-    });
+    const response = await this.es.mget({ docs: this.lookups(aggregateIds), realtime: true });
+    return this.parkedFrom(response.docs);
+  }
+
+  /** The `_mget` entries that read the parking of `aggregateIds`: one request may carry other reads too. */
+  lookups(aggregateIds: readonly string[]): estypes.MgetOperation[] {
+    return aggregateIds.map((id) => ({ _index: parkingIndex, _id: this.id(id) }));
+  }
+
+  /** The parked keys among the answers to `lookups`. */
+  parkedFrom(docs: readonly estypes.MgetResponseItem[]): Set<string> {
     const parked = new Set<string>();
-    for (const doc of response.docs) {
+    for (const doc of docs) {
       // Unknown is not "not parked": letting a parked key's message through would break its order.
       if ('error' in doc)
         throw new TransientError(`parking of ${doc._id}: ${doc.error.type}: ${doc.error.reason ?? ''}`);
-      if (doc.found && doc._source) parked.add(doc._source.aggregateId);
+      if (doc.found && doc._source) parked.add((doc._source as ParkedKey).aggregateId);
     }
     return parked;
   }

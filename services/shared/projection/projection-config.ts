@@ -10,6 +10,15 @@ export const projectionConfigSchema = infrastructureSchema.extend({
     .max(5000)
     .default(500)
     .describe('messages per Elasticsearch bulk request'),
+  PROJECTION_BATCH_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000)
+    .default(50)
+    .describe(
+      'a projector fetches again at most this often: under load what arrives meanwhile is written in one batch; the first message after a quiet spell is taken at once',
+    ),
   PROJECTION_PARTITIONS_CONCURRENTLY: z.coerce
     .number()
     .int()
@@ -22,6 +31,11 @@ export const projectionConfigSchema = infrastructureSchema.extend({
     .regex(/^\d+(ms|s)$/, 'a duration such as 250ms or 1s')
     .default('250ms')
     .describe('refresh_interval of the live indices: how soon writes become searchable'),
+  PROJECTION_FACTS_REFRESH_INTERVAL: z
+    .string()
+    .regex(/^\d+(ms|s)$/, 'a duration such as 250ms or 1s')
+    .default('1s')
+    .describe('refresh_interval of the facts indices (market statistics): each refresh costs a new segment'),
   PROJECTION_RETRY_MAX_MS: z.coerce
     .number()
     .int()

@@ -10,10 +10,11 @@ import {
   type ParkReason,
 } from '../kafka/dead-letter';
 import { restartGivenUpConsumer } from '../kafka/consumer-restart';
+import { DeferredCommits } from '../kafka/deferred-commits';
 import { defaultGroupSettings, groupConsumer, type GroupSettings } from '../kafka/group-consumer';
 import { GroupMembership } from '../kafka/group-membership';
 import type { Worker } from '../service/worker';
-import { DocumentStore } from './document-store';
+import { DocumentStore, type RefreshIntervals } from './document-store';
 import { decodeEvent } from '../kafka/relayed-message';
 import { foldEvent, type Fact } from './fold';
 import { FlushTrace } from './flush-trace';
@@ -32,10 +33,17 @@ export interface RunnerOptions {
   retryMaxMs: number;
   /** How long transient retries may block a partition before it is reported stuck (default 30 s). */
   stuckWarnMs?: number;
+  /**
+   * The next fetch waits until this long after the last one: messages arriving meanwhile are
+   * written together (one Elasticsearch round trip each for parking, documents and the bulk
+   * write, whatever the batch holds), while the first message after a quiet spell is taken
+   * at once. 0: fetch again as soon as a batch is written.
+   */
+  batchIntervalMs: number;
   /** Partitions whose batches are processed at once (kafkajs `partitionsConsumedConcurrently`). */
   partitionsConcurrently: number;
-  /** The live index's `refresh_interval`: how soon a write becomes searchable. */
-  refreshInterval: string;
+  /** The live indices' `refresh_interval`s: how soon a write becomes searchable. */
+  refresh: RefreshIntervals;
   /** Another consumer group than `projection.<name>`: a second reader of the same topics (a replay). */
   groupId?: string;
   /** Write to these physical indices instead of through the alias (a rebuild). */
@@ -49,8 +57,9 @@ export const defaultRunnerOptions: RunnerOptions = {
   retryInitialMs: 100,
   retryMaxMs: 15_000,
   stuckWarnMs: defaultStuckWarnMs,
+  batchIntervalMs: 50,
   partitionsConcurrently: 12,
-  refreshInterval: '250ms',
+  refresh: { documents: '250ms', facts: '1s' },
 };
 
 export interface RunnerDeps {
@@ -94,6 +103,7 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
   private wanted = false;
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
+  private commits: DeferredCommits | undefined;
   private readonly lag = new Map<string, number>();
   private readonly coalescer = new BatchCoalescer<PartitionChunk>((chunks) => this.processChunks(chunks), 5);
 
@@ -124,7 +134,7 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
     // Schema ids learnt now keep a later registry outage from holding up decoding.
     void this.deps.decoder.preload();
     await this.parkedKeys.ensureIndex();
-    if (!this.options.target) await this.store.ensureIndex(this.options.refreshInterval);
+    if (!this.options.target) await this.store.ensureIndex(this.options.refresh);
     await this.connectAndRun();
   }
 
@@ -136,7 +146,17 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
 
   private async connectAndRun(): Promise<void> {
     const producer = deadLetterProducer(this.deps.kafka);
-    const consumer = groupConsumer(this.deps.kafka, this.groupId, this.options.group ?? defaultGroupSettings);
+    const group = this.options.group ?? defaultGroupSettings;
+    const consumer = groupConsumer(this.deps.kafka, this.groupId, group);
+    const commits = new DeferredCommits(
+      (offsets) => consumer.commitOffsets(offsets),
+      group.commitIntervalMs,
+      (error) =>
+        this.deps.logger.info(
+          { err: error },
+          `${this.projection.name}: offsets not committed (the group moved on)`,
+        ),
+    );
     this.membership ??= new GroupMembership(this.groupId);
     this.membership.watch(consumer, (cause) =>
       restartGivenUpConsumer(
@@ -159,6 +179,7 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
       await consumer.subscribe({ topics: projectionTopics(this.projection), fromBeginning: true });
       this.producer = producer;
       this.consumer = consumer;
+      this.commits = commits;
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -169,17 +190,22 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
       // Started again later (the broker was down): leave no half-connected client behind.
       this.consumer = undefined;
       this.producer = undefined;
+      this.commits = undefined;
+      commits.discard();
       await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
       throw error;
     }
   }
 
   private async disconnect(): Promise<void> {
-    // The batch in hand still commits through this.consumer while disconnect waits for it.
+    // Stop finishes the batch in hand; then what it and the ones before marked is committed.
+    await this.consumer?.stop();
+    await this.commits?.flush();
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
     this.consumer = undefined;
     this.producer = undefined;
+    this.commits = undefined;
   }
 
   /** Why this projector is not consuming (for /health/ready), or undefined while it is a group member. */
@@ -195,6 +221,7 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
     isStale,
   }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
+    const fetchedAt = Date.now();
     for (let start = 0; start < batch.messages.length; start += this.options.batchSize) {
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(start, start + this.options.batchSize);
@@ -229,9 +256,7 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
       const last = chunk[chunk.length - 1] as KafkaMessage;
       resolveOffset(last.offset);
       // Offsets are committed only once the batch's writes (and any parking) are acknowledged.
-      await this.consumer?.commitOffsets([
-        { topic, partition, offset: (BigInt(last.offset) + 1n).toString() },
-      ]);
+      await this.commits?.mark(topic, partition, (BigInt(last.offset) + 1n).toString());
       const behind = Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n);
       this.lag.set(`${topic}/${partition}`, behind);
       this.deps.metrics.lag.set(
@@ -240,6 +265,9 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
       );
       await heartbeat();
     }
+    // Holds the next fetch back (see batchIntervalMs); every partition of this fetch waits alike.
+    const rest = this.options.batchIntervalMs - (Date.now() - fetchedAt);
+    if (rest > 0 && isRunning() && !isStale()) await new Promise((resolve) => setTimeout(resolve, rest));
   }
 
   /**
@@ -276,11 +304,13 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
     const name = this.projection.name;
     const keyOf = (item: Item) => item.event?.aggregateId ?? item.message.key?.toString() ?? '';
     const docIds = [...new Set(items.flatMap((i) => (i.event ? [this.projection.documentId(i.event)] : [])))];
-    // Independent reads: one round trip of latency instead of two.
-    const [parkedBefore, documents] = await Promise.all([
-      this.parkedKeys.parkedAmong([...new Set(items.map(keyOf))]),
-      this.store.getMany(docIds, this.options.target?.index),
-    ]);
+    // The parking of every key and every document, in one request: at moderate rates a batch
+    // holds a message or two, and Elasticsearch's cost is per request more than per document.
+    const parking = this.parkedKeys.lookups([...new Set(items.map(keyOf))]);
+    const reads = [...parking, ...this.store.lookups(docIds, this.options.target?.index)];
+    const answers = reads.length > 0 ? (await this.deps.es.mget({ docs: reads, realtime: true })).docs : [];
+    const parkedBefore = this.parkedKeys.parkedFrom(answers.slice(0, parking.length));
+    const documents = this.store.loadedFrom(answers.slice(parking.length));
     const changed = new Map<string, D>();
     const facts: Fact[] = [];
     const contributors = new Map<string, Set<string>>();

@@ -46,7 +46,11 @@ export function runnerOptionsOf(config: ProjectionConfig): RunnerOptions {
     retryMaxMs: config.PROJECTION_RETRY_MAX_MS,
     stuckWarnMs: config.CONSUMER_STUCK_WARN_MS,
     partitionsConcurrently: config.PROJECTION_PARTITIONS_CONCURRENTLY,
-    refreshInterval: config.PROJECTION_REFRESH_INTERVAL,
+    batchIntervalMs: config.PROJECTION_BATCH_INTERVAL_MS,
+    refresh: {
+      documents: config.PROJECTION_REFRESH_INTERVAL,
+      facts: config.PROJECTION_FACTS_REFRESH_INTERVAL,
+    },
     group: groupSettingsOf(config),
   };
 }

@@ -29,14 +29,14 @@ export async function rebuildProjection<D extends VersionedDocument>(
 ): Promise<RebuildReport> {
   const began = Date.now();
   const probe = new ProjectionRunner(deps, projection, options);
-  await probe.store.ensureIndex(options.refreshInterval);
+  await probe.store.ensureIndex(options.refresh);
   const aliasOf = async (alias: string) =>
     Object.keys(await deps.es.indices.getAlias({ name: alias }, { ignore: [404] })).filter(
       (k) => k !== 'error' && k !== 'status',
     )[0];
   const oldIndex = await aliasOf(projection.alias);
   const oldFacts = projection.facts ? await aliasOf(probe.store.factsAlias) : undefined;
-  const target = await probe.store.createPhysicalIndices({ refresh_interval: '-1' });
+  const target = await probe.store.createPhysicalIndices({ documents: '-1', facts: '-1' });
   progress(
     `building ${target.index}${target.factsIndex ? ` and ${target.factsIndex}` : ''} from the beginning of ${projectionTopics(projection).join(', ')}`,
   );
@@ -62,9 +62,14 @@ export async function rebuildProjection<D extends VersionedDocument>(
   try {
     await caughtUp();
     await deps.es.indices.putSettings({
-      index: [target.index, target.factsIndex].filter((i): i is string => Boolean(i)),
-      settings: { refresh_interval: options.refreshInterval },
+      index: target.index,
+      settings: { refresh_interval: options.refresh.documents },
     });
+    if (target.factsIndex)
+      await deps.es.indices.putSettings({
+        index: target.factsIndex,
+        settings: { refresh_interval: options.refresh.facts },
+      });
     await deps.es.indices.refresh({
       index: [target.index, target.factsIndex].filter((i): i is string => Boolean(i)),
     });
