@@ -214,10 +214,25 @@ class ClientWorker {
 // ---------------------------------------------------------------------------------------------
 
 const table = (name: string) => `"${propertySchema}"."${name}"`;
-// The statements kysely generates for the event store (compiled SQL of event-store.ts / outbox-writer.ts).
+// The statements kysely generates for the event store (compiled SQL of event-store.ts / outbox-writer.ts),
+// sent as named (prepared) statements as the service sends them (services/shared/db/prepared-statements.ts).
 // A load reads the stream's snapshot and the events from its version on in one statement
 // (PostgresEventStore.readFromSnapshot); both parameters are the stream id.
-const SELECT_STREAM = `select ${table('events')}.*, ${table('snapshots')}."format" as "snapshot_format", ${table('snapshots')}."state" as "snapshot_state", ${table('snapshots')}."digest" as "snapshot_digest" from ${table('events')} left join ${table('snapshots')} on ${table('snapshots')}."stream_id" = ${table('events')}."stream_id" and ${table('snapshots')}."version" = ${table('events')}."version" where ${table('events')}."stream_id" = $1 and ${table('events')}."version" >= coalesce((select "latest"."version" from ${table('snapshots')} as "latest" where "latest"."stream_id" = $2), 1) order by ${table('events')}."version"`;
+const eventColumns = [
+  'position',
+  'event_id',
+  'stream_id',
+  'stream_type',
+  'version',
+  'event_type',
+  'schema_version',
+  'payload',
+  'metadata',
+  'occurred_at',
+]
+  .map((column) => `${table('events')}."${column}"`)
+  .join(', ');
+const SELECT_STREAM = `select ${eventColumns}, ${table('snapshots')}."format" as "snapshot_format", ${table('snapshots')}."state" as "snapshot_state", ${table('snapshots')}."digest" as "snapshot_digest" from ${table('events')} left join ${table('snapshots')} on ${table('snapshots')}."stream_id" = ${table('events')}."stream_id" and ${table('snapshots')}."version" = ${table('events')}."version" where ${table('events')}."stream_id" = $1 and ${table('events')}."version" >= coalesce((select "latest"."version" from ${table('snapshots')} as "latest" where "latest"."stream_id" = $2), 1) order by ${table('events')}."version"`;
 // The append the event store issues: the events insert as a data-modifying CTE of the outbox insert.
 const APPEND = `with "appended" as (insert into ${table('events')} ("event_id", "stream_id", "stream_type", "version", "event_type", "schema_version", "payload", "metadata", "occurred_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning "position") insert into ${table('outbox')} ("id", "aggregatetype", "aggregateid", "type", "payload", "event_id", "aggregate_version", "correlation_id", "causation_id", "traceparent", "actor", "occurred_at") values ($1, $3, $2, $5, $10, $1, $4, $11, null, null, $13, $12)`;
 /** The actor the raw path records, as the API records the token subject. */
@@ -270,7 +285,11 @@ class RawCommands implements CommandPort {
       version = 1;
     } else {
       // What repository.load() reads before a command on an existing property.
-      const { rows } = await this.pool.query<{ version: number }>(SELECT_STREAM, [target, target]);
+      const { rows } = await this.pool.query<{ version: number }>({
+        name: 'bench_select_stream',
+        text: SELECT_STREAM,
+        values: [target, target],
+      });
       streamId = target;
       version = (rows.at(-1)?.version ?? 0) + 1;
     }
@@ -286,21 +305,25 @@ class RawCommands implements CommandPort {
     };
     const payload = template.json;
     try {
-      await this.pool.query(APPEND, [
-        eventId,
-        streamId,
-        propertyStreamType,
-        version,
-        template.type,
-        template.schemaVersion,
-        JSON.stringify(payload),
-        JSON.stringify(metadata),
-        occurredAt,
-        template.avro,
-        metadata.correlationId,
-        occurredAt.toISOString(),
-        RAW_ACTOR,
-      ]);
+      await this.pool.query({
+        name: 'bench_append',
+        text: APPEND,
+        values: [
+          eventId,
+          streamId,
+          propertyStreamType,
+          version,
+          template.type,
+          template.schemaVersion,
+          JSON.stringify(payload),
+          JSON.stringify(metadata),
+          occurredAt,
+          template.avro,
+          metadata.correlationId,
+          occurredAt.toISOString(),
+          RAW_ACTOR,
+        ],
+      });
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) return { result: 'conflict' };
       return { result: 'error', detail: (error as Error).message };

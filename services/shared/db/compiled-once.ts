@@ -1,4 +1,5 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
+import { prepareOnEveryConnection } from './prepared-statements';
 
 /** Stands for one named parameter while the query is compiled; each run puts its value there. */
 class Parameter {
@@ -22,7 +23,9 @@ class Parameter {
 /**
  * A hot-path query written with kysely's typed builder, built and compiled once per
  * database (and its plugins, e.g. the schema) instead of on every call: each run sends the
- * same SQL text with its own parameter values. The builder gets placeholders for `params`,
+ * same SQL text with its own parameter values, as a prepared statement (see
+ * prepared-statements.ts), so Postgres parses and plans it once per connection. It must
+ * name its columns (no `select *`). The builder gets placeholders for `params`,
  * so it must hand each one to kysely as it is and must not let the query's shape depend on
  * the values (no conditions on them, no `in` lists); computing with one throws. Anything
  * else the builder closes over is fixed at the first compile.
@@ -53,6 +56,9 @@ export class CompiledOnce<DB, P extends object, R> {
       { get: (_target, name) => (typeof name === 'string' ? new Parameter(name) : undefined) },
     );
     // The placeholders stand in for P's values while the builder runs (see the class comment).
-    return this.build(db, placeholders as P).compile();
+    const compiled = this.build(db, placeholders as P).compile();
+    // Its text never varies: Postgres parses and plans it once per connection.
+    prepareOnEveryConnection(compiled.sql);
+    return compiled;
   }
 }

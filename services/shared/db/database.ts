@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool, types } from 'pg';
 import type { Logger } from '../observability/logger';
+import { preparingPool } from './prepared-statements';
 
 // int8 (global positions, counters) arrives as a string unless told otherwise; BigInt keeps it exact.
 types.setTypeParser(types.builtins.INT8, (value) => BigInt(value));
@@ -63,5 +64,5 @@ export function createDatabase<DB>(options: DatabaseOptions): Kysely<DB> {
   // client's listener has already reported it).
   pool.on('connect', (client) => client.on('error', reportLost));
   pool.on('error', () => undefined);
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
 }

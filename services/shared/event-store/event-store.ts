@@ -56,8 +56,19 @@ const readFromSnapshotQuery = new CompiledOnce(
           .onRef('snapshots.stream_id', '=', 'events.stream_id')
           .onRef('snapshots.version', '=', 'events.version'),
       )
-      .selectAll('events')
+      // Named columns: it runs as a prepared statement, whose result type a migration adding
+      // a column to events must not change.
       .select([
+        'events.position',
+        'events.event_id',
+        'events.stream_id',
+        'events.stream_type',
+        'events.version',
+        'events.event_type',
+        'events.schema_version',
+        'events.payload',
+        'events.metadata',
+        'events.occurred_at',
         'snapshots.format as snapshot_format',
         'snapshots.state as snapshot_state',
         'snapshots.digest as snapshot_digest',
