@@ -5,8 +5,8 @@
  *
  *   npm run bench:tracing -- [--concurrency 32] [--duration 30] [--rounds 6] [--warmup 3] [--json]
  *
- * The services run as real processes (`services/serve.ts property`): instrumentation patches
- * modules process-wide, so on and off cannot share a process. The load (a closed loop of N
+ * The services run as real processes (`services/serve.ts property`): the tracer provider is
+ * process-wide, so on and off cannot share a process. The load (a closed loop of N
  * keep-alive HTTP clients, the bench:commands mix, as the realm's seller1 and buyer1, so
  * Keycloak must be up) runs in this process; each service's CPU
  * is read from /proc, and so is Zipkin's, which receives the spans. The idle service waits

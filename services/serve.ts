@@ -6,8 +6,8 @@ import { startTracing } from './shared/observability/tracing';
  * `npm run service -- <name>`: runs one service as this process (what a container or a
  * systemd unit runs). It expects the stack to be provisioned (`npm start` does that).
  *
- * Tracing starts first: its instrumentations patch pg, kafkajs, express and http when they
- * are loaded, so the service catalog (which loads them) is imported only afterwards.
+ * Tracing starts first, so the tracer provider is in place before any module of the service
+ * (loaded by the catalog, imported afterwards) asks the OpenTelemetry API for a tracer.
  */
 const program = new Command('service')
   .description('run one deedstream service in the foreground')

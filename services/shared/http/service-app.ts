@@ -11,6 +11,7 @@ import { assertRoutesDescribed } from './openapi/route-coverage';
 import { errorHandler } from './error-handler';
 import { HttpProblem } from './problem';
 import { requestContext } from './request-context';
+import { traceRequests } from './trace-requests';
 import { rejectUnstorableText } from './unstorable-text';
 
 export interface ServiceAppOptions {
@@ -72,6 +73,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
 
   app.use(apiDocsRoutes(buildOpenApiDocument(options.api, API_VERSION)));
 
+  app.use(traceRequests);
   app.use(measure(options.metrics));
   app.use(express.json({ limit: '1mb', strict: true }));
   app.use(rejectUnstorableText);

@@ -15,6 +15,7 @@ import {
 import { isTransient, TransientError } from '../kafka/transient';
 import type { InfrastructureConfig } from '../config/infrastructure';
 import type { Logger } from '../observability/logger';
+import { inMessageSpan } from '../observability/trace-context';
 import type { Worker } from '../service/worker';
 import type { EventDecoder } from '../codec/event-decoder';
 import { decodeIncoming, type IncomingMessage } from './incoming-message';
@@ -168,7 +169,21 @@ export class MessageConsumer implements Worker {
         autoCommit: false,
         partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 4,
         eachMessage: async (payload) => {
-          await this.onMessage(payload);
+          const { topic, partition, message } = payload;
+          // In the trace of the command that caused the message, when that trace is recorded.
+          await inMessageSpan(
+            `${topic} process`,
+            message.headers,
+            () => ({
+              'messaging.system': 'kafka',
+              'messaging.destination.name': topic,
+              'messaging.destination.partition.id': String(partition),
+              'messaging.kafka.offset': Number(message.offset),
+              'messaging.kafka.message.key': message.key?.toString() ?? '',
+              'messaging.consumer.group.name': this.options.groupId,
+            }),
+            () => this.onMessage(payload),
+          );
           await commits.mark(
             payload.topic,
             payload.partition,

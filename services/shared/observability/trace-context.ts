@@ -1,4 +1,18 @@
-import { context, propagation, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import {
+  context,
+  INVALID_SPAN_CONTEXT,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type Attributes,
+  type Context,
+  type Span,
+  type TextMapGetter,
+} from '@opentelemetry/api';
+import type { IHeaders } from 'kafkajs';
 
 /**
  * The services' own spans. Through the OpenTelemetry API only: without a started SDK
@@ -24,15 +38,20 @@ export function activeTraceparent(): string | undefined {
   return carrier.traceparent;
 }
 
+/** Stands in for a span where none is recorded: every call on it does nothing. */
+const notRecorded = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
 /**
- * Runs `work` in a new active span (a child of the active one), ended when it settles,
- * marked failed if it throws. `attributes` is called only when the span is recorded.
+ * Runs `work` in a new active span, a child of the active one, ended when it settles and
+ * marked failed if it throws. Outside a recorded trace it runs `work` as it is: no span, no
+ * context. `attributes` is called only when the span is recorded.
  */
 export function inSpan<T>(
   name: string,
   attributes: () => Attributes,
   work: (span: Span) => Promise<T>,
 ): Promise<T> {
+  if (!trace.getActiveSpan()?.isRecording()) return work(notRecorded);
   return tracer.startActiveSpan(name, async (span) => {
     if (span.isRecording()) span.setAttributes(attributes());
     try {
@@ -52,5 +71,50 @@ export function failed(span: Span, error: unknown): void {
   span.setStatus({
     code: SpanStatusCode.ERROR,
     message: error instanceof Error ? error.message : String(error),
+  });
+}
+
+/** Reads the W3C trace context Debezium relays from the outbox row as the `traceparent` header. */
+export const kafkaHeaders: TextMapGetter<IHeaders> = {
+  keys: (headers) => Object.keys(headers),
+  get: (headers, key) => {
+    const value = headers[key];
+    const first = Array.isArray(value) ? value[0] : value;
+    return first === undefined ? undefined : first.toString();
+  },
+};
+
+/** The trace context a message's headers carry, if any (its writer was in a trace). */
+export function messageContext(headers: IHeaders | undefined): Context | undefined {
+  const parent = propagation.extract(ROOT_CONTEXT, headers ?? {}, kafkaHeaders);
+  return trace.getSpanContext(parent) ? parent : undefined;
+}
+
+/**
+ * Runs a consumer's handling of one message in a CONSUMER span of the trace its headers
+ * carry, when that trace is recorded; otherwise runs it as it is (no span, no context).
+ */
+export function inMessageSpan<T>(
+  name: string,
+  headers: IHeaders | undefined,
+  attributes: () => Attributes,
+  work: () => Promise<T>,
+): Promise<T> {
+  const parent = messageContext(headers);
+  if (!parent || !((trace.getSpanContext(parent)?.traceFlags ?? 0) & TraceFlags.SAMPLED)) return work();
+  const span = tracer.startSpan(name, { kind: SpanKind.CONSUMER }, parent);
+  if (!span.isRecording()) return work();
+  span.setAttributes(attributes());
+  const correlationId = kafkaHeaders.get(headers ?? {}, 'correlationId');
+  if (correlationId) span.setAttribute(CORRELATION_ID_ATTRIBUTE, correlationId);
+  return context.with(trace.setSpan(parent, span), async () => {
+    try {
+      return await work();
+    } catch (error) {
+      failed(span, error);
+      throw error;
+    } finally {
+      span.end();
+    }
   });
 }

@@ -3,8 +3,9 @@ import { loadConfig } from '../config/load-config';
 
 /**
  * Whether and where a service process exports OpenTelemetry traces. On by default: the
- * stack starts Zipkin, so `npm start` shows every command's trace without configuration;
- * TRACING_ENABLED=false starts no SDK and instruments nothing, so tracing then costs nothing.
+ * stack starts Zipkin, so `npm start` shows the traces of what someone does without
+ * configuration (up to TRACING_MAX_TRACES_PER_SECOND new traces a second per process);
+ * TRACING_ENABLED=false starts no SDK at all.
  */
 export const tracingSchema = z.object({
   TRACING_ENABLED: z
@@ -23,6 +24,14 @@ export const tracingSchema = z.object({
     .default(1)
     .describe(
       'share of new traces recorded (0 to 1); a trace continued from a traceparent follows its sampled flag',
+    ),
+  TRACING_MAX_TRACES_PER_SECOND: z.coerce
+    .number()
+    .min(0.01)
+    .max(100_000)
+    .default(5)
+    .describe(
+      'new traces recorded at most this often per process (a token bucket): every command while someone tries the system, a few per second under load',
     ),
 });
 

@@ -2,11 +2,12 @@ import { ConfigError } from '../config/load-config';
 import { tracingConfig } from './tracing-config';
 
 describe('tracing configuration', () => {
-  it('is on by default, exporting every trace to the stack’s Zipkin', () => {
+  it('is on by default, exporting to the stack’s Zipkin up to 5 new traces a second', () => {
     expect(tracingConfig({})).toEqual({
       TRACING_ENABLED: true,
       ZIPKIN_URL: 'http://127.0.0.1:9411/api/v2/spans',
       TRACING_SAMPLE_RATIO: 1,
+      TRACING_MAX_TRACES_PER_SECOND: 5,
     });
   });
 

@@ -1,17 +1,11 @@
-import type { IncomingMessage } from 'node:http';
-import { diag, DiagLogLevel, trace } from '@opentelemetry/api';
-import type { Sampler, SamplingDecision } from '@opentelemetry/sdk-trace-base';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { createLogger } from './logger';
-import { CORRELATION_ID_ATTRIBUTE } from './trace-context';
 import { tracingConfig } from './tracing-config';
 
 /** The OpenTelemetry SDK of this process, started; `shutdown` exports what is buffered and stops it. */
 export interface Tracing {
   shutdown(): Promise<void>;
 }
-
-/** Kubernetes-style probes and Prometheus scrapes: polled all the time, never worth a trace. */
-const PROBE_PATH = /^\/(health(\/live|\/ready)?|metrics)(\?|$)/;
 
 /** Spans wait at most this long in memory before they are sent to Zipkin (one POST per process). */
 const EXPORT_DELAY_MS = 1_000;
@@ -22,12 +16,17 @@ const EXPORT_DELAY_MS = 1_000;
 const QUEUE_SIZE = 8_192;
 
 /**
- * Starts OpenTelemetry for one service process and registers the http, express, pg and
- * kafkajs instrumentations. Instrumentations hook `require`, so this must run before any of
- * those modules is loaded: services/serve.ts calls it first and only then loads the service.
+ * Starts OpenTelemetry for one service process: a tracer provider exporting to Zipkin, and
+ * nothing patched. The services record their own spans where the work is (the HTTP request,
+ * the event store's load and append, each message a consumer handles, each projector flush)
+ * and only inside a recorded trace: work outside one pays a header check, no span and no
+ * context. Whether a trace is recorded is decided where it begins (head sampling): a
+ * traceparent from upstream decides for its trace; a new one is recorded with probability
+ * TRACING_SAMPLE_RATIO and at most TRACING_MAX_TRACES_PER_SECOND a second per process, so a
+ * developer's every command is traced and a loaded system traces a few per second.
  * With TRACING_ENABLED=false it returns undefined having loaded nothing of the SDK: the
- * OpenTelemetry API the code calls stays a no-op and no module is patched.
- * Throws ConfigError when a tracing variable is invalid.
+ * OpenTelemetry API the code calls stays a no-op. Throws ConfigError when a tracing
+ * variable is invalid.
  */
 export async function startTracing(
   serviceName: string,
@@ -37,15 +36,12 @@ export async function startTracing(
   if (!config.TRACING_ENABLED) return undefined;
 
   // Loaded here and only here, so a process with tracing off never loads the SDK.
-  const [sdkNode, traceBase, resources, zipkin, http, express, pg, kafkajs] = await Promise.all([
+  const [sdkNode, traceBase, resources, zipkin, { RateLimitedSampler }] = await Promise.all([
     import('@opentelemetry/sdk-node'),
     import('@opentelemetry/sdk-trace-base'),
     import('@opentelemetry/resources'),
     import('@opentelemetry/exporter-zipkin'),
-    import('@opentelemetry/instrumentation-http'),
-    import('@opentelemetry/instrumentation-express'),
-    import('@opentelemetry/instrumentation-pg'),
-    import('@opentelemetry/instrumentation-kafkajs'),
+    import('./rate-limited-sampler'),
   ]);
   reportExportFailures(serviceName);
 
@@ -61,8 +57,7 @@ export async function startTracing(
       ...(replica ? { 'service.instance.id': `${serviceName}#${replica}` } : {}),
     }),
     // Traces only: metrics stay with Prometheus (/metrics). Without these the SDK would set
-    // up OTLP metric and log exporters to :4318, and with no metric reader the
-    // instrumentations' duration histograms are not recorded at all.
+    // up OTLP metric and log exporters to :4318.
     metricReaders: [],
     logRecordProcessors: [],
     spanProcessors: [
@@ -72,64 +67,15 @@ export async function startTracing(
         maxExportBatchSize: 1_024,
       }),
     ],
-    // The ratio applies where a trace begins; a traceparent from upstream decides for its trace.
-    sampler: skippingUntracedPolls(
-      new traceBase.ParentBasedSampler({
-        root: new traceBase.TraceIdRatioBasedSampler(config.TRACING_SAMPLE_RATIO),
-      }),
-      traceBase.SamplingDecision.NOT_RECORD,
-    ),
-    instrumentations: [
-      new http.HttpInstrumentation({
-        ignoreIncomingRequestHook: (request: IncomingMessage) => PROBE_PATH.test(request.url ?? ''),
-        // Calls made outside any trace (readiness checks, lag polling) would each start a trace of one span.
-        requireParentforOutgoingSpans: true,
-        // The id the service answered with (given by the client or made by request-context.ts).
-        applyCustomAttributesOnSpan: (span, _request, response) => {
-          if (!('getHeader' in response)) return; // an outgoing call's response
-          const correlationId = response.getHeader('x-correlation-id');
-          if (typeof correlationId === 'string') span.setAttribute(CORRELATION_ID_ATTRIBUTE, correlationId);
-        },
-      }),
-      // The request handler's span names the route; a span per middleware and router would triple the count.
-      new express.ExpressInstrumentation({
-        ignoreLayersType: [express.ExpressLayerType.MIDDLEWARE, express.ExpressLayerType.ROUTER],
-      }),
-      new pg.PgInstrumentation({
-        // Periodic work (saga sweeps, outbox housekeeping) queries outside any trace: not traced.
-        requireParentSpan: true,
-        // Taking a pooled connection is a span per query that is almost always empty.
-        ignoreConnectSpans: true,
-      }),
-      new kafkajs.KafkaJsInstrumentation({
-        consumerHook: (span, { message }) => {
-          const correlationId = message.headers?.correlationId?.toString();
-          if (correlationId) span.setAttribute(CORRELATION_ID_ATTRIBUTE, correlationId);
-        },
-      }),
-    ],
+    sampler: new traceBase.ParentBasedSampler({
+      root: new RateLimitedSampler(config.TRACING_SAMPLE_RATIO, config.TRACING_MAX_TRACES_PER_SECOND),
+    }),
+    // No instrumentation: patching http, express, pg and kafkajs cost every request and
+    // message its wrappers and context whether or not its trace was recorded.
+    instrumentations: [],
   });
   sdk.start();
   return { shutdown: () => sdk.shutdown() };
-}
-
-/**
- * kafkajs' instrumentation starts a trace of its own for every batch a consumer fetches
- * (a "poll" span, with a span per message under it that only links to the message's
- * trace). The projectors record their work in each message's own trace instead
- * (projection/flush-trace.ts), so those traces would be one per batch and say nothing:
- * they are not recorded, and so neither is anything under them.
- */
-function skippingUntracedPolls(next: Sampler, notRecord: SamplingDecision): Sampler {
-  return {
-    shouldSample(parent, traceId, name, kind, attributes, links) {
-      if (attributes['messaging.operation.type'] === 'receive' && !trace.getSpanContext(parent)) {
-        return { decision: notRecord };
-      }
-      return next.shouldSample(parent, traceId, name, kind, attributes, links);
-    },
-    toString: () => `SkippingUntracedPolls{${next.toString()}}`,
-  };
 }
 
 /**

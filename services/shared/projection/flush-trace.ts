@@ -1,25 +1,13 @@
+import { context, ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Span } from '@opentelemetry/api';
+import type { KafkaMessage } from 'kafkajs';
 import {
-  context,
-  propagation,
-  ROOT_CONTEXT,
-  SpanKind,
-  trace,
-  type Span,
-  type TextMapGetter,
-} from '@opentelemetry/api';
-import type { IHeaders, KafkaMessage } from 'kafkajs';
-import { CORRELATION_ID_ATTRIBUTE, failed, tracer } from '../observability/trace-context';
+  CORRELATION_ID_ATTRIBUTE,
+  failed,
+  kafkaHeaders,
+  messageContext,
+  tracer,
+} from '../observability/trace-context';
 import type { FoldOutcome } from './fold';
-
-/** Reads the W3C trace context Debezium relays from the outbox row as the `traceparent` header. */
-const kafkaHeaders: TextMapGetter<IHeaders> = {
-  keys: (headers) => Object.keys(headers),
-  get: (headers, key) => {
-    const value = headers[key];
-    const first = Array.isArray(value) ? value[0] : value;
-    return first === undefined ? undefined : first.toString();
-  },
-};
 
 /** What became of a message in a flush, recorded on its span. */
 export type MessageOutcome = FoldOutcome | 'parked';
@@ -57,9 +45,10 @@ export class FlushTrace {
     const flush = new FlushTrace(projection);
     for (const { topic, partition, messages } of chunks) {
       for (const message of messages) {
-        const parent = propagation.extract(ROOT_CONTEXT, message.headers ?? {}, kafkaHeaders);
-        const parentSpan = trace.getSpanContext(parent);
-        if (!parentSpan) continue;
+        const parent = messageContext(message.headers);
+        const parentSpan = parent && trace.getSpanContext(parent);
+        // A message outside a recorded trace gets no span (its writer's trace was not sampled).
+        if (!parent || !parentSpan || !(parentSpan.traceFlags & TraceFlags.SAMPLED)) continue;
         const span = tracer.startSpan(
           `${projection} project`,
           {
