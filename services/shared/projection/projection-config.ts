@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { infrastructureSchema } from '../config/infrastructure';
 
+/** An Elasticsearch refresh_interval: how soon writes become searchable, at a segment per refresh. */
+export const refreshIntervalVariable = (fallback: string, description: string) =>
+  z
+    .string()
+    .regex(/^\d+(ms|s)$/, 'a duration such as 250ms or 1s')
+    .default(fallback)
+    .describe(description);
+
 /** Settings every projector and query API shares; services extend it with their port. */
 export const projectionConfigSchema = infrastructureSchema.extend({
   PROJECTION_BATCH_SIZE: z.coerce
@@ -26,16 +34,14 @@ export const projectionConfigSchema = infrastructureSchema.extend({
     .max(64)
     .default(12)
     .describe('partitions whose batches are processed at once'),
-  PROJECTION_REFRESH_INTERVAL: z
-    .string()
-    .regex(/^\d+(ms|s)$/, 'a duration such as 250ms or 1s')
-    .default('250ms')
-    .describe('refresh_interval of the live indices: how soon writes become searchable'),
-  PROJECTION_FACTS_REFRESH_INTERVAL: z
-    .string()
-    .regex(/^\d+(ms|s)$/, 'a duration such as 250ms or 1s')
-    .default('1s')
-    .describe('refresh_interval of the facts indices (market statistics): each refresh costs a new segment'),
+  PROJECTION_REFRESH_INTERVAL: refreshIntervalVariable(
+    '250ms',
+    'refresh_interval of the live document index: how soon writes become searchable',
+  ),
+  PROJECTION_FACTS_REFRESH_INTERVAL: refreshIntervalVariable(
+    '1s',
+    'refresh_interval of the facts indices (market statistics): each refresh costs a new segment',
+  ),
   PROJECTION_RETRY_MAX_MS: z.coerce
     .number()
     .int()
