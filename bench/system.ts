@@ -403,6 +403,9 @@ function printReport(r: BenchResult): void {
       }),
     ),
     `highest sustained rate (p99 searchable ≤ ${sustainedP99Ms} ms, no errors or drops): ${r.maxSustainedRate ?? 'none'} commands/s`,
+    ...r.steps.flatMap((s) =>
+      Object.entries(s.load.errorSamples).map(([error, count]) => `  ${s.rate}/s: ${count} × ${error}`),
+    ),
     '',
     'CPU per part during each step (cores; the run itself is outside the system):',
     ...table(

@@ -60,7 +60,9 @@ export class HttpCommands implements CommandPort {
   private priceSeq = 0;
 
   constructor(private readonly options: HttpCommandsOptions) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets });
+    // Idle sockets are closed before the server's keep-alive timeout (Node's default: 5 s), or a
+    // request sent on a socket the server is closing at that moment fails with ECONNRESET.
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets, timeout: 4_000 });
   }
 
   async run(kind: Kind, target: string | undefined): Promise<Outcome> {

@@ -84,39 +84,55 @@ export function serviceOf(argv: readonly string[]): string | undefined {
 }
 
 /**
- * Every process of the running system: each component of the native stack with the
- * processes it started (Postgres' backends and WAL senders, Keycloak's launcher), and each
- * service of `npm start` (replicas together) with its supervisor. Read from /proc.
+ * Every part of the running system: each component of the native stack (found by the pid
+ * the stack recorded) and each service of `npm start` (replicas together) with its
+ * supervisor. Its processes are looked up again at every reading (`read`), since Postgres
+ * forks a backend per new connection and the supervisor restarts services.
  */
 export async function systemProcessGroups(): Promise<ProcessGroup[]> {
-  const stats = allPids().flatMap((pid) => procStat(pid) ?? []);
-  const children = new Map<number, number[]>();
-  for (const { pid, ppid } of stats) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-
   const groups: ProcessGroup[] = [];
-  for (const component of await status()) {
+  for (const component of await status())
     if (component.pid !== undefined)
-      groups.push({ name: component.name, kind: 'stack', pids: withDescendants(component.pid, children) });
-  }
-  const services = new Map<string, number[]>();
-  for (const { pid } of stats) {
-    const service = serviceOf(commandLine(pid));
-    if (service) services.set(service, [...(services.get(service) ?? []), pid]);
-  }
-  for (const [name, pids] of [...services].sort(([a], [b]) => a.localeCompare(b)))
-    groups.push({ name, kind: 'service', pids });
+      groups.push({ name: component.name, kind: 'stack', pids: [component.pid] });
+  const services = new Set(allPids().flatMap((pid) => serviceOf(commandLine(pid)) ?? []));
+  for (const name of [...services].sort()) groups.push({ name, kind: 'service', pids: [] });
   return groups;
 }
 
-/** CPU used so far and memory now of every group's processes (those gone count 0). */
+/** The processes of each group now: a component's recorded pid and everything below it; a service's by command line. */
+function currentPids(groups: readonly ProcessGroup[]): Map<string, number[]> {
+  const stats = allPids().flatMap((pid) => procStat(pid) ?? []);
+  const children = new Map<number, number[]>();
+  for (const { pid, ppid } of stats) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  const byService = new Map<string, number[]>();
+  for (const { pid } of stats) {
+    const service = serviceOf(commandLine(pid));
+    if (service) byService.set(service, [...(byService.get(service) ?? []), pid]);
+  }
+  return new Map(
+    groups.map((group) => [
+      group.name,
+      group.kind === 'stack'
+        ? group.pids.flatMap((root) => withDescendants(root, children))
+        : (byService.get(group.name) ?? []),
+    ]),
+  );
+}
+
+/**
+ * CPU used so far and memory now of every group's processes. A process that exited between
+ * two readings takes its CPU with it (a Postgres backend closed by an idle pool): the
+ * figures are a lower bound, close while pools keep their connections.
+ */
 export function read(groups: readonly ProcessGroup[]): Reading {
   const reading: Reading = { at: performance.now(), groups: new Map() };
+  const pids = currentPids(groups);
   for (const group of groups) {
     let cpuMs = 0;
     let pss = 0;
     let rss = 0;
     let processes = 0;
-    for (const pid of group.pids) {
+    for (const pid of pids.get(group.name) ?? []) {
       const stat = procStat(pid);
       if (!stat) continue;
       processes++;
