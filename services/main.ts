@@ -52,7 +52,8 @@ const program = new Command('start')
     await provision(config, (line) => console.log(line));
 
     const supervisor = new Supervisor(plan, {
-      entry: path.join(__dirname, 'serve.ts'),
+      // serve.ts under tsx, serve.js compiled (npm start runs dist/).
+      entry: path.join(__dirname, `serve${path.extname(__filename)}`),
       stopTimeoutMs: config.SHUTDOWN_TIMEOUT_MS + 5_000,
       write: (line) => process.stdout.write(`${line}\n`),
     });

@@ -1,7 +1,18 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
-/** Repository root (this file lives in <root>/stack). */
-export const repoRoot = path.resolve(__dirname, '..');
+/**
+ * Repository root: the nearest folder above this file with the project's package.json
+ * (this file lives in <root>/stack, or compiled in <root>/dist/stack).
+ */
+export const repoRoot = findRoot(__dirname);
+
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
 
 /**
  * Everything the native stack downloads or writes lives under one git-ignored folder,

@@ -1,12 +1,13 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { repoRoot } from '../../stack/paths';
 import { goldenFixtureName, newGoldenFixture, type GoldenSet } from '../shared/codec/golden-corpus';
 import type { LockedSchema } from '../shared/codec/schema-lock';
 import { schemaSets } from './schema-sets';
 
 /** The published schemas, checked in at the repository's root and reviewed like code. */
-export const schemaLockPath = path.resolve(__dirname, '../../schema-lock.json');
+export const schemaLockPath = path.join(repoRoot, 'schema-lock.json');
 
 const lockFile = z.array(
   z.strictObject({
@@ -36,7 +37,7 @@ export async function repositorySchemas(): Promise<GoldenSet[]> {
 }
 
 /** Bytes written once with every published schema version, checked in beside the lock. */
-export const goldenCorpusPath = path.resolve(__dirname, '../../schema-golden');
+export const goldenCorpusPath = path.join(repoRoot, 'schema-golden');
 
 /** Every fixture of the golden corpus by file name. */
 export async function readGoldenCorpus(folder = goldenCorpusPath): Promise<Map<string, Buffer>> {

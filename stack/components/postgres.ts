@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import type { Component, Health } from '../component';
 import { StackError } from '../errors';
-import { stackPaths } from '../paths';
+import { repoRoot, stackPaths } from '../paths';
 import { stackPorts, stackPostgres } from '../ports';
 import { commandLineOf, isAlive, startDaemon, workingDirOf } from '../process';
 import { postgresBinDir } from '../tools';
@@ -62,7 +62,7 @@ export const postgres: Component = {
         `remove ${stackPaths.dataOf(name)} and run \`npm run stack -- up\` again`,
       );
     }
-    const extra = fs.readFileSync(path.join(__dirname, '..', 'config', 'postgresql.conf'), 'utf8');
+    const extra = fs.readFileSync(path.join(repoRoot, 'stack', 'config', 'postgresql.conf'), 'utf8');
     fs.appendFileSync(path.join(dataDir(), 'postgresql.conf'), extra);
   },
 

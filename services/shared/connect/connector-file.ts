@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
-import { stackHome } from '../../../stack/paths';
+import { repoRoot, stackHome } from '../../../stack/paths';
 
 /** The folder of connector configs; CONNECTORS_DIR points the CLI at another one. */
 export const connectorsDir = path.resolve(
-  process.env.CONNECTORS_DIR ?? path.join(__dirname, '../../../connectors'),
+  process.env.CONNECTORS_DIR ?? path.join(repoRoot, 'connectors'),
 );
 
 /** Where `apply` keeps each replaced config, per Connect cluster, for `rollback` (git-ignored). */

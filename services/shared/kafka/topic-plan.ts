@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { repoRoot } from '../../../stack/paths';
 
 const topicSpec = z.strictObject({
   name: z
@@ -29,7 +30,7 @@ export interface DesiredTopic {
   config: Record<string, string>;
 }
 
-export const defaultTopicsFile = path.resolve(__dirname, '../../../connectors/topics.json');
+export const defaultTopicsFile = path.join(repoRoot, 'connectors', 'topics.json');
 
 /**
  * Reads the versioned topic declarations. Event topics must keep their history: a
