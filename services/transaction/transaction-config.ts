@@ -26,8 +26,8 @@ export const transactionConfigSchema = infrastructureSchema.extend(retentionSche
     .number()
     .int()
     .min(50)
-    .default(250)
-    .describe('how often overdue steps are looked for'),
+    .default(1_000)
+    .describe('how often overdue steps are looked for (a query each time, also at rest)'),
   OFFER_WAIT_MS: z.coerce
     .number()
     .int()

@@ -49,13 +49,17 @@ export async function liveGroupLag(admin: Admin): Promise<Record<string, number>
 
 /**
  * Samples the consumer lag of every live group every `sampleMs` and keeps `windowMs` of
- * samples in memory: the Pipeline page's "last minutes" chart.
+ * samples in memory: the Pipeline page's "last minutes" chart. It samples only while the
+ * chart is looked at (its history asked for within the last `windowMs`): each sample asks
+ * the broker about every group, which nobody needs while no one watches.
  */
 export class ConsumerLagHistory implements Worker {
   readonly name = 'consumer-lag-history';
   private readonly samples: LagSample[] = [];
   private readonly task: PeriodicTask;
   private admin: Admin | undefined;
+  private watchedAt = 0;
+  private sampling = false;
 
   constructor(
     private readonly kafka: Kafka,
@@ -69,22 +73,34 @@ export class ConsumerLagHistory implements Worker {
   async start(): Promise<void> {
     this.admin = this.kafka.admin();
     await this.admin.connect();
-    await this.task.start();
-    void this.task.runOnce();
   }
 
   async stop(): Promise<void> {
+    this.sampling = false;
     await this.task.stop();
     await this.admin?.disconnect();
     this.admin = undefined;
   }
 
+  /** The samples so far; asking (the Pipeline page polls it) keeps sampling going for `windowMs`. */
   history(): LagSample[] {
+    this.watchedAt = Date.now();
+    if (!this.sampling && this.admin) {
+      this.sampling = true;
+      void this.task.start();
+      void this.task.runOnce();
+    }
     return [...this.samples];
   }
 
   private async sample(): Promise<void> {
     if (!this.admin) return;
+    if (Date.now() - this.watchedAt > this.windowMs) {
+      // Not awaited: stop() waits for the run in progress, which is this one.
+      this.sampling = false;
+      void this.task.stop();
+      return;
+    }
     this.samples.push({ at: new Date().toISOString(), lag: await liveGroupLag(this.admin) });
     const oldest = Date.now() - this.windowMs;
     while (this.samples.length > 0 && Date.parse(this.samples[0]?.at ?? '') < oldest) this.samples.shift();
