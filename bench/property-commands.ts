@@ -20,7 +20,9 @@ import { backgroundCpu, commandLine, cpuTimes, percentile } from './support/meas
  * Raw path: the statements the API ends up issuing per command (SELECT of the stream's
  * snapshot and the events after it for commands on an existing property, then the one-statement append: events + outbox) sent
  * straight through `pg`, with a pre-encoded Avro payload, the same concurrency and a pool of
- * the service's size. It is the ceiling the API could reach on this machine and database.
+ * the service's size, into a scratch schema of its own (the property migrations, run for
+ * it; never relayed, dropped at the end). It is the ceiling the API could reach on this
+ * machine and database.
  *
  * See bench/README.md for what the figures mean and the results measured so far.
  */
@@ -29,11 +31,14 @@ import os from 'node:os';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { Command, InvalidArgumentError } from 'commander';
+import { Migrator, sql } from 'kysely';
 import { Pool } from 'pg';
+import { propertyMigrationsFor } from '../migrations/property';
+import { createDatabase } from '../services/shared/db/database';
 import { moneyFromMajor } from '../services/shared/domain/money';
 import type { PropertyEvent } from '../services/property/contract';
 import { propertyConfig } from '../services/property/property-config';
-import { propertySchema, propertyStreamType, propertyUpcasters } from '../services/property/contract';
+import { propertyStreamType, propertyUpcasters } from '../services/property/contract';
 import type { AvroEventCodec } from '../services/shared/codec/avro-event-codec';
 import { localUser } from '../test/support/identities';
 import { startPropertyService, type PropertyHarness } from '../test/support/property-harness';
@@ -213,28 +218,61 @@ class ClientWorker {
 // Raw path: the API's statements through pg
 // ---------------------------------------------------------------------------------------------
 
-const table = (name: string) => `"${propertySchema}"."${name}"`;
-// The statements kysely generates for the event store (compiled SQL of event-store.ts / outbox-writer.ts),
-// sent as named (prepared) statements as the service sends them (services/shared/db/prepared-statements.ts).
-// A load reads the stream's snapshot and the events from its version on in one statement
-// (PostgresEventStore.readFromSnapshot); both parameters are the stream id.
-const eventColumns = [
-  'position',
-  'event_id',
-  'stream_id',
-  'stream_type',
-  'version',
-  'event_type',
-  'schema_version',
-  'payload',
-  'metadata',
-  'occurred_at',
-]
-  .map((column) => `${table('events')}."${column}"`)
-  .join(', ');
-const SELECT_STREAM = `select ${eventColumns}, ${table('snapshots')}."format" as "snapshot_format", ${table('snapshots')}."state" as "snapshot_state", ${table('snapshots')}."digest" as "snapshot_digest" from ${table('events')} left join ${table('snapshots')} on ${table('snapshots')}."stream_id" = ${table('events')}."stream_id" and ${table('snapshots')}."version" = ${table('events')}."version" where ${table('events')}."stream_id" = $1 and ${table('events')}."version" >= coalesce((select "latest"."version" from ${table('snapshots')} as "latest" where "latest"."stream_id" = $2), 1) order by ${table('events')}."version"`;
-// The append the event store issues: the events insert as a data-modifying CTE of the outbox insert.
-const APPEND = `with "appended" as (insert into ${table('events')} ("event_id", "stream_id", "stream_type", "version", "event_type", "schema_version", "payload", "metadata", "occurred_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning "position") insert into ${table('outbox')} ("id", "aggregatetype", "aggregateid", "type", "payload", "event_id", "aggregate_version", "correlation_id", "causation_id", "traceparent", "actor", "occurred_at") values ($1, $3, $2, $5, $10, $1, $4, $11, null, null, $13, $12)`;
+/**
+ * The statements kysely generates for the event store (compiled SQL of event-store.ts /
+ * outbox-writer.ts), for `schema`: sent as named (prepared) statements as the service sends
+ * them (services/shared/db/prepared-statements.ts). A load reads the stream's snapshot and the
+ * events from its version on in one statement (PostgresEventStore.readFromSnapshot); both
+ * parameters are the stream id. The append is the events insert as a data-modifying CTE of
+ * the outbox insert.
+ */
+function rawStatements(schema: string): { selectStream: string; append: string } {
+  const table = (name: string) => `"${schema}"."${name}"`;
+  const eventColumns = [
+    'position',
+    'event_id',
+    'stream_id',
+    'stream_type',
+    'version',
+    'event_type',
+    'schema_version',
+    'payload',
+    'metadata',
+    'occurred_at',
+  ]
+    .map((column) => `${table('events')}."${column}"`)
+    .join(', ');
+  return {
+    selectStream: `select ${eventColumns}, ${table('snapshots')}."format" as "snapshot_format", ${table('snapshots')}."state" as "snapshot_state", ${table('snapshots')}."digest" as "snapshot_digest" from ${table('events')} left join ${table('snapshots')} on ${table('snapshots')}."stream_id" = ${table('events')}."stream_id" and ${table('snapshots')}."version" = ${table('events')}."version" where ${table('events')}."stream_id" = $1 and ${table('events')}."version" >= coalesce((select "latest"."version" from ${table('snapshots')} as "latest" where "latest"."stream_id" = $2), 1) order by ${table('events')}."version"`,
+    append: `with "appended" as (insert into ${table('events')} ("event_id", "stream_id", "stream_type", "version", "event_type", "schema_version", "payload", "metadata", "occurred_at") values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning "position") insert into ${table('outbox')} ("id", "aggregatetype", "aggregateid", "type", "payload", "event_id", "aggregate_version", "correlation_id", "causation_id", "traceparent", "actor", "occurred_at") values ($1, $3, $2, $5, $10, $1, $4, $11, null, null, $13, $12)`,
+  };
+}
+
+/**
+ * The raw path's own schema, made with the property service's migrations: its rows never
+ * reach the services' relay (which reads only their outboxes) nor any projector, and it is
+ * dropped at the end of the run.
+ */
+async function scratchSchema(connectionString: string): Promise<{ name: string; drop(): Promise<void> }> {
+  const name = `bench_raw_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const db = createDatabase<unknown>({ connectionString, maxConnections: 1, applicationName: name });
+  await db.schema.createSchema(name).execute();
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => propertyMigrationsFor(name) },
+    migrationTableSchema: name,
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return {
+    name,
+    async drop() {
+      await sql`DROP SCHEMA IF EXISTS ${sql.id(name)} CASCADE`.execute(db);
+      await db.destroy();
+    },
+  };
+}
+
 /** The actor the raw path records, as the API records the token subject. */
 const RAW_ACTOR = 'bench-raw-seller';
 const UNIQUE_VIOLATION = '23505';
@@ -274,6 +312,7 @@ async function eventTemplates(codec: AvroEventCodec): Promise<Record<Kind, Templ
 class RawCommands implements CommandPort {
   constructor(
     private readonly pool: Pool,
+    private readonly statements: { selectStream: string; append: string },
     private readonly templates: Record<Kind, Template>,
   ) {}
 
@@ -287,7 +326,7 @@ class RawCommands implements CommandPort {
       // What repository.load() reads before a command on an existing property.
       const { rows } = await this.pool.query<{ version: number }>({
         name: 'bench_select_stream',
-        text: SELECT_STREAM,
+        text: this.statements.selectStream,
         values: [target, target],
       });
       streamId = target;
@@ -307,7 +346,7 @@ class RawCommands implements CommandPort {
     try {
       await this.pool.query({
         name: 'bench_append',
-        text: APPEND,
+        text: this.statements.append,
         values: [
           eventId,
           streamId,
@@ -652,7 +691,14 @@ async function main(): Promise<void> {
       rounds.push({ meter, run: (d) => client.run('measure', phase(d)) });
     }
     if (pool) {
-      const raw = new RawCommands(pool, await eventTemplates(harness.service.codec));
+      const scratch = await scratchSchema(config.DATABASE_URL);
+      closers.push(() => scratch.drop());
+      progress(`raw: writing to the scratch schema ${scratch.name} (dropped at the end)`);
+      const raw = new RawCommands(
+        pool,
+        rawStatements(scratch.name),
+        await eventTemplates(harness.service.codec),
+      );
       const targets = new Targets();
       progress(`raw: listing ${options.properties} streams, warming up ${options.warmup}s…`);
       await runPhase(raw, targets, seed);
