@@ -83,6 +83,8 @@ interface StepReport {
   /** From the load's start until the projectors caught up. */
   windowS: number;
   cpuMsPerCommand: number;
+  /** The same without what the run's own freshness searches cost Elasticsearch (observerCores). */
+  cpuMsPerCommandNet: number;
   systemCores: number;
   groups: GroupUse[];
   benchCores: number;
@@ -95,6 +97,8 @@ interface BenchResult {
   machine: { cores: number; cpu: string; node: string; platform: string; backgroundCpuBusy: number };
   system: 'attached' | 'started';
   idle: { seconds: number; groups: GroupUse[]; cores: number; pssMiB: number };
+  /** What the run's own freshness searches cost Elasticsearch above idle (measured with no load). */
+  observerCores: number;
   steps: StepReport[];
   maxSustainedRate: number | null;
   withdrawn: number;
@@ -170,6 +174,8 @@ async function untilCaughtUp(admin: Admin, timeoutMs: number): Promise<void> {
 }
 
 interface Run {
+  /** Elasticsearch's CPU for the freshness searches alone (see observerCost), subtracted in cpuMsPerCommandNet. */
+  observerCores: number;
   options: Options;
   groups: ProcessGroup[];
   commands: HttpCommands;
@@ -224,11 +230,35 @@ async function loadStep(run: Run, rate: number, durationS: number): Promise<Step
     catchUpMs,
     windowS,
     cpuMsPerCommand: total.cpuMs / Math.max(1, load.ok),
+    cpuMsPerCommandNet: (total.cpuMs - run.observerCores * windowS * 1000) / Math.max(1, load.ok),
     systemCores: total.cores,
     groups: uses,
     benchCores: benchCpuMs / 1000 / windowS,
     sustained,
   };
+}
+
+const calibrationS = 20;
+
+/**
+ * What the freshness observer's own searches cost Elasticsearch: it polls for commits that
+ * never come, with nothing else happening, and Elasticsearch's CPU above its idle figure is
+ * the run's own doing, not the system's. Measured once; the steps report CPU per command
+ * with and without it.
+ */
+async function observerCost(run: Run, idle: readonly GroupUse[]): Promise<number> {
+  const observer = new FreshnessObserver(run.es, [
+    { name: 'search', alias: propertySearchProjection.alias },
+    { name: 'analytics', alias: marketAnalyticsProjection.alias },
+  ]);
+  for (let i = 0; i < run.options.samplesPerSecond; i++) observer.track(`calibration-${i}`, 1, now());
+  const before = read(run.groups);
+  observer.start();
+  await sleep(calibrationS * 1000);
+  const after = read(run.groups);
+  await observer.finish(0);
+  const es = (uses: readonly GroupUse[]) => uses.find((g) => g.name === 'elasticsearch')?.cores ?? 0;
+  return Math.max(0, es(use(run.groups, before, after)) - es(idle));
 }
 
 /** Raises the rate from the highest sustained one until a step fails, then halves the gap twice. */
@@ -292,7 +322,7 @@ async function main(): Promise<void> {
   const listed: string[] = [];
   try {
     const groups = await systemProcessGroups();
-    const run: Run = { options, groups, commands, targets, es, admin };
+    const run: Run = { options, groups, commands, targets, es, admin, observerCores: 0 };
 
     progress(`idle: waiting for the projectors to catch up, then ${options.idle} s of nothing…`);
     await untilCaughtUp(admin, 600_000);
@@ -300,6 +330,10 @@ async function main(): Promise<void> {
     await sleep(options.idle * 1000);
     const idleUse = use(groups, idleBefore, read(groups));
     const idleTotal = totalOf(idleUse);
+
+    progress(`calibration: the run's own freshness searches alone for ${calibrationS} s…`);
+    const observerCores = await observerCost(run, idleUse);
+    run.observerCores = observerCores;
 
     progress(`warm-up: ${options.warmup} s at ${options.rates[0]} commands/s (not reported)…`);
     await loadStep(run, options.rates[0] ?? 50, options.warmup);
@@ -329,6 +363,7 @@ async function main(): Promise<void> {
       },
       system: child ? 'started' : 'attached',
       idle: { seconds: options.idle, groups: idleUse, cores: idleTotal.cores, pssMiB: idleTotal.pssMiB },
+      observerCores,
       steps,
       maxSustainedRate,
       withdrawn,
@@ -376,7 +411,7 @@ function printReport(r: BenchResult): void {
         'cmd p50/p99 ms',
         'searchable p50/p99 ms',
         'analytics p50/p99 ms',
-        'CPU ms/cmd',
+        'CPU ms/cmd (net)',
         'cores',
         'lag at end',
         'catch-up ms',
@@ -394,7 +429,7 @@ function printReport(r: BenchResult): void {
           `${ms(s.load.latency.p50Ms)} / ${ms(s.load.latency.p99Ms)}`,
           `${ms(search?.commitTo.p50Ms ?? NaN)} / ${ms(search?.commitTo.p99Ms ?? NaN)}${search?.missing ? ` (${search.missing} missing)` : ''}`,
           `${ms(analytics?.commitTo.p50Ms ?? NaN)} / ${ms(analytics?.commitTo.p99Ms ?? NaN)}${analytics?.missing ? ` (${analytics.missing} missing)` : ''}`,
-          fixed(s.cpuMsPerCommand, 2),
+          `${fixed(s.cpuMsPerCommand, 2)} (${fixed(s.cpuMsPerCommandNet, 2)})`,
           fixed(s.systemCores, 2),
           Object.values(s.lagAtEnd).join(' / '),
           ms(s.catchUpMs),
@@ -415,7 +450,7 @@ function printReport(r: BenchResult): void {
     '',
     `lag at end = messages the search / analytics projectors had not committed when the load stopped; ` +
       `CPU ms/cmd = every process of the stack and the services from the load's start until both caught up, ` +
-      `per accepted command; freshness sampled ~${r.steps[0]?.freshness.sampled ?? 0} commits per step, polled every 50 ms; ` +
+      `per accepted command (net: less the ${fixed(r.observerCores, 3)} cores the run's own freshness searches cost Elasticsearch); freshness sampled ~${r.steps[0]?.freshness.sampled ?? 0} commits per step, polled every 50 ms; ` +
       `${r.withdrawn} listings withdrawn at the end`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
