@@ -2,8 +2,6 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot } from '../../stack/paths';
 
-
-
 /** Runs `npm run privacy -- <args>` as a process, as an operator would (for the CLI's tests). */
 export function runPrivacyCli(args: string[]): { status: number; out: string; err: string } {
   const result = spawnSync(

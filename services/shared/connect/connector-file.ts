@@ -5,9 +5,7 @@ import { z } from 'zod';
 import { repoRoot, stackHome } from '../../../stack/paths';
 
 /** The folder of connector configs; CONNECTORS_DIR points the CLI at another one. */
-export const connectorsDir = path.resolve(
-  process.env.CONNECTORS_DIR ?? path.join(repoRoot, 'connectors'),
-);
+export const connectorsDir = path.resolve(process.env.CONNECTORS_DIR ?? path.join(repoRoot, 'connectors'));
 
 /** Where `apply` keeps each replaced config, per Connect cluster, for `rollback` (git-ignored). */
 export const defaultConnectorStateDir = path.join(stackHome, 'state', 'connectors');
