@@ -44,7 +44,7 @@ const boundaries = services.flatMap((service) =>
 );
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.stack/', 'coverage/', 'stack/*/target/'] },
+  { ignores: ['node_modules/', '.stack/', 'coverage/', 'stack/*/target/', 'dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
