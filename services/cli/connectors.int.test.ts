@@ -121,8 +121,8 @@ describe('npm run connectors', () => {
 
     writeTestConnector({ 'poll.interval.ms': '250' });
     const plan = cli('diff', name);
-    expect(plan.out).toContain(`${name}: ~ poll.interval.ms: 20 → 250`);
-    expect(cli('apply', name).out).toContain('~ poll.interval.ms: 20 → 250');
+    expect(plan.out).toContain(`${name}: ~ poll.interval.ms: 50 → 250`);
+    expect(cli('apply', name).out).toContain('~ poll.interval.ms: 50 → 250');
 
     const rolledBack = cli('rollback', name);
     expect(rolledBack.status).toBe(0);

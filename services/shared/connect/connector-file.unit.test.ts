@@ -1,5 +1,11 @@
 import path from 'node:path';
-import { connectorNames, loadConnector, resolveConnectorFile, type TemplateStore } from './connector-file';
+import {
+  connectorNames,
+  loadConnector,
+  resolveConnectorFile,
+  templateStore,
+  type TemplateStore,
+} from './connector-file';
 
 const repoConnectors = path.resolve(__dirname, '../../../connectors');
 
@@ -34,7 +40,7 @@ const outboxRelay: Record<string, string> = {
   'value.converter.delegate.converter.type.schemas.enable': 'false',
   predicates: 'isOutboxRow,isHeartbeatRow',
   'predicates.isOutboxRow.type': 'org.apache.kafka.connect.transforms.predicates.TopicNameMatches',
-  'predicates.isOutboxRow.pattern': 'deedstream\\.relay\\.[a-z_]+\\.outbox',
+  'predicates.isOutboxRow.pattern': 'deedstream\\.relay\\.[a-z][a-z0-9_]*\\.outbox',
   'predicates.isHeartbeatRow.type': 'org.apache.kafka.connect.transforms.predicates.TopicNameMatches',
   'predicates.isHeartbeatRow.pattern': 'deedstream\\.relay\\.relay\\.debezium_heartbeat',
   transforms: 'dropHeartbeatRows,outbox',
@@ -73,6 +79,18 @@ describe('connector files in connectors/', () => {
     for (const service of ['property', 'people', 'transaction', 'payment', 'contract', 'title'])
       expect(pattern.test(`deedstream.relay.${service}.outbox`)).toBe(true);
     expect(pattern.test('deedstream.relay.relay.debezium_heartbeat')).toBe(false);
+  });
+
+  it('makes a relay of one schema whose name has digits (a service with a database of its own)', () => {
+    const schema = 'slotrec_0c6ba13c';
+    const { config } = resolveConnectorFile(
+      'x.json',
+      { name: 'x', template: 'outbox-relay', variables: { schema } },
+      templateStore(repoConnectors),
+    );
+    expect(config['table.include.list']).toBe(`${schema}.outbox,${schema}.debezium_heartbeat`);
+    const pattern = new RegExp(`^${config['predicates.isOutboxRow.pattern']}$`);
+    expect(pattern.test(`deedstream.${schema}.${schema}.outbox`)).toBe(true);
   });
 });
 
