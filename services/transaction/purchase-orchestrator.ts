@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import { inOneTransactionOnce } from '../shared/messaging/inbox';
 import { commandReplyOf } from '../shared/messaging/command-reply';
 import type { IncomingMessage } from '../shared/messaging/incoming-message';
@@ -24,6 +23,18 @@ export class PurchaseOrchestrator {
     private readonly logger: Logger,
   ) {}
 
+  private readonly deadlineListeners: ((deadlineAt: Date) => void)[] = [];
+
+  /** `listener` hears of every deadline a start or a reply sets, once it is committed. */
+  onDeadlineSet(listener: (deadlineAt: Date) => void): void {
+    this.deadlineListeners.push(listener);
+  }
+
+  private committed(transition: Transition | undefined): void {
+    const deadlineAt = transition?.saga.deadlineAt;
+    if (deadlineAt) for (const listener of this.deadlineListeners) listener(deadlineAt);
+  }
+
   private clock() {
     return { now: new Date(), newId: randomUUID, timing: this.timing };
   }
@@ -35,15 +46,18 @@ export class PurchaseOrchestrator {
    */
   async start<R>(terms: PurchaseTerms, alsoWrite: (trx: Db) => Promise<R>): Promise<R> {
     const transition = startPurchase(terms, this.clock());
-    return this.db.transaction().execute(async (trx) => {
+    const result = await this.db.transaction().execute(async (trx) => {
       await writeTransition(trx, this.codecs, transition, true);
       return alsoWrite(trx);
     });
+    this.committed(transition);
+    return result;
   }
 
   async handleReply(message: IncomingMessage): Promise<void> {
     const answer = commandReplyOf(message);
     if (!answer) throw new Error(`${message.type} is not a command reply`);
+    let applied: Transition | undefined;
     await inOneTransactionOnce(this.db, replyConsumer, message.messageId, async (trx) => {
       const saga = await lockSaga(trx, message.correlationId);
       if (!saga) {
@@ -70,31 +84,42 @@ export class PurchaseOrchestrator {
         return;
       }
       await this.apply(trx, transition);
+      applied = transition;
     });
+    this.committed(applied);
   }
 
-  /** Acts on every saga whose awaited reply is overdue; returns how many it moved on. */
-  async sweepDeadlines(limit = 50): Promise<number> {
+  /**
+   * Acts on every saga whose awaited reply is overdue (up to `limit` of them); answers when
+   * the next deadline falls due (now when more are overdue than one sweep takes, undefined
+   * when nothing waits), so the sweeper sleeps until then.
+   */
+  async sweepDeadlines(limit = 50): Promise<Date | undefined> {
+    // The domain decides with this process's clock (onDeadline), so the scan uses it too.
+    const { now } = this.clock();
     return this.db.transaction().execute(async (trx) => {
       // SKIP LOCKED: several orchestrator processes can sweep without waiting on each other.
       const due = await trx
         .selectFrom('sagas')
         .select('transaction_id')
-        .where('deadline_at', '<=', sql<Date>`now()`)
+        .where('deadline_at', '<=', now)
         .orderBy('deadline_at')
         .limit(limit)
         .forUpdate()
         .skipLocked()
         .execute();
-      let moved = 0;
       for (const { transaction_id } of due) {
         const saga = await lockSaga(trx, transaction_id);
         const transition = saga && onDeadline(saga, this.clock());
-        if (!transition) continue;
-        await this.apply(trx, transition);
-        moved += 1;
+        if (transition) await this.apply(trx, transition);
       }
-      return moved;
+      if (due.length === limit) return now;
+      const next = await trx
+        .selectFrom('sagas')
+        .select((eb) => eb.fn.min('deadline_at').as('next'))
+        .where('deadline_at', '>', now)
+        .executeTakeFirst();
+      return next?.next ?? undefined;
     });
   }
 

@@ -26,8 +26,10 @@ export const transactionConfigSchema = infrastructureSchema.extend(retentionSche
     .number()
     .int()
     .min(50)
-    .default(1_000)
-    .describe('how often overdue steps are looked for (a query each time, also at rest)'),
+    .default(30_000)
+    .describe(
+      'longest wait between two looks for overdue steps; the sweeper also wakes when the earliest deadline it knows of falls due (deadlines set by another transaction process are seen within this bound)',
+    ),
   OFFER_WAIT_MS: z.coerce
     .number()
     .int()

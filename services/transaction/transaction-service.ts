@@ -11,7 +11,7 @@ import { consumerDeps } from '../shared/messaging/consumer-deps';
 import { MessageCodecs } from '../shared/messaging/message-codecs';
 import { consumerRetryPolicy, MessageConsumer } from '../shared/messaging/message-consumer';
 import { housekeeping } from '../shared/service/housekeeping';
-import { PeriodicTask } from '../shared/service/periodic-task';
+import { DueTimeTask } from '../shared/service/due-time-task';
 import { idempotencyRetention, inboxRetention, outboxRetention } from '../shared/service/retention-rules';
 import type { ServiceDefinition } from '../shared/service/service-definition';
 import { loadTitleCommandSchemas } from '../title/messages/title-messages';
@@ -77,14 +77,14 @@ export const transactionService: ServiceDefinition<TransactionConfig, Transactio
       handle: knownOffersHandler(db),
       retry: consumerRetryPolicy(config),
     });
-    const sweeper = new PeriodicTask(
+    // Sleeps until the earliest deadline (or SAGA_SWEEP_INTERVAL_MS), woken by new ones.
+    const sweeper = new DueTimeTask(
       'deadline sweeper',
+      () => orchestrator.sweepDeadlines(),
       config.SAGA_SWEEP_INTERVAL_MS,
-      async () => {
-        await orchestrator.sweepDeadlines();
-      },
       runtime.logger,
     );
+    orchestrator.onDeadlineSet((deadlineAt) => sweeper.wakeBy(deadlineAt));
     return {
       routes: transactionRoutes({
         db,
