@@ -1,6 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from '../../shared/observability/logger';
-import { PeriodicTask } from '../../shared/service/periodic-task';
+import { DueTimeTask } from '../../shared/service/due-time-task';
 import type { Worker } from '../../shared/service/worker';
 
 /** One sample: when, and each live consumer group's lag (messages not committed yet). */
@@ -56,7 +56,7 @@ export async function liveGroupLag(admin: Admin): Promise<Record<string, number>
 export class ConsumerLagHistory implements Worker {
   readonly name = 'consumer-lag-history';
   private readonly samples: LagSample[] = [];
-  private readonly task: PeriodicTask;
+  private readonly task: DueTimeTask;
   private admin: Admin | undefined;
   private watchedAt = 0;
   private sampling = false;
@@ -67,7 +67,7 @@ export class ConsumerLagHistory implements Worker {
     private readonly windowMs: number,
     logger: Logger,
   ) {
-    this.task = new PeriodicTask(this.name, sampleMs, () => this.sample(), logger);
+    this.task = DueTimeTask.every(this.name, sampleMs, () => this.sample(), logger);
   }
 
   async start(): Promise<void> {
@@ -88,7 +88,6 @@ export class ConsumerLagHistory implements Worker {
     if (!this.sampling && this.admin) {
       this.sampling = true;
       void this.task.start();
-      void this.task.runOnce();
     }
     return [...this.samples];
   }

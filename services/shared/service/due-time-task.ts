@@ -2,11 +2,11 @@ import type { Logger } from '../observability/logger';
 import type { Worker } from './worker';
 
 /**
- * Runs `task` when there is something for it to do instead of on a fixed beat: each run
- * answers when the next one is due (the earliest pending deadline, say), and `wakeBy`
- * brings a run forward when new work falls due sooner. At rest it costs one run every
- * `maxIdleMs`, the bound that also covers work it was not told about (another process's
- * deadlines, a failed run).
+ * Runs `task` at start and then when there is something for it to do: each run answers
+ * when the next one is due (the earliest pending deadline, say), and `wakeBy` brings a run
+ * forward when new work falls due sooner. At rest it costs one run every `maxIdleMs`, the
+ * bound that also covers work it was not told about (another process's deadlines, a failed
+ * run); a task that never names a due time (`DueTimeTask.every`) runs on that fixed beat.
  *
  * Never two runs at once: a wake-up during a run makes the next run start right after it.
  * stop() waits for a run in progress, so nothing uses a pool that is being closed.
@@ -25,6 +25,19 @@ export class DueTimeTask implements Worker {
     private readonly maxIdleMs: number,
     private readonly logger: Logger,
   ) {}
+
+  /** A task on a fixed beat: at start, then every `intervalMs` after each run. */
+  static every(name: string, intervalMs: number, task: () => Promise<void>, logger: Logger): DueTimeTask {
+    return new DueTimeTask(
+      name,
+      async () => {
+        await task();
+        return undefined;
+      },
+      intervalMs,
+      logger,
+    );
+  }
 
   async start(): Promise<void> {
     if (this.started) return;

@@ -98,6 +98,28 @@ describe('a task that runs when its work falls due', () => {
     await task.stop();
   });
 
+  it('every: runs at start, then every interval after each run; a stop and a start begin again', async () => {
+    const runs: number[] = [];
+    const task = DueTimeTask.every(
+      'housekeeping',
+      1_000,
+      async () => {
+        runs.push(Date.now());
+      },
+      createLogger('test', 'silent'),
+    );
+    await task.start();
+    await jest.advanceTimersByTimeAsync(2_500);
+    expect(runs).toEqual([0, 1_000, 2_000]);
+    await task.stop();
+    await jest.advanceTimersByTimeAsync(2_000);
+    expect(runs).toEqual([0, 1_000, 2_000]);
+    await task.start();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(runs).toEqual([0, 1_000, 2_000, 4_500]);
+    await task.stop();
+  });
+
   it('after stop nothing runs, even when woken', async () => {
     const { runs, task } = setUp(1_000);
     await task.start();

@@ -1,5 +1,5 @@
 import type { Logger } from '../observability/logger';
-import { PeriodicTask } from './periodic-task';
+import { DueTimeTask } from './due-time-task';
 
 /** One table's retention: rows older than `keepHours` are deleted. */
 export interface RetentionRule {
@@ -9,8 +9,8 @@ export interface RetentionRule {
 }
 
 /** A worker that applies each retention rule every `intervalMs` (and once at start). */
-export function housekeeping(rules: RetentionRule[], intervalMs: number, logger: Logger): PeriodicTask {
-  const task = new PeriodicTask(
+export function housekeeping(rules: RetentionRule[], intervalMs: number, logger: Logger): DueTimeTask {
+  return DueTimeTask.every(
     'housekeeping',
     intervalMs,
     async () => {
@@ -22,5 +22,4 @@ export function housekeeping(rules: RetentionRule[], intervalMs: number, logger:
     },
     logger,
   );
-  return task;
 }
