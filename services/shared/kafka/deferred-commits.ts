@@ -1,3 +1,6 @@
+import type { Consumer } from 'kafkajs';
+import type { Logger } from '../observability/logger';
+
 /** The next offset to read of one partition: what a commit records. */
 export interface PartitionOffset {
   topic: string;
@@ -25,6 +28,15 @@ export class DeferredCommits {
     private readonly intervalMs: number,
     private readonly onError: (error: unknown, offsets: PartitionOffset[]) => void,
   ) {}
+
+  /** The commits of a group member, `name` (its consumer or projector) in the log when one fails. */
+  static of(consumer: Consumer, intervalMs: number, logger: Logger, name: string): DeferredCommits {
+    return new DeferredCommits(
+      (offsets) => consumer.commitOffsets(offsets),
+      intervalMs,
+      (error) => logger.info({ err: error }, `${name}: offsets not committed (the group moved on)`),
+    );
+  }
 
   /** `offset` (the next to read) of the partition is to be committed; the latest mark wins. */
   mark(topic: string, partition: number, offset: string): Promise<void> {

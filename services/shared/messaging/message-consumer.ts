@@ -133,15 +133,7 @@ export class MessageConsumer implements Worker {
     const producer = deadLetterProducer(this.deps.kafka);
     const group = this.deps.group ?? defaultGroupSettings;
     const consumer = groupConsumer(this.deps.kafka, this.options.groupId, group);
-    const commits = new DeferredCommits(
-      (offsets) => consumer.commitOffsets(offsets),
-      group.commitIntervalMs,
-      (error) =>
-        this.deps.logger.info(
-          { err: error },
-          `${this.options.name}: offsets not committed (the group moved on)`,
-        ),
-    );
+    const commits = DeferredCommits.of(consumer, group.commitIntervalMs, this.deps.logger, this.options.name);
     this.membership.watch(consumer, (cause) =>
       restartGivenUpConsumer(
         {

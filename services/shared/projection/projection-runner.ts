@@ -148,14 +148,11 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
     const producer = deadLetterProducer(this.deps.kafka);
     const group = this.options.group ?? defaultGroupSettings;
     const consumer = groupConsumer(this.deps.kafka, this.groupId, group);
-    const commits = new DeferredCommits(
-      (offsets) => consumer.commitOffsets(offsets),
+    const commits = DeferredCommits.of(
+      consumer,
       group.commitIntervalMs,
-      (error) =>
-        this.deps.logger.info(
-          { err: error },
-          `${this.projection.name}: offsets not committed (the group moved on)`,
-        ),
+      this.deps.logger,
+      this.projection.name,
     );
     this.membership ??= new GroupMembership(this.groupId);
     this.membership.watch(consumer, (cause) =>
