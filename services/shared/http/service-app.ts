@@ -12,6 +12,7 @@ import { errorHandler } from './error-handler';
 import { HttpProblem } from './problem';
 import { requestContext } from './request-context';
 import { traceRequests } from './trace-requests';
+import { rejectDeepNesting } from './nesting-depth';
 import { rejectUnstorableText } from './unstorable-text';
 
 export interface ServiceAppOptions {
@@ -29,7 +30,7 @@ export interface ServiceAppOptions {
 }
 
 /**
- * The express app every service shares: JSON bodies, text Postgres can store, bearer
+ * The express app every service shares: JSON bodies of bounded depth, text Postgres can store, bearer
  * tokens checked, correlation ids, request metrics, health and metrics endpoints (open,
  * like every GET a route leaves open), problem+json errors and 404s, and the API's own
  * description: `/openapi.json` (OpenAPI 3.1) and `/docs` (Swagger UI), open as well.
@@ -76,6 +77,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(traceRequests);
   app.use(measure(options.metrics));
   app.use(express.json({ limit: '1mb', strict: true }));
+  app.use(rejectDeepNesting);
   app.use(rejectUnstorableText);
   app.use(authenticate(options.verifier));
   app.use(requestContext);
