@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { moneyBody } from '../../shared/http/money-json';
+import { MAX_STREAM_VERSION, wholeNumberParam } from '../../shared/http/whole-number-param';
 import { propertyTypes } from '../contract/property-type';
 
 export { moneyBody };
@@ -53,11 +54,11 @@ export const stateQuery = z
     asOf: z.iso
       .datetime({ offset: true, message: 'an ISO 8601 instant such as 2026-11-26T12:00:00Z' })
       .optional(),
-    version: z.coerce.number().int().positive().optional(),
+    version: wholeNumberParam(1, MAX_STREAM_VERSION).optional(),
   })
   .refine((q) => !(q.asOf && q.version), 'give asOf or version, not both');
 
 export const historyQuery = z.strictObject({
-  after: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  after: wholeNumberParam(0, MAX_STREAM_VERSION).default(0),
+  limit: wholeNumberParam(1, 500).default(100),
 });

@@ -1,5 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { z } from 'zod';
+import { wholeNumberParam } from '../../shared/http/whole-number-param';
 import { propertyTypes, type PropertyType } from '../../property/contract';
 import type { PropertyStatus } from '../../property/contract';
 
@@ -46,9 +47,11 @@ export const textFields = ['address^3', 'street.text^2', 'city.text^2', 'region.
 // Cursors
 // ---------------------------------------------------------------------------------------------
 
+// Every sort is one number (price, listing time, score or distance) and then the id; a
+// cursor shaped otherwise would reach Elasticsearch's search_after and fail there.
 const cursorContent = z.strictObject({
   sort: z.enum(searchSorts),
-  after: z.array(z.union([z.string().max(200), z.number().refine(Number.isFinite)])).length(2),
+  after: z.tuple([z.number().refine(Number.isFinite), z.string().min(1).max(200)]),
 });
 
 /**
@@ -79,12 +82,6 @@ const DECIMAL = /^-?\d+(\.\d+)?$/;
 const text = () => z.string({ error: 'give this parameter once, as text' });
 const decimal = (check: z.ZodNumber) =>
   text().trim().regex(DECIMAL, 'a decimal number such as 250000').transform(Number).pipe(check);
-const wholeNumber = (min: number, max: number) =>
-  text()
-    .trim()
-    .regex(/^\d+$/, 'a whole number')
-    .transform(Number)
-    .pipe(z.number().min(min, `at least ${min}`).max(max, `at most ${max}`));
 
 /** One or more values of a closed set: "a,b", or the parameter repeated; duplicates collapse. */
 function valueList<const V extends readonly [string, ...string[]]>(allowed: V) {
@@ -115,8 +112,8 @@ const shape = {
     .trim()
     .toUpperCase()
     .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR'),
-  minBedrooms: wholeNumber(0, 100),
-  minBathrooms: wholeNumber(0, 100),
+  minBedrooms: wholeNumberParam(0, 100),
+  minBathrooms: wholeNumberParam(0, 100),
   status: valueList(propertyStatuses),
   type: valueList(propertyTypes),
   city: text().trim().min(1, 'must not be blank').max(100, 'at most 100 characters'),
@@ -126,7 +123,7 @@ const shape = {
   lon: decimal(z.number().min(-180, 'between -180 and 180').max(180, 'between -180 and 180')),
   radiusKm: decimal(z.number().positive('greater than 0').max(20_100, 'at most 20100 (half the equator)')),
   sort: z.enum(searchSorts, { error: `one of ${searchSorts.join(', ')}` }),
-  limit: wholeNumber(1, 100),
+  limit: wholeNumberParam(1, 100),
   cursor: text().transform((raw, ctx) => {
     const decoded = decodeCursor(raw);
     if (!decoded) {
