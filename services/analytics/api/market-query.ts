@@ -57,6 +57,8 @@ export function marketQuerySchema(today: CalendarDay) {
       },
     )
     .superRefine((query, ctx) => {
+      // zod runs this even when a day failed its own check; ranges need two real days.
+      if ([query.from, query.to].some((day) => day !== undefined && !isCalendarDay(day))) return;
       const { from, to } = resolveRange(query, today);
       const given = (['from', 'to'] as const).filter((field) => query[field] !== undefined);
       const blame = (message: string) => {

@@ -50,6 +50,11 @@ describe('market query: parameters', () => {
     [{ from: '2026-02-30' }, ['query.from']],
     [{ from: '1 March', to: '2026-13-01' }, ['query.from', 'query.to']],
     [{ from: ['2026-03-01', '2026-03-02'] }, ['query.from']],
+    // A bad `to` alone: the default `from` is counted back from it, which must not throw.
+    [{ to: '' }, ['query.to']],
+    [{ to: 'not-a-day' }, ['query.to']],
+    [{ to: '2026-02-30' }, ['query.to']],
+    [{ from: '2026-03-01', to: ' ' }, ['query.to']],
     [{ postalCode: '' }, ['query.postalCode']],
     [{ consistentWith: ' ' }, ['query.consistentWith']],
     [{ city: 'x' }, ['query']],
