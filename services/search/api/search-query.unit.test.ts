@@ -208,6 +208,10 @@ describe('search query: cursors', () => {
       Buffer.from('[1,"a"]').toString('base64url'),
       Buffer.from(JSON.stringify({ sort: 'price', after: [1] })).toString('base64url'),
       Buffer.from(JSON.stringify({ sort: 'price', after: [{}, 'a'] })).toString('base64url'),
+      // Well-formed JSON that Elasticsearch's search_after would refuse: values in the wrong places.
+      Buffer.from(JSON.stringify({ sort: 'price', after: ['not-a-number', 'x'] })).toString('base64url'),
+      Buffer.from(JSON.stringify({ sort: 'price', after: [1, 2] })).toString('base64url'),
+      Buffer.from(JSON.stringify({ sort: 'price', after: [1, ''] })).toString('base64url'),
       Buffer.from(JSON.stringify({ sort: 'nope', after: [1, 'a'] })).toString('base64url'),
       Buffer.from(JSON.stringify({ sort: 'price', after: [1, 'a'], extra: 1 })).toString('base64url'),
       '',
