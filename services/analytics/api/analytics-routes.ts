@@ -96,10 +96,19 @@ export function analyticsRoutes({
       }
     });
     if (!document) throw HttpProblem.notFound(`property ${id}`);
-    res.json(withDaysOnMarketToNow(document, now()) satisfies z.output<typeof marketProperty>);
+    res.json(publicView(withDaysOnMarketToNow(document, now())) satisfies z.output<typeof marketProperty>);
   });
 
   return router;
+}
+
+/**
+ * What anyone may read of a property's market record: the endpoint is open, so who made
+ * an offer (kept for the read model's own bookkeeping) stays out, as the property API
+ * shows buyers' ids only to the owner and the buyer.
+ */
+function publicView(document: MarketPropertyDocument) {
+  return { ...document, offers: document.offers.map(({ buyerId: _buyer, ...offer }) => offer) };
 }
 
 /** On the market still (listed or reserved): its days on market so far. */

@@ -57,7 +57,6 @@ export const marketProperty = z.strictObject({
   offers: z.array(
     z.strictObject({
       offerId: z.string(),
-      buyerId: z.string(),
       amount: z.number(),
       currency: z.string(),
       at: z.string(),

@@ -80,6 +80,35 @@ describe('POST /properties', () => {
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ title: 'Malformed JSON', status: 400 });
   });
+
+  it('answers a body nested thousands deep with 400, never 500', async () => {
+    const deep = `${'{"a":['.repeat(2_000)}1${']}'.repeat(2_000)}`;
+    const response = await api.call('POST', '/properties', deep, {});
+    expect(response.status).toBe(400);
+    expect(response.body.detail).toMatch(/nests deeper than 32 levels/);
+  });
+
+  it.each([
+    ['version=3000000000', 'query.version'],
+    ['version=1e3', 'query.version'],
+    ['version=', 'query.version'],
+  ])('refuses ?%s with a 400 naming %s, never reaching Postgres', async (query, field) => {
+    const id = await listProperty();
+    const response = await api.call('GET', `/properties/${id}?${query}`);
+    expect(response.status).toBe(400);
+    expect((response.body.errors as Array<{ field: string }>).map((e) => e.field)).toEqual([field]);
+  });
+
+  it.each([
+    ['after=3000000000', 'query.after'],
+    ['after=0x10', 'query.after'],
+    ['limit=', 'query.limit'],
+  ])('refuses events?%s with a 400 naming %s', async (query, field) => {
+    const id = await listProperty();
+    const response = await api.call('GET', `/properties/${id}/events?${query}`);
+    expect(response.status).toBe(400);
+    expect((response.body.errors as Array<{ field: string }>).map((e) => e.field)).toEqual([field]);
+  });
 });
 
 describe('commands', () => {
@@ -444,5 +473,15 @@ describe('authentication', () => {
     expect((await api.call('GET', `/properties/${created.body.id as string}`)).body).toMatchObject({
       ownerId: api.seller.subject,
     });
+  });
+
+  it('shows who owns a listing in its event history only to the owner, as in its state', async () => {
+    const created = await api.call('POST', '/properties', listing());
+    const path = `/properties/${created.body.id as string}/events`;
+    const listedData = (body: Record<string, unknown>) =>
+      (body.events as Array<{ type: string; data: { ownerId?: string | null } }>)[0]?.data;
+    expect(listedData((await api.anonymous('GET', path)).body)).toMatchObject({ ownerId: null });
+    expect(JSON.stringify((await api.anonymous('GET', path)).body)).not.toContain(api.seller.subject);
+    expect(listedData((await api.call('GET', path)).body)).toMatchObject({ ownerId: api.seller.subject });
   });
 });

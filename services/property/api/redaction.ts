@@ -2,8 +2,8 @@ import type { Caller } from '../../shared/http/caller';
 
 /**
  * What a viewer may see of other people: GET /properties/:id and its events are open, but
- * a buyer's id (who made which offer, who reserved or bought) and who acted on the listing
- * are shown only to the listing's owner and to that person. Everyone sees amounts and
+ * who owns the listing, a buyer's id (who made which offer, who reserved or bought) and
+ * who acted on the listing are shown only to the listing's owner and to that person. Everyone sees amounts and
  * statuses.
  */
 export class Viewer {
@@ -22,9 +22,21 @@ export class Viewer {
     return this.isOwner || this.caller?.subject === person ? person : null;
   }
 
-  /** A payload with its `buyerId` (if it has one) as this viewer may see it. */
-  payload<T extends object>(data: T): T | (Omit<T, 'buyerId'> & { buyerId: string | null }) {
-    if (!('buyerId' in data) || typeof data.buyerId !== 'string') return data;
-    return { ...data, buyerId: this.person(data.buyerId) };
+  /** A payload with the people it names (`buyerId`, `ownerId`) as this viewer may see them. */
+  payload<T extends object>(data: T): WithPeopleRedacted<T> {
+    const shown = new Map<string, unknown>(Object.entries(data));
+    for (const field of PERSON_FIELDS) {
+      const value = shown.get(field);
+      if (typeof value === 'string') shown.set(field, this.person(value));
+    }
+    // The same keys as `data`, only person fields may have become null.
+    return Object.fromEntries(shown) as WithPeopleRedacted<T>;
   }
 }
+
+/** The fields of event data and state that name a person. */
+const PERSON_FIELDS = ['buyerId', 'ownerId'] as const;
+type PersonField = (typeof PERSON_FIELDS)[number];
+
+/** `T` with its person fields possibly hidden (null). */
+export type WithPeopleRedacted<T> = { [K in keyof T]: K extends PersonField ? T[K] | null : T[K] };
