@@ -172,8 +172,14 @@ describe('the People API', () => {
       expect.arrayContaining(['name', 'email', 'licenceNumber']),
     );
 
-    for (const who of [agent, ops, undefined]) {
+    for (const who of [agent, ops]) {
       expect((await as(who)('GET', `/people/${agent.subject}`)).status).toBe(410);
+    }
+    // Anyone else cannot tell an erased person from an unknown id.
+    for (const who of [buyer, undefined]) {
+      const answer = await as(who)('GET', `/people/${agent.subject}`);
+      expect(answer.status).toBe(404);
+      expect(answer.body).toMatchObject({ status: 404, detail: `person ${agent.subject} does not exist` });
     }
     expect((await as(agent)('DELETE', `/people/${agent.subject}`)).status).toBe(410);
   });
@@ -200,6 +206,7 @@ describe('the People API', () => {
   it('lets ops erase anyone; someone unknown is a 404', async () => {
     expect((await as(ops)('DELETE', `/people/${buyer.subject}`)).status).toBe(200);
     expect((await as(buyer)('GET', `/people/${buyer.subject}`)).status).toBe(410);
+    expect((await as(agent)('GET', `/people/${buyer.subject}`)).status).toBe(404);
     expect((await as(ops)('DELETE', `/people/nobody-${run}`)).status).toBe(404);
   });
 });

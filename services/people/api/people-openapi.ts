@@ -17,7 +17,9 @@ const acceptedHeaders = {
   'Idempotent-Replayed': commandHeaders.replayed,
 };
 const refused = problemResponse('The caller may not do this; `rule` names the access rule.');
-const gone = problemResponse('The person was erased (and has not registered again).');
+const gone = problemResponse(
+  'The person was erased (and has not registered again); told only to that person and ops, anyone else gets 404.',
+);
 
 /** The People service's REST API; the schemas are those people-routes validates with. */
 export const peopleApi: ApiDescription = {

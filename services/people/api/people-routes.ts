@@ -113,12 +113,15 @@ export function peopleRoutes({
     const person = await repository.load(id);
     const view = person?.toView();
     if (!view || view.status === 'unregistered') throw HttpProblem.notFound(`person ${id}`);
-    if (view.status === 'erased' || !view.profile || !view.registeredAt) throw erased(id);
     const self = req.caller?.subject === id || hasRole(req.caller, 'ops');
+    // That someone was erased is itself about them: only they and ops learn it (410);
+    // anyone else sees what an unknown id gives, so this is no oracle of erasures.
+    const gone = () => (self ? erased(id) : HttpProblem.notFound(`person ${id}`));
+    if (view.status === 'erased' || !view.profile || !view.registeredAt) throw gone();
     if (!self && !view.profile.agent) throw HttpProblem.notFound(`person ${id}`);
     const opened = await openProfile(readCipher, view.profile);
     // Keys destroyed but PersonErased not appended yet (an erasure under way): erased already.
-    if (isErased(opened)) throw erased(id);
+    if (isErased(opened)) throw gone();
     res.set('ETag', etag(view.version));
     if (self) {
       res.json({
