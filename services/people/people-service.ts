@@ -10,7 +10,7 @@ import { ErasureEvidenceStore } from '../shared/privacy/erasure-evidence-store';
 import { FieldCipher } from '../shared/privacy/field-cipher';
 import { KEYSTORE_SCHEMA } from '../shared/privacy/keystore-tables';
 import { PostgresKeyStore } from '../shared/privacy/postgres-key-store';
-import { masterKeyOf, usesDevelopmentMasterKey } from '../shared/privacy/privacy-config';
+import { masterKeyOf } from '../shared/privacy/privacy-config';
 import { housekeeping } from '../shared/service/housekeeping';
 import { idempotencyRetention, outboxRetention } from '../shared/service/retention-rules';
 import type { ServiceDefinition } from '../shared/service/service-definition';
@@ -47,12 +47,7 @@ export const peopleService: ServiceDefinition<PeopleConfig, PeopleInternals> = {
 
   async build(config, runtime) {
     const db = runtime.database<EventStoreTables>(peopleSchema, config.PEOPLE_DB_POOL);
-    if (usesDevelopmentMasterKey(config)) {
-      runtime.logger.warn(
-        'KEYSTORE_MASTER_KEY is the public development key: set your own outside development',
-      );
-    }
-    const masterKey = masterKeyOf(config);
+    const masterKey = masterKeyOf(config, runtime.logger);
     // The key store's own schema, through a small pool of its own.
     const keystore = runtime.database<unknown>(KEYSTORE_SCHEMA, config.KEYSTORE_DB_POOL);
     const store = new PostgresKeyStore(keystore, masterKey);

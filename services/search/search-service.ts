@@ -21,7 +21,7 @@ export const searchService = readModelService({
     const keys = new CachingKeyStore(
       new PostgresKeyStore(
         runtime.database<unknown>(KEYSTORE_SCHEMA, config.KEYSTORE_DB_POOL),
-        masterKeyOf(config),
+        masterKeyOf(config, runtime.logger),
       ),
       { ttlMs: config.KEYSTORE_CACHE_TTL_MS, maxKeys: config.KEYSTORE_CACHE_MAX_KEYS },
     );

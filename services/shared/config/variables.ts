@@ -11,3 +11,16 @@ export const poolVariable = (fallback: number, what: string) =>
 /** A duration in milliseconds (0 where the description says it disables the limit). */
 export const millisecondsVariable = (fallback: number, description: string) =>
   z.coerce.number().int().min(0).max(3_600_000).default(fallback).describe(description);
+
+/**
+ * Where the process runs: `development` (the default: a laptop or CI with the native stack)
+ * tolerates the public development defaults with a warning; `production` refuses to start
+ * with any of them (see the README's "Running it for real").
+ */
+export const deploymentVariable = () =>
+  z
+    .enum(['development', 'production'], { error: 'development or production' })
+    .default('development')
+    .describe(
+      'development tolerates the public development secrets (with a warning); production refuses them',
+    );

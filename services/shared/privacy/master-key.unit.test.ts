@@ -50,4 +50,21 @@ describe('privacy configuration', () => {
       /KEYSTORE_MASTER_KEY=.*base64/,
     );
   });
+
+  it('refuses the development key in production, and warns of it in development', () => {
+    const warnings: string[] = [];
+    const logger = { warn: (message: string) => warnings.push(message) };
+    expect(() => masterKeyOf(privacyConfig({ DEEDSTREAM_DEPLOYMENT: 'production' }), logger)).toThrow(
+      /KEYSTORE_MASTER_KEY is the public development key, which DEEDSTREAM_DEPLOYMENT=production refuses/,
+    );
+    expect(warnings).toEqual([]);
+    masterKeyOf(privacyConfig({}), logger);
+    expect(warnings).toEqual([expect.stringMatching(/public development key/)]);
+    const own = randomBytes(32).toString('base64');
+    masterKeyOf(privacyConfig({ DEEDSTREAM_DEPLOYMENT: 'production', KEYSTORE_MASTER_KEY: own }), logger);
+    expect(warnings).toHaveLength(1);
+    expect(() => privacyConfig({ DEEDSTREAM_DEPLOYMENT: 'prod' })).toThrow(
+      /DEEDSTREAM_DEPLOYMENT="prod": development or production/,
+    );
+  });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { loadConfig } from '../config/load-config';
-import { millisecondsVariable } from '../config/variables';
+import { ConfigError, loadConfig } from '../config/load-config';
+import { deploymentVariable, millisecondsVariable } from '../config/variables';
+import type { Logger } from '../observability/logger';
 import { DATA_KEY_BYTES } from './key-store';
 import { MasterKey } from './master-key';
 
@@ -21,6 +22,7 @@ const base64Key = z
   });
 
 export const privacySchema = z.object({
+  DEEDSTREAM_DEPLOYMENT: deploymentVariable(),
   KEYSTORE_MASTER_KEY: base64Key
     .default(LOCAL_DEVELOPMENT_MASTER_KEY)
     .describe('wraps every stored data key (base64, 32 bytes); the default is public, for local use only'),
@@ -43,11 +45,24 @@ export function privacyConfig(env: NodeJS.ProcessEnv = process.env): PrivacyConf
   return loadConfig(privacySchema, env);
 }
 
-export function masterKeyOf(config: PrivacyConfig): MasterKey {
+/**
+ * The master key to wrap data keys with. The public development key is refused outright in
+ * production (a ConfigError: the process exits with one line) and logged as a warning
+ * otherwise, so no deployment ends up with it silently.
+ */
+export function masterKeyOf(config: PrivacyConfig, logger?: Pick<Logger, 'warn'>): MasterKey {
+  if (usesDevelopmentMasterKey(config)) {
+    if (config.DEEDSTREAM_DEPLOYMENT === 'production') {
+      throw new ConfigError(
+        'KEYSTORE_MASTER_KEY is the public development key, which DEEDSTREAM_DEPLOYMENT=production refuses: set a key of your own (openssl rand -base64 32)',
+      );
+    }
+    logger?.warn('KEYSTORE_MASTER_KEY is the public development key: set your own outside development');
+  }
   return new MasterKey(Buffer.from(config.KEYSTORE_MASTER_KEY, 'base64'));
 }
 
-/** True when the public development master key is in use (worth a warning outside development). */
+/** True when the public development master key is in use. */
 export function usesDevelopmentMasterKey(config: PrivacyConfig): boolean {
   return config.KEYSTORE_MASTER_KEY === LOCAL_DEVELOPMENT_MASTER_KEY;
 }
