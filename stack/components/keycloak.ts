@@ -7,6 +7,7 @@ import type { Component, Health } from '../component';
 import { StackError } from '../errors';
 import { repoRoot, stackPaths } from '../paths';
 import { keycloakAdmin, stackPorts, stackPostgres } from '../ports';
+import { applyRealmPolicy } from './keycloak-realm-policy';
 import { findProcessNaming, startDaemon } from '../process';
 import { javaHomeAtLeast } from '../tools';
 import { jvmEnv, jvmFlags, type JvmSizing } from '../jvm';
@@ -132,6 +133,10 @@ export const keycloak: Component = {
     } catch (error) {
       return { healthy: false, detail: (error as Error).message };
     }
+  },
+
+  async afterHealthy() {
+    await applyRealmPolicy(keycloakUrl, realmFile);
   },
 
   findOwnProcess() {
