@@ -74,6 +74,29 @@ describe('Kafka Connect config providers (native stack)', () => {
     expect(body.message).toContain('EnvVarConfigProvider is not allowed');
   });
 
+  it("refuses a connector config that overrides its clients' settings (the producer's are the worker's)", async () => {
+    const result = await client.validate(postgresConnector, {
+      'connector.class': postgresConnector,
+      name: 'override-probe',
+      'topic.prefix': 'probe',
+      'producer.override.bootstrap.servers': '203.0.113.1:9092',
+      'producer.override.acks': '0',
+    });
+    const errors = Object.fromEntries(
+      result.configs.flatMap((c) =>
+        c.value?.name.startsWith('producer.override.') ? [[c.value.name, c.value.errors]] : [],
+      ),
+    );
+    expect(errors).toEqual({
+      'producer.override.bootstrap.servers': [
+        "The 'None' policy does not allow 'bootstrap.servers' to be overridden in the connector configuration.",
+      ],
+      'producer.override.acks': [
+        "The 'None' policy does not allow 'acks' to be overridden in the connector configuration.",
+      ],
+    });
+  });
+
   it('still validates every real connector, whose credentials come through ${env:…}', async () => {
     const names = connectorNames();
     expect(names.length).toBeGreaterThan(0);

@@ -31,9 +31,6 @@ const outboxRelay: Record<string, string> = {
   'heartbeat.action.query':
     'INSERT INTO relay.debezium_heartbeat (id, beat_at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at',
   'poll.interval.ms': '50',
-  'producer.override.linger.ms': '5',
-  'producer.override.acks': 'all',
-  'producer.override.enable.idempotence': 'true',
   'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
   'value.converter': 'io.debezium.converters.BinaryDataConverter',
   'value.converter.delegate.converter.type': 'org.apache.kafka.connect.json.JsonConverter',
