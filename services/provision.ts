@@ -52,7 +52,7 @@ export async function provision(
   }
 
   say(`» Debezium connectors on ${config.CONNECT_URL}`);
-  const connect = new ConnectClient(config.CONNECT_URL);
+  const connect = ConnectClient.of(config);
   for (const name of connectorNames()) {
     const result = await applyConnector(connect, loadConnector(name), defaultConnectorStateDir);
     say(`  ${name}: ${result.changed ? `applied ${result.changes.length} change(s)` : 'unchanged'}, RUNNING`);

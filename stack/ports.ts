@@ -25,6 +25,13 @@ export const stackPorts = {
  */
 export const keycloakAdmin = { username: 'admin', password: 'admin' } as const;
 
+/**
+ * The one user of Kafka Connect's REST API (Basic authentication), which the connectors CLI,
+ * `npm start` and the console sign in as: CONNECT_USERNAME and CONNECT_PASSWORD default to
+ * these. Local development only.
+ */
+export const stackConnect = { username: 'deedstream', password: 'deedstream-connect' } as const;
+
 /** Credentials of the stack's own Postgres cluster (local development only). */
 export const stackPostgres = {
   user: 'deedstream',

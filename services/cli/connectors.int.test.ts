@@ -143,7 +143,7 @@ describe('npm run connectors', () => {
     await sql`INSERT INTO property.debezium_heartbeat (id, beat_at) VALUES (2, now()) ON CONFLICT (id) DO UPDATE SET beat_at = now()`.execute(
       db,
     );
-    const connect = new ConnectClient(infrastructureConfig().CONNECT_URL);
+    const connect = ConnectClient.of(infrastructureConfig());
     const deadline = Date.now() + 30_000;
     while ((await connect.offsets(name)).offsets.length === 0 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 250));

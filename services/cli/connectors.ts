@@ -40,7 +40,7 @@ const cliConfig = infrastructureSchema
   })
   .extend({ OUTBOX_RETENTION_HOURS: retentionSchema.shape.OUTBOX_RETENTION_HOURS });
 const config = () => loadConfig(cliConfig);
-const client = () => new ConnectClient(config().CONNECT_URL);
+const client = () => ConnectClient.of(config());
 
 /** `npm run connectors -- <command> [name]`: deploys and operates the Debezium outbox connectors. */
 const program = new Command('connectors').description(

@@ -16,7 +16,7 @@ import { schemaSets } from './schema-sets';
 export function slotRecoveryDeps(
   config: Pick<
     InfrastructureConfig,
-    'DATABASE_URL' | 'KAFKA_BROKERS' | 'SCHEMA_REGISTRY_URL' | 'CONNECT_URL'
+    'DATABASE_URL' | 'KAFKA_BROKERS' | 'SCHEMA_REGISTRY_URL' | 'CONNECT_URL' | 'CONNECT_USERNAME' | 'CONNECT_PASSWORD'
   >,
   log: (line: string) => void,
 ): SlotRecoveryDeps & { close(): Promise<void> } {
@@ -27,7 +27,7 @@ export function slotRecoveryDeps(
   });
   const registry = new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL });
   return {
-    connect: new ConnectClient(config.CONNECT_URL),
+    connect: ConnectClient.of(config),
     db,
     kafka: createKafka(config.KAFKA_BROKERS, 'deedstream-slot-recovery'),
     eventCodecFor: async (schema) => {

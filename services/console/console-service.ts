@@ -39,7 +39,7 @@ export const consoleService: ServiceDefinition<ConsoleConfig, { sessions: Sessio
       kafka: runtime.kafka,
       // Replication slots and outbox counts: read-only queries across the service schemas.
       db: runtime.database<unknown>('public', 2),
-      connect: new ConnectClient(config.CONNECT_URL),
+      connect: ConnectClient.of(config),
       lagHistory,
       sessionMaxAgeSeconds: Math.round(config.CONSOLE_SESSION_IDLE_MS / 1000),
     });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { moduleOutputDir, resolveModule, type MavenModule } from '../artifacts';
 import type { Component, Health } from '../component';
 import { stackPaths } from '../paths';
-import { stackPorts, stackPostgres } from '../ports';
+import { stackConnect, stackPorts, stackPostgres } from '../ports';
 import { renderConfig } from '../template';
 import { startJvm } from '../jvm';
 import { findProcessNaming } from '../process';
@@ -16,6 +16,10 @@ const debeziumModule: MavenModule = {
   outputSubdir: 'plugins/debezium-connector-postgres',
 };
 const configFile = () => stackPaths.configOf('connect-distributed.properties');
+const jaasFile = () => stackPaths.configOf('connect-jaas.conf');
+const credentialsFile = () => stackPaths.configOf('connect-credentials.properties');
+/** What the stack sends to its own Connect (health checks). */
+const authorization = `Basic ${Buffer.from(`${stackConnect.username}:${stackConnect.password}`).toString('base64')}`;
 export const connectUrl = `http://127.0.0.1:${stackPorts.connect}`;
 const connectMainClass = 'org.apache.kafka.connect.cli.ConnectDistributed';
 
@@ -56,6 +60,10 @@ export const connect: Component = {
       },
       configFile(),
     );
+    renderConfig('connect-jaas.conf', { credentialsFile: credentialsFile() }, jaasFile());
+    fs.writeFileSync(credentialsFile(), `${stackConnect.username}: ${stackConnect.password}\n`, {
+      mode: 0o600,
+    });
     fs.mkdirSync(stackPaths.dataOf(name), { recursive: true });
   },
 
@@ -69,14 +77,21 @@ export const connect: Component = {
       // A connector config that declares config.providers of its own is refused, so it cannot
       // get round the worker's env allowlist (or read files). The worker's own providers
       // (connect-distributed.properties) are not "automatic" and stay in force.
-      systemProperties: { 'org.apache.kafka.automatic.config.providers': 'none' },
+      systemProperties: {
+        'org.apache.kafka.automatic.config.providers': 'none',
+        // The login module of the REST API's Basic authentication.
+        'java.security.auth.login.config': jaasFile(),
+      },
       env: connectorEnv,
     });
   },
 
   async health(): Promise<Health> {
     try {
-      const response = await fetch(`${connectUrl}/connector-plugins`, { signal: AbortSignal.timeout(2_000) });
+      const response = await fetch(`${connectUrl}/connector-plugins`, {
+        headers: { Authorization: authorization },
+        signal: AbortSignal.timeout(2_000),
+      });
       if (!response.ok) return { healthy: false, detail: `HTTP ${response.status}` };
       const plugins = (await response.json()) as Array<{ class: string; version: string }>;
       const debezium = plugins.find((p) => p.class === 'io.debezium.connector.postgresql.PostgresConnector');

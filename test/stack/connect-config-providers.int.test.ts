@@ -6,8 +6,9 @@ import { ConnectClient } from '../../services/shared/connect/connect-client';
 import { validateConnector } from '../../services/shared/connect/connector-deployment';
 import { connectorNames, loadConnector } from '../../services/shared/connect/connector-file';
 
-const connectUrl = infrastructureConfig().CONNECT_URL;
-const client = new ConnectClient(connectUrl);
+const config = infrastructureConfig();
+const connectUrl = config.CONNECT_URL;
+const client = ConnectClient.of(config);
 const postgresConnector = 'io.debezium.connector.postgresql.PostgresConnector';
 
 /** Debezium's validation errors for `topic.prefix`, which quote the value it was given. */
@@ -59,7 +60,10 @@ describe('Kafka Connect config providers (native stack)', () => {
       `${connectUrl}/connector-plugins/${encodeURIComponent(postgresConnector)}/config/validate`,
       {
         method: 'PUT',
-        headers: { 'Content-Type': 'application/json' },
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: `Basic ${Buffer.from(`${config.CONNECT_USERNAME}:${config.CONNECT_PASSWORD}`).toString('base64')}`,
+        },
         body: JSON.stringify({
           'connector.class': postgresConnector,
           name: 'config-provider-probe',

@@ -15,7 +15,7 @@ import { loadTopicPlan } from '../../services/shared/kafka/topic-plan';
 
 const config = infrastructureConfig();
 export const kafka = createKafka(config.KAFKA_BROKERS, 'deedstream-e2e');
-export const connect = new ConnectClient(config.CONNECT_URL);
+export const connect = ConnectClient.of(config);
 export const connectorStateDir = defaultConnectorStateDir;
 
 /** Migrations, topics and every service's outbox connector, in the main job's order (all idempotent). */

@@ -26,6 +26,16 @@ export const infrastructureSchema = z
       .describe('Confluent-compatible schema registry API (Apicurio ccompat v7)'),
     ELASTICSEARCH_URL: z.url().default('http://127.0.0.1:9200').describe('Elasticsearch HTTP endpoint'),
     CONNECT_URL: z.url().default('http://127.0.0.1:8083').describe('Kafka Connect REST API'),
+    CONNECT_USERNAME: z
+      .string()
+      .min(1)
+      .default('deedstream')
+      .describe("user of Kafka Connect's REST API (Basic authentication)"),
+    CONNECT_PASSWORD: z
+      .string()
+      .min(1)
+      .default('deedstream-connect')
+      .describe("password of Kafka Connect's REST API; the default is the local stack's (development only)"),
     CONSUMER_STUCK_WARN_MS: z.coerce
       .number()
       .int()

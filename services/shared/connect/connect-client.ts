@@ -1,3 +1,4 @@
+import type { InfrastructureConfig } from '../config/infrastructure';
 /** A Kafka Connect failure, phrased for a person: what went wrong and what to do. */
 export class ConnectError extends Error {
   constructor(message: string) {
@@ -28,9 +29,31 @@ export interface ConnectorOffsets {
   offsets: Array<{ partition: Record<string, unknown>; offset: Record<string, unknown> | null }>;
 }
 
+/** Who calls Connect's REST API (Basic authentication). */
+export interface ConnectCredentials {
+  username: string;
+  password: string;
+}
+
 /** The slice of the Kafka Connect REST API that deployment needs. */
 export class ConnectClient {
-  constructor(readonly baseUrl: string) {}
+  private readonly authorization: string;
+
+  constructor(
+    readonly baseUrl: string,
+    credentials: ConnectCredentials,
+  ) {
+    const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+    this.authorization = `Basic ${basic}`;
+  }
+
+  /** The client of the configured cluster (CONNECT_URL, CONNECT_USERNAME, CONNECT_PASSWORD). */
+  static of(config: Pick<InfrastructureConfig, 'CONNECT_URL' | 'CONNECT_USERNAME' | 'CONNECT_PASSWORD'>) {
+    return new ConnectClient(config.CONNECT_URL, {
+      username: config.CONNECT_USERNAME,
+      password: config.CONNECT_PASSWORD,
+    });
+  }
 
   async connectorConfig(name: string): Promise<Record<string, string> | undefined> {
     const response = await this.request(
@@ -111,7 +134,10 @@ export class ConnectClient {
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+        headers: {
+          Authorization: this.authorization,
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(30_000),
       });
@@ -121,6 +147,11 @@ export class ConnectClient {
       );
     }
     if (response.ok || allowed.includes(response.status)) return response;
+    if (response.status === 401) {
+      throw new ConnectError(
+        `Kafka Connect at ${this.baseUrl} refused the credentials of CONNECT_USERNAME and CONNECT_PASSWORD (HTTP 401)`,
+      );
+    }
     const text = await response.text();
     let message = text;
     try {
