@@ -390,6 +390,30 @@ describe('correlation and tracing', () => {
     expect((await api.call('POST', '/properties', listing(), { traceparent: 'nonsense' })).status).toBe(400);
   });
 
+  it('stores a valid X-Causation-Id, and refuses any other with a 400 that writes nothing', async () => {
+    const caused = await api.call('POST', '/properties', listing(), { 'X-Causation-Id': 'evt:42' });
+    const history = await api.call('GET', `/properties/${caused.body.id as string}/events`);
+    expect((history.body.events as Array<{ metadata: object }>)[0]?.metadata).toMatchObject({
+      causationId: 'evt:42',
+    });
+    const before = await api.service.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    for (const bad of ['x'.repeat(129), 'has space', '<script>', 'line\tbreak']) {
+      const refused = await api.call('POST', '/properties', listing(), { 'X-Causation-Id': bad });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors).toEqual([
+        { field: 'header.X-Causation-Id', message: expect.stringContaining('1-128 characters') },
+      ]);
+    }
+    const after = await api.service.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+  });
+
   it('serves /health and Prometheus /metrics with appends and conflicts', async () => {
     expect((await api.call('GET', '/health')).body).toMatchObject({
       status: 'ok',
