@@ -17,10 +17,36 @@ export function parseConsistencyToken(token: string): ConsistencyToken {
 }
 
 /**
+ * How many requests of one process may wait for a version at once. Each wait polls its
+ * reader (an Elasticsearch get, a database query) until the version arrives or the wait
+ * times out, and anyone may send a token for a version that will never exist: beyond this,
+ * a request is told at once to come back (503) instead of adding another poller.
+ */
+export class WaitGate {
+  private waiting = 0;
+
+  constructor(readonly capacity: number) {}
+
+  tryEnter(): boolean {
+    if (this.waiting >= this.capacity) return false;
+    this.waiting += 1;
+    return true;
+  }
+
+  leave(): void {
+    this.waiting -= 1;
+  }
+}
+
+/** The gate every wait of this process passes unless given its own. */
+export const processWaitGate = new WaitGate(64);
+
+/**
  * Read-your-writes: waits (bounded) until a reader (a projection, the orchestrator's copy
  * of offers) has applied the token's version,
  * then lets the query run; past the deadline answers 503 with Retry-After, so the client
- * retries rather than reading state older than its own write.
+ * retries rather than reading state older than its own write. A version already applied
+ * costs one read; a wait beyond the gate's capacity is a 503 at once.
  */
 export async function waitForAppliedVersion(
   token: string,
@@ -28,24 +54,28 @@ export async function waitForAppliedVersion(
   timeoutMs: number,
   afterApplied: () => Promise<void> = async () => undefined,
   reader = 'the read model',
+  gate: WaitGate = processWaitGate,
 ): Promise<void> {
   const wanted = parseConsistencyToken(token);
-  const deadline = Date.now() + timeoutMs;
-  for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
-    const applied = await appliedVersion(wanted.aggregateId);
-    if (applied !== undefined && applied >= wanted.version) {
-      await afterApplied();
-      return;
-    }
-    if (Date.now() + pause > deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, pause));
+  const isApplied = async () => ((await appliedVersion(wanted.aggregateId)) ?? 0) >= wanted.version;
+  if (await isApplied()) return afterApplied();
+  if (!gate.tryEnter()) {
+    throw notYetConsistent(`${reader} has ${gate.capacity} requests waiting already; retry shortly`);
   }
-  throw new HttpProblem(
-    503,
-    'Not yet consistent',
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (let pause = 10; Date.now() + pause <= deadline; pause = Math.min(pause * 2, 200)) {
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      if (await isApplied()) return await afterApplied();
+    }
+  } finally {
+    gate.leave();
+  }
+  throw notYetConsistent(
     `${reader} has not applied version ${wanted.version} of ${wanted.aggregateId} within ${timeoutMs} ms; retry shortly`,
-    {},
-    undefined,
-    { 'Retry-After': '1' },
   );
+}
+
+function notYetConsistent(detail: string): HttpProblem {
+  return new HttpProblem(503, 'Not yet consistent', detail, {}, undefined, { 'Retry-After': '1' });
 }
