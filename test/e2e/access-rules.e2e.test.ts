@@ -298,6 +298,14 @@ describe('payment rules', () => {
     expect((await as(holder, 'payment')('GET', `/accounts/${holder.subject}`)).body).toMatchObject({
       balance: { amount: 250_000 },
     });
+    // The largest deposit is accepted once; a balance beyond the largest amount is refused.
+    const largest = { amount: { amount: 10_000_000_000_000, currency: 'EUR' } };
+    const tooMuch = await as(ops, 'payment')('POST', `/accounts/${holder.subject}/deposits`, largest);
+    expect(tooMuch.status).toBe(409);
+    expect(tooMuch.body).toMatchObject({ rule: 'balance-within-maximum' });
+    expect((await as(holder, 'payment')('GET', `/accounts/${holder.subject}`)).body).toMatchObject({
+      balance: { amount: 250_000 },
+    });
     const withBalance = await as(ops, 'payment')('POST', '/accounts', {
       buyerId: other.subject,
       balance: { amount: 10, currency: 'EUR' },

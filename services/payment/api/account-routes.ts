@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { moneyFromMinor } from '../../shared/domain/money';
+import { maxAmountMinor, moneyFromMinor, toMajor } from '../../shared/domain/money';
 import { forbidden, hasRole, requireCaller, requireRole, type Caller } from '../../shared/http/caller';
 import { identifier } from '../../shared/http/identifier';
 import { IdempotencyStore, idempotentRequest, type HttpResult } from '../../shared/http/idempotency';
@@ -38,6 +38,7 @@ export const paymentRules = {
   openingBalanceOpsOnly: 'opening-balance-ops-only',
   accountHolderIsBuyer: 'account-holder-is-buyer',
   depositsOpsOnly: 'deposits-ops-only',
+  balanceWithinMaximum: 'balance-within-maximum',
 } as const;
 
 async function accountJson(
@@ -158,11 +159,20 @@ export function accountRoutes(db: Kysely<PaymentTables>): Router {
     const result = await db.transaction().execute(async (trx): Promise<HttpResult> => {
       const account = await trx
         .selectFrom('accounts')
-        .select(['currency'])
+        .select(['currency', 'balance_minor'])
         .where('buyer_id', '=', buyerId)
         .forUpdate()
         .executeTakeFirst();
       if (!account) throw HttpProblem.notFound(`Account of buyer ${buyerId}`);
+      // A balance beyond the largest amount could no longer be read back as money.
+      if (account.balance_minor + BigInt(amount.amountMinor) > BigInt(maxAmountMinor)) {
+        throw new HttpProblem(
+          409,
+          'Business rule violated',
+          `the balance would exceed ${toMajor(moneyFromMinor(maxAmountMinor, account.currency))} ${account.currency}, the largest amount an account holds`,
+          { rule: paymentRules.balanceWithinMaximum },
+        );
+      }
       if (account.currency !== amount.currency) {
         throw new HttpProblem(
           409,

@@ -86,7 +86,9 @@ export const paymentApi: ApiDescription = {
         400: problemResponse('Invalid body or header.'),
         403: refused,
         404: problemResponse('The buyer has no account.'),
-        409: problemResponse("The amount is not in the account's currency."),
+        409: problemResponse(
+          "The amount is not in the account's currency, or the balance would exceed the largest amount (`balance-within-maximum`).",
+        ),
         422: problemResponse('The Idempotency-Key was used before with another body.'),
       },
     },
