@@ -1,3 +1,7 @@
+import {
+  createOperatorActionsTable,
+  dropOperatorActionsTable,
+} from '../../services/shared/db/operator-actions';
 import { addOutboxActorColumn, dropOutboxActorColumn } from '../../services/shared/event-store/migration';
 import { sql, type Migration } from 'kysely';
 import { createRetentionIndexes, dropRetentionIndexes } from '../../services/shared/db/retention-indexes';
@@ -47,5 +51,19 @@ export const contractMigrations: Record<string, Migration> = {
   '0003_outbox_actor': {
     up: (db) => addOutboxActorColumn(db, schema),
     down: (db) => dropOutboxActorColumn(db, schema),
+  },
+  '0004_operator_actions': {
+    up: async (db) => {
+      await createOperatorActionsTable(db, schema);
+      await db.schema
+        .withSchema(schema)
+        .alterTable('compliance_holds')
+        .addColumn('placed_by', 'text')
+        .execute();
+    },
+    down: async (db) => {
+      await db.schema.withSchema(schema).alterTable('compliance_holds').dropColumn('placed_by').execute();
+      await dropOperatorActionsTable(db, schema);
+    },
   },
 };

@@ -1,4 +1,8 @@
 import {
+  createOperatorActionsTable,
+  dropOperatorActionsTable,
+} from '../../services/shared/db/operator-actions';
+import {
   addOutboxActorColumn,
   createIdempotencyKeysTable,
   dropOutboxActorColumn,
@@ -77,6 +81,16 @@ export const paymentMigrations: Record<string, Migration> = {
     down: async (db) => {
       await db.schema.withSchema(schema).dropTable('idempotency_keys').ifExists().execute();
       await db.schema.withSchema(schema).dropTable('deposits').ifExists().execute();
+    },
+  },
+  '0005_operator_actions': {
+    up: async (db) => {
+      await createOperatorActionsTable(db, schema);
+      await db.schema.withSchema(schema).alterTable('accounts').addColumn('opened_by', 'text').execute();
+    },
+    down: async (db) => {
+      await db.schema.withSchema(schema).alterTable('accounts').dropColumn('opened_by').execute();
+      await dropOperatorActionsTable(db, schema);
     },
   },
 };

@@ -1,3 +1,7 @@
+import {
+  createOperatorActionsTable,
+  dropOperatorActionsTable,
+} from '../../services/shared/db/operator-actions';
 import { addOutboxActorColumn, dropOutboxActorColumn } from '../../services/shared/event-store/migration';
 import { sql, type Migration } from 'kysely';
 import { createRetentionIndexes, dropRetentionIndexes } from '../../services/shared/db/retention-indexes';
@@ -44,5 +48,15 @@ export const titleMigrations: Record<string, Migration> = {
   '0003_outbox_actor': {
     up: (db) => addOutboxActorColumn(db, schema),
     down: (db) => dropOutboxActorColumn(db, schema),
+  },
+  '0004_operator_actions': {
+    up: async (db) => {
+      await createOperatorActionsTable(db, schema);
+      await db.schema.withSchema(schema).alterTable('liens').addColumn('placed_by', 'text').execute();
+    },
+    down: async (db) => {
+      await db.schema.withSchema(schema).alterTable('liens').dropColumn('placed_by').execute();
+      await dropOperatorActionsTable(db, schema);
+    },
   },
 };

@@ -1,3 +1,4 @@
+import type { OperatorActionTables } from '../shared/db/operator-actions';
 import type { ColumnType } from 'kysely';
 import type { MessagingTables } from '../shared/messaging/messaging-tables';
 
@@ -22,9 +23,11 @@ export interface ComplianceHoldsTable {
   party_id: string;
   reason: string;
   placed_at: Timestamp;
+  /** Who placed it (or last changed its reason); null for holds placed before this was kept. */
+  placed_by: string | null;
 }
 
-export interface ContractTables extends MessagingTables {
+export interface ContractTables extends MessagingTables, OperatorActionTables {
   contracts: ContractsTable;
   compliance_holds: ComplianceHoldsTable;
 }

@@ -1,3 +1,4 @@
+import type { OperatorActionTables } from '../shared/db/operator-actions';
 import type { ColumnType } from 'kysely';
 import type { IdempotencyTables } from '../shared/http/idempotency';
 import type { MessagingTables } from '../shared/messaging/messaging-tables';
@@ -13,6 +14,8 @@ export interface AccountsTable {
   reserved_minor: ColumnType<bigint, bigint | number | undefined, bigint | number>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Who opened it (the buyer, or ops with a balance); null for accounts opened before this was kept. */
+  opened_by: string | null;
 }
 
 export interface FundsReservationsTable {
@@ -34,7 +37,7 @@ export interface DepositsTable {
   deposited_at: Timestamp;
 }
 
-export interface PaymentTables extends MessagingTables, IdempotencyTables {
+export interface PaymentTables extends MessagingTables, IdempotencyTables, OperatorActionTables {
   accounts: AccountsTable;
   fund_reservations: FundsReservationsTable;
   deposits: DepositsTable;

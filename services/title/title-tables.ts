@@ -1,3 +1,4 @@
+import type { OperatorActionTables } from '../shared/db/operator-actions';
 import type { ColumnType } from 'kysely';
 import type { MessagingTables } from '../shared/messaging/messaging-tables';
 
@@ -27,9 +28,11 @@ export interface LiensTable {
   lien_id: string;
   reason: string;
   placed_at: Timestamp;
+  /** Who recorded it (or last changed its reason); null for liens recorded before this was kept. */
+  placed_by: string | null;
 }
 
-export interface TitleTables extends MessagingTables {
+export interface TitleTables extends MessagingTables, OperatorActionTables {
   titles: TitlesTable;
   title_transfers: TitleTransfersTable;
   liens: LiensTable;

@@ -6,6 +6,7 @@ import { moneyFromMinor } from '../../shared/domain/money';
 import { forbidden, hasRole, requireCaller, requireRole } from '../../shared/http/caller';
 import { identifier, reasonBody } from '../../shared/http/identifier';
 import { moneyJson } from '../../shared/http/money-json';
+import { recordOperatorAction } from '../../shared/db/operator-actions';
 import { HttpProblem } from '../../shared/http/problem';
 import { parseOr400 } from '../../shared/http/validation';
 import type { ContractsTable, ContractTables } from '../contract-tables';
@@ -79,22 +80,38 @@ export function contractRoutes(db: Kysely<ContractTables>): Router {
     requireRole(req, contractRules.holdsComplianceOnly, 'compliance');
     const partyId = parseOr400(identifier, req.params.partyId, 'partyId');
     const { reason } = parseOr400(reasonBody, req.body);
-    await db
-      .insertInto('compliance_holds')
-      .values({ party_id: partyId, reason })
-      .onConflict((oc) => oc.column('party_id').doUpdateSet({ reason }))
-      .execute();
+    const placedBy = req.commandContext.actor;
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('compliance_holds')
+        .values({ party_id: partyId, reason, placed_by: placedBy })
+        .onConflict((oc) => oc.column('party_id').doUpdateSet({ reason, placed_by: placedBy }))
+        .execute();
+      await recordOperatorAction<ContractTables>(trx, req.commandContext, {
+        action: 'compliance-hold-placed',
+        subject: partyId,
+        detail: { reason },
+      });
+    });
     res.status(200).json({ partyId, reason });
   });
 
   router.delete('/compliance-holds/:partyId', async (req, res) => {
     requireRole(req, contractRules.holdsComplianceOnly, 'compliance');
     const partyId = parseOr400(identifier, req.params.partyId, 'partyId');
-    const deleted = await db
-      .deleteFrom('compliance_holds')
-      .where('party_id', '=', partyId)
-      .executeTakeFirst();
-    if (deleted.numDeletedRows === 0n) throw HttpProblem.notFound(`Compliance hold on ${partyId}`);
+    await db.transaction().execute(async (trx) => {
+      const lifted = await trx
+        .deleteFrom('compliance_holds')
+        .where('party_id', '=', partyId)
+        .returning(['reason'])
+        .executeTakeFirst();
+      if (!lifted) throw HttpProblem.notFound(`Compliance hold on ${partyId}`);
+      await recordOperatorAction<ContractTables>(trx, req.commandContext, {
+        action: 'compliance-hold-lifted',
+        subject: partyId,
+        detail: { reason: lifted.reason },
+      });
+    });
     res.status(204).end();
   });
 

@@ -8,6 +8,7 @@ import { forbidden, hasRole, requireCaller, requireRole, type Caller } from '../
 import { identifier } from '../../shared/http/identifier';
 import { IdempotencyStore, idempotentRequest, type HttpResult } from '../../shared/http/idempotency';
 import { moneyBody, moneyFromBody, moneyJson } from '../../shared/http/money-json';
+import { recordOperatorAction } from '../../shared/db/operator-actions';
 import { HttpProblem } from '../../shared/http/problem';
 import { sendResult } from '../../shared/http/send-result';
 import { parseOr400 } from '../../shared/http/validation';
@@ -115,17 +116,29 @@ export function accountRoutes(db: Kysely<PaymentTables>): Router {
     const balance = body.balance
       ? moneyFromBody(body.balance)
       : { amountMinor: 0, currency: body.currency ?? 'EUR' };
-    const inserted = await db
-      .insertInto('accounts')
-      .values({ buyer_id: buyerId, currency: balance.currency, balance_minor: balance.amountMinor })
-      .onConflict((oc) => oc.column('buyer_id').doNothing())
-      .returning('buyer_id')
-      .executeTakeFirst();
-    if (!inserted) {
-      throw new HttpProblem(409, 'Account exists', `Buyer ${buyerId} has an account already`, {
-        rule: 'account-exists',
+    await db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('accounts')
+        .values({
+          buyer_id: buyerId,
+          currency: balance.currency,
+          balance_minor: balance.amountMinor,
+          opened_by: caller.subject,
+        })
+        .onConflict((oc) => oc.column('buyer_id').doNothing())
+        .returning('buyer_id')
+        .executeTakeFirst();
+      if (!inserted) {
+        throw new HttpProblem(409, 'Account exists', `Buyer ${buyerId} has an account already`, {
+          rule: 'account-exists',
+        });
+      }
+      await recordOperatorAction<PaymentTables>(trx, req.commandContext, {
+        action: 'account-opened',
+        subject: buyerId,
+        detail: { balance: moneyJson(balance) },
       });
-    }
+    });
     res
       .status(201)
       .location(`/accounts/${encodeURIComponent(buyerId)}`)

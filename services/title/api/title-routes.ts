@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { forbidden, hasRole, requireCaller, requireRole } from '../../shared/http/caller';
 import { identifier, reasonBody } from '../../shared/http/identifier';
+import { recordOperatorAction } from '../../shared/db/operator-actions';
 import { HttpProblem } from '../../shared/http/problem';
 import { parseOr400 } from '../../shared/http/validation';
 import type { TitleTables } from '../title-tables';
@@ -60,11 +61,21 @@ export function titleRoutes(db: Kysely<TitleTables>): Router {
     const propertyId = parseOr400(identifier, req.params.propertyId, 'propertyId');
     const lienId = parseOr400(identifier, req.params.lienId, 'lienId');
     const { reason } = parseOr400(reasonBody, req.body);
-    await db
-      .insertInto('liens')
-      .values({ property_id: propertyId, lien_id: lienId, reason })
-      .onConflict((oc) => oc.columns(['property_id', 'lien_id']).doUpdateSet({ reason }))
-      .execute();
+    const placedBy = req.commandContext.actor;
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('liens')
+        .values({ property_id: propertyId, lien_id: lienId, reason, placed_by: placedBy })
+        .onConflict((oc) =>
+          oc.columns(['property_id', 'lien_id']).doUpdateSet({ reason, placed_by: placedBy }),
+        )
+        .execute();
+      await recordOperatorAction<TitleTables>(trx, req.commandContext, {
+        action: 'lien-recorded',
+        subject: propertyId,
+        detail: { lienId, reason },
+      });
+    });
     res.status(200).json({ propertyId, lienId, reason });
   });
 
@@ -72,12 +83,20 @@ export function titleRoutes(db: Kysely<TitleTables>): Router {
     requireRole(req, titleRules.liensRegistrarOnly, 'registrar');
     const propertyId = parseOr400(identifier, req.params.propertyId, 'propertyId');
     const lienId = parseOr400(identifier, req.params.lienId, 'lienId');
-    const deleted = await db
-      .deleteFrom('liens')
-      .where('property_id', '=', propertyId)
-      .where('lien_id', '=', lienId)
-      .executeTakeFirst();
-    if (deleted.numDeletedRows === 0n) throw HttpProblem.notFound(`Lien ${lienId} on ${propertyId}`);
+    await db.transaction().execute(async (trx) => {
+      const lifted = await trx
+        .deleteFrom('liens')
+        .where('property_id', '=', propertyId)
+        .where('lien_id', '=', lienId)
+        .returning(['reason'])
+        .executeTakeFirst();
+      if (!lifted) throw HttpProblem.notFound(`Lien ${lienId} on ${propertyId}`);
+      await recordOperatorAction<TitleTables>(trx, req.commandContext, {
+        action: 'lien-lifted',
+        subject: propertyId,
+        detail: { lienId, reason: lifted.reason },
+      });
+    });
     res.status(204).end();
   });
 
