@@ -29,6 +29,15 @@ export const consoleConfigSchema = infrastructureSchema.extend({
     z.number().min(500, 'at least 500'),
   ),
   CONSOLE_LAG_WINDOW_MS: millisecondsVariable(600_000, 'how much consumer lag history the console keeps'),
+  CONSOLE_SESSION_MAX: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(10_000)
+    .describe(
+      'console sessions held at most (in memory); signing in beyond them signs out the least recently used',
+    ),
   CONSOLE_SESSION_IDLE_MS: millisecondsVariable(
     1_800_000,
     'a console session unused this long is signed out (the refresh token may end it sooner)',

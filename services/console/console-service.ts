@@ -25,6 +25,7 @@ export const consoleService: ServiceDefinition<ConsoleConfig, { sessions: Sessio
       clientId: config.OIDC_CLIENT_ID,
       verifier: runtime.verifier,
       idleMs: config.CONSOLE_SESSION_IDLE_MS,
+      maxSessions: config.CONSOLE_SESSION_MAX,
     });
     const lagHistory = new ConsumerLagHistory(
       runtime.kafka,

@@ -29,6 +29,12 @@ const signedOut = problemResponse(
   },
 );
 const opsOnly = problemResponse('The user lacks the ops role (rule `console-ops-only`).');
+const crossOrigin = problemResponse(
+  'A browser sent it from another origin (rule `console-same-origin`): only the console itself changes anything.',
+);
+const opsOnlyOrCrossOrigin = problemResponse(
+  'The user lacks the ops role (rule `console-ops-only`), or a browser sent it from another origin (rule `console-same-origin`).',
+);
 const unreachable = problemResponse('The service behind cannot be reached.');
 const unavailable = problemResponse('The service behind is unavailable (its read model, a dependency).', {
   'Retry-After': retryAfterHeader,
@@ -110,6 +116,7 @@ export const consoleApi: ApiDescription = {
         }),
         400: problemResponse('Invalid body.'),
         401: signedOut,
+        403: crossOrigin,
         503: problemResponse('The identity provider cannot be reached.', { 'Retry-After': retryAfterHeader }),
       },
     },
@@ -130,7 +137,7 @@ export const consoleApi: ApiDescription = {
       operationId: 'signOut',
       summary: 'Sign out (the session is forgotten; the cookie cleared)',
       token: 'none',
-      responses: { 204: { description: 'Signed out (also when no session was there).' } },
+      responses: { 204: { description: 'Signed out (also when no session was there).' }, 403: crossOrigin },
     },
     passThrough('/api/search/properties', 'consoleSearchProperties', 'search', '/search/properties', {}),
     passThrough(
@@ -195,7 +202,7 @@ export const consoleApi: ApiDescription = {
         200: jsonResponse('Replayed.', passedAnswer('read model', 'the replay')),
         400: problemResponse('Unknown read model or invalid id.'),
         401: signedOut,
-        403: opsOnly,
+        403: opsOnlyOrCrossOrigin,
         404: problemResponse('The aggregate is not parked.'),
         409: problemResponse('A message still fails; it stays parked.'),
         502: unreachable,

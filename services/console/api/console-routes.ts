@@ -12,6 +12,7 @@ import { upstreamNames, type UpstreamName } from '../console-config';
 import type { ConsumerLagHistory } from '../pipeline/consumer-lag-history';
 import { relayStatuses } from '../pipeline/relay-status';
 import { SessionEndedError, type SessionStore } from '../session/session-store';
+import { requireSameOrigin } from './same-origin';
 import { callUpstream, upstreamJson } from '../upstream';
 import type { WebBundle } from '../web-bundle';
 import { whereaboutsOf } from '../whereabouts/whereabouts';
@@ -71,6 +72,7 @@ function queryStringOf(req: Request): string {
 export function consoleRoutes(deps: ConsoleRoutesDeps): Router {
   const router = Router();
   const { sessions, upstreams } = deps;
+  router.use(requireSameOrigin);
 
   /** The caller's access token and roles: the session's, else a bearer token's (scripts). */
   const credential = async (req: Request): Promise<{ token: string; roles: readonly string[] }> => {

@@ -5,12 +5,13 @@ import { SessionEndedError, SessionStore } from './session-store';
 
 /** Console sessions against the stack's Keycloak: sign-in, refresh, sign-out. */
 const verifier = createTokenVerifier(authConfig());
-const store = (refreshMarginMs?: number) =>
+const store = (refreshMarginMs?: number, maxSessions = 100) =>
   new SessionStore({
     issuerUrl: tokenClientConfig().OIDC_ISSUER_URL,
     clientId: tokenClientConfig().OIDC_CLIENT_ID,
     verifier,
     idleMs: 60_000,
+    maxSessions,
     ...(refreshMarginMs === undefined ? {} : { refreshMarginMs }),
   });
 
@@ -44,5 +45,17 @@ describe('SessionStore', () => {
     sessions.signOut(session.id);
     expect(sessions.find(session.id)).toBeUndefined();
     await expect(sessions.accessToken(session.id)).rejects.toBeInstanceOf(SessionEndedError);
+  });
+
+  it('holds at most maxSessions: a new sign-in signs out the least recently used', async () => {
+    const sessions = store(undefined, 2);
+    const first = await sessions.signIn('seller1', 'deedstream');
+    const second = await sessions.signIn('buyer1', 'deedstream');
+    // Using the first makes the second the least recently used.
+    expect(sessions.find(first.id)).toBeDefined();
+    const third = await sessions.signIn('ops1', 'deedstream');
+    expect(sessions.find(second.id)).toBeUndefined();
+    expect(sessions.find(first.id)).toBeDefined();
+    expect(sessions.find(third.id)).toBeDefined();
   });
 });

@@ -24,6 +24,8 @@ export interface SessionStoreOptions {
   clientId: string;
   verifier: TokenVerifier;
   idleMs: number;
+  /** Sessions held at most; signing in beyond them signs out the least recently used. */
+  maxSessions: number;
   /** How long before its expiry an access token is refreshed (default 30 s). */
   refreshMarginMs?: number;
 }
@@ -38,7 +40,7 @@ export class SessionEndedError extends Error {
 
 /**
  * The console's sessions, in memory (a restart signs everyone out; replicas of the console
- * would need sticky sessions). Signing in is the password grant at the identity provider;
+ * would need sticky sessions), at most `maxSessions` of them. Signing in is the password grant at the identity provider;
  * the access token is refreshed with the refresh token shortly before it expires.
  */
 export class SessionStore {
@@ -54,6 +56,12 @@ export class SessionStore {
       password,
     });
     const held = await this.hold(randomBytes(32).toString('base64url'), granted);
+    this.expire();
+    // The map keeps the order of last use (find moves a session to its end): the first is the stalest.
+    for (const stalest of this.sessions.keys()) {
+      if (this.sessions.size < this.options.maxSessions) break;
+      this.sessions.delete(stalest);
+    }
     this.sessions.set(held.id, held);
     return publicView(held);
   }
@@ -62,8 +70,10 @@ export class SessionStore {
   find(id: string | undefined): Session | undefined {
     this.expire();
     const held = id === undefined ? undefined : this.sessions.get(id);
-    if (!held) return undefined;
+    if (!held || id === undefined) return undefined;
     held.idleUntil = Date.now() + this.options.idleMs;
+    this.sessions.delete(id);
+    this.sessions.set(id, held);
     return publicView(held);
   }
 
