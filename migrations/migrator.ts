@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
 import { serviceMigrations, type ServiceMigrations } from './registry';
+import { applyDatabaseRoles } from './roles';
 
 export type MigrationDirection = 'latest' | 'down';
 
@@ -53,7 +54,11 @@ export async function migrationStatus(db: Kysely<unknown>, name: string) {
   return migratorFor(db, service).getMigrations();
 }
 
-/** Migrates every service to its latest version (the main job and the test bootstrap use this). */
+/**
+ * Migrates every service to its latest version, then sets each service role's rights on the
+ * tables as they now are (the main job and the test bootstrap use this).
+ */
 export async function migrateAllToLatest(db: Kysely<unknown>): Promise<void> {
   for (const name of Object.keys(serviceMigrations)) await migrate(db, name, 'latest');
+  await applyDatabaseRoles(db);
 }

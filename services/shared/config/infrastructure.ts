@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authSchema } from '../auth/auth-config';
 import type { DatabaseTimeouts } from '../db/database';
 import { loadConfig } from './load-config';
-import { millisecondsVariable } from './variables';
+import { deploymentVariable, millisecondsVariable } from './variables';
 
 /**
  * Where the shared infrastructure is (the identity provider's settings included: every
@@ -14,7 +14,17 @@ export const infrastructureSchema = z
     DATABASE_URL: z
       .url({ protocol: /^postgres(ql)?$/ })
       .default('postgres://deedstream:deedstream@127.0.0.1:5433/deedstream')
-      .describe('PostgreSQL holding every service schema (events, outbox, read state)'),
+      .describe(
+        'PostgreSQL holding every service schema (events, outbox, read state); its user owns the schemas and is used by migrations, provisioning and the CLIs, while each service signs in as its own role deedstream_<service> on the same server',
+      ),
+    DATABASE_SERVICE_PASSWORD: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "password of this service's own Postgres role deedstream_<service> (unset: the local stack's, the role's name; refused when DEEDSTREAM_DEPLOYMENT=production)",
+      ),
+    DEEDSTREAM_DEPLOYMENT: deploymentVariable(),
     KAFKA_BROKERS: z
       .string()
       .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'expected host:port[,host:port…]')

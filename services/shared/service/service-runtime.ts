@@ -5,6 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import { createTokenVerifier, type TokenVerifier } from '../auth/token-verifier';
 import { databaseTimeouts, type InfrastructureConfig } from '../config/infrastructure';
 import { createDatabase } from '../db/database';
+import { serviceConnectionString } from '../db/service-role';
 import { createKafka } from '../kafka/kafka-client';
 import { createLogger, type Logger } from '../observability/logger';
 import { ServiceMetrics } from '../observability/metrics';
@@ -42,7 +43,8 @@ export class ServiceRuntime {
   /** A pool on the service's own schema (readiness: `SELECT 1`). */
   database<DB>(schema: string, poolSize: number): Kysely<DB> {
     const db = createDatabase<DB>({
-      connectionString: this.config.DATABASE_URL,
+      // Its own role, with rights on its own schema only (see service-role.ts).
+      connectionString: serviceConnectionString(this.service, this.config),
       maxConnections: poolSize,
       applicationName: `deedstream-${this.service}`,
       timeouts: databaseTimeouts(this.config),
