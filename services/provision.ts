@@ -53,12 +53,14 @@ export async function provision(
 
   say(`» Debezium connectors on ${config.CONNECT_URL}`);
   const connect = ConnectClient.of(config);
-  for (const name of connectorNames()) {
-    const result = await applyConnector(connect, loadConnector(name), defaultConnectorStateDir);
-    say(`  ${name}: ${result.changed ? `applied ${result.changes.length} change(s)` : 'unchanged'}, RUNNING`);
-  }
   const slots = createDatabase<unknown>({ connectionString: config.DATABASE_URL, maxConnections: 1 });
   try {
+    for (const name of connectorNames()) {
+      const result = await applyConnector(connect, slots, loadConnector(name), defaultConnectorStateDir);
+      say(
+        `  ${name}: ${result.changed ? `applied ${result.changes.length} change(s)` : 'unchanged'}, RUNNING`,
+      );
+    }
     for (const name of await retireConnectors(connect, slots))
       say(`  ${name}: retired (replaced by outbox-relay), its slot and publication dropped`);
   } finally {

@@ -36,6 +36,12 @@ export const stackConnect = { username: 'deedstream', password: 'deedstream-conn
 export const stackPostgres = {
   user: 'deedstream',
   password: 'deedstream',
+  /**
+   * The outbox relay's own role (REPLICATION, SELECT on the outboxes), which Debezium signs in
+   * as: created by provisioning with the local password, its name (migrations/roles.ts).
+   */
+  relayUser: 'deedstream_relay',
+  relayPassword: 'deedstream_relay',
   database: 'deedstream',
   /** Apicurio Registry keeps its schemas in a database of its own. */
   registryDatabase: 'apicurio',

@@ -92,17 +92,23 @@ program
   )
   .option('--timeout <seconds>', 'how long to wait for RUNNING', '90')
   .action(async (name: string | undefined, options: { timeout: string }) => {
-    await eachConnector(async (n) => {
-      const result = await applyConnector(
-        client(),
-        loadConnector(n),
-        config().CONNECTORS_STATE_DIR,
-        Number(options.timeout) * 1000,
-      );
-      if (!result.changed) console.log(`${n}: unchanged (no-op); ${result.status.connector.state}`);
-      else for (const change of result.changes) console.log(`${n}: ${formatChange(change)}`);
-      console.log(`${n}: RUNNING with ${result.status.tasks.length} task(s)`);
-    })(name);
+    const db = createDatabase<unknown>({ connectionString: config().DATABASE_URL, maxConnections: 1 });
+    try {
+      await eachConnector(async (n) => {
+        const result = await applyConnector(
+          client(),
+          db,
+          loadConnector(n),
+          config().CONNECTORS_STATE_DIR,
+          Number(options.timeout) * 1000,
+        );
+        if (!result.changed) console.log(`${n}: unchanged (no-op); ${result.status.connector.state}`);
+        else for (const change of result.changes) console.log(`${n}: ${formatChange(change)}`);
+        console.log(`${n}: RUNNING with ${result.status.tasks.length} task(s)`);
+      })(name);
+    } finally {
+      await db.destroy();
+    }
   });
 
 program

@@ -31,8 +31,8 @@ const connectorEnv = {
   DEEDSTREAM_PG_HOST: '127.0.0.1',
   DEEDSTREAM_PG_PORT: String(stackPorts.postgres),
   DEEDSTREAM_PG_DATABASE: stackPostgres.database,
-  DEEDSTREAM_PG_USER: stackPostgres.user,
-  DEEDSTREAM_PG_PASSWORD: stackPostgres.password,
+  DEEDSTREAM_PG_USER: stackPostgres.relayUser,
+  DEEDSTREAM_PG_PASSWORD: stackPostgres.relayPassword,
 };
 /** A Java regex the whole variable name must match (EnvVarConfigProvider's allowlist.pattern). */
 export const connectorEnvAllowlist = Object.keys(connectorEnv).join('|');

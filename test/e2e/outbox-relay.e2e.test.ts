@@ -1,6 +1,7 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { infrastructureConfig } from '../../services/shared/config/infrastructure';
 import { applyConnector } from '../../services/shared/connect/connector-deployment';
+import { createDatabase } from '../../services/shared/db/database';
 import { loadConnector } from '../../services/shared/connect/connector-file';
 import { up } from '../../stack/stack';
 import { runningPid } from '../../stack/process';
@@ -114,7 +115,17 @@ describe('Debezium outbox relay (Postgres → Connect → Kafka)', () => {
 
   it('re-applying an unchanged connector config changes nothing', async () => {
     const before = await connect.connectorConfig('outbox-relay');
-    const result = await applyConnector(connect, loadConnector('outbox-relay'), connectorStateDir);
+    // As provisioning does: the schemas' owner, who makes the connector's publication.
+    const owner = createDatabase<unknown>({
+      connectionString: infrastructureConfig().DATABASE_URL,
+      maxConnections: 1,
+    });
+    const result = await applyConnector(
+      connect,
+      owner,
+      loadConnector('outbox-relay'),
+      connectorStateDir,
+    ).finally(() => owner.destroy());
     expect(result.changed).toBe(false);
     expect(result.changes).toEqual([]);
     expect(await connect.connectorConfig('outbox-relay')).toEqual(before);

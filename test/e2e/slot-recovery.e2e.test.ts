@@ -24,6 +24,7 @@ import { REPUBLISHED_HEADER } from '../../services/shared/connect/republish';
 import { assessSlot } from '../../services/shared/connect/slot-health';
 import { recoverSlot, type SlotRecoveryOptions } from '../../services/shared/connect/slot-recovery';
 import { createDatabase } from '../../services/shared/db/database';
+import { grantRelayAccess } from '../../migrations/roles';
 import type { EventStoreTables } from '../../services/shared/event-store/tables';
 import { createMessagingSchema, dropServiceSchema } from '../../services/shared/messaging/inbox';
 import { outboxRows } from '../../services/shared/outbox/outbox-writer';
@@ -291,6 +292,7 @@ describe('losing a replication slot is recoverable (outbox-only service)', () =>
 
   beforeAll(async () => {
     await createMessagingSchema(adminDb, schema);
+    await grantRelayAccess(adminDb, schema);
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({
@@ -309,7 +311,7 @@ describe('losing a replication slot is recoverable (outbox-only service)', () =>
     );
     fs.writeFileSync(file, JSON.stringify(resolved, null, 2));
     definition = { name, file, config: resolved.config };
-    await applyConnector(connect, definition, cliDir);
+    await applyConnector(connect, adminDb, definition, cliDir);
   });
 
   afterAll(async () => {

@@ -24,17 +24,18 @@ export async function ensurePipeline(): Promise<void> {
   const db = createDatabase<unknown>({ connectionString: config.DATABASE_URL, maxConnections: 1 });
   try {
     await migrateAllToLatest(db);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await applyTopics(admin, loadTopicPlan());
+    } finally {
+      await admin.disconnect();
+    }
+    for (const name of connectorNames())
+      await applyConnector(connect, db, loadConnector(name), connectorStateDir);
   } finally {
     await db.destroy();
   }
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await applyTopics(admin, loadTopicPlan());
-  } finally {
-    await admin.disconnect();
-  }
-  for (const name of connectorNames()) await applyConnector(connect, loadConnector(name), connectorStateDir);
 }
 
 export type Offsets = Array<{ partition: number; offset: string }>;

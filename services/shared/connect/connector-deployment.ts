@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import { ensurePublication } from './publication';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -61,11 +63,13 @@ function placeholderHint(message: string, definition: ConnectorDefinition): stri
 }
 
 /**
- * Idempotent deployment: an unchanged config is a no-op; a changed one is PUT after the
+ * Idempotent deployment: the connector's publication is made or updated (as `db`'s user, the
+ * schemas' owner); an unchanged config is a no-op; a changed one is PUT after the
  * running config is saved for `rollback`; then waits until connector and tasks RUN.
  */
 export async function applyConnector(
   client: ConnectClient,
+  db: Kysely<unknown>,
   definition: ConnectorDefinition,
   stateDir: string,
   timeoutMs = 90_000,
@@ -76,6 +80,8 @@ export async function applyConnector(
       `${definition.name}: invalid config: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
     );
   }
+  // Before the connector starts: it reads this publication and may not make its own.
+  await ensurePublication(db, desiredConfig(definition));
   const running = await client.connectorConfig(definition.name);
   const changes = diffConfig(running, desiredConfig(definition));
   if (changes.length > 0) {

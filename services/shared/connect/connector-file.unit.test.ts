@@ -21,7 +21,7 @@ const outboxRelay: Record<string, string> = {
   'plugin.name': 'pgoutput',
   'slot.name': 'deedstream_relay_outbox',
   'publication.name': 'deedstream_relay_outbox',
-  'publication.autocreate.mode': 'filtered',
+  'publication.autocreate.mode': 'disabled',
   'table.include.list':
     'relay.debezium_heartbeat,property.outbox,people.outbox,transaction.outbox,payment.outbox,contract.outbox,title.outbox',
   'topic.prefix': 'deedstream.relay',
