@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { tokenClientConfig } from '../shared/auth/auth-config';
-import { passwordGrantToken } from '../shared/auth/password-grant';
+import { passwordGrantToken } from '../shared/auth/token-grants';
 
 /**
  * The local realm's users for CLIs that act as people (the demo): a token each, fetched

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { tokenClientConfig } from '../shared/auth/auth-config';
-import { passwordGrantToken } from '../shared/auth/password-grant';
+import { passwordGrantToken } from '../shared/auth/token-grants';
 
 /**
  * `npm run -s token -- <username> [--password <p>]`: prints an access token for a user of the

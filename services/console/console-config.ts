@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { tokenClientSchema } from '../shared/auth/auth-config';
 import { infrastructureSchema } from '../shared/config/infrastructure';
 import { loadConfig } from '../shared/config/load-config';
 import { millisecondsVariable, portVariable } from '../shared/config/variables';
@@ -10,7 +9,13 @@ import { millisecondsVariable, portVariable } from '../shared/config/variables';
  * those ports for every child, need nothing console-specific.
  */
 export const consoleConfigSchema = infrastructureSchema.extend({
-  ...tokenClientSchema.shape,
+  CONSOLE_OIDC_CLIENT_ID: z
+    .string()
+    .min(1)
+    .default('deedstream-console')
+    .describe(
+      "the console's public client at the identity provider: authorization code flow with PKCE, its callback http://<host>/session/callback",
+    ),
   CONSOLE_PORT: portVariable(3000, 'the web console'),
   CONSOLE_UPSTREAM_HOST: z
     .string()

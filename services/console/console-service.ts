@@ -1,9 +1,11 @@
+import { discoverIssuer, IssuerUnavailableError } from '../shared/auth/oidc-discovery';
 import { ConnectClient } from '../shared/connect/connect-client';
 import type { ServiceDefinition } from '../shared/service/service-definition';
 import { consoleApi } from './api/console-openapi';
 import { consoleRoutes } from './api/console-routes';
 import { consoleConfig, upstreamsOf, type ConsoleConfig } from './console-config';
 import { ConsumerLagHistory } from './pipeline/consumer-lag-history';
+import { PendingSignIns } from './session/pending-sign-ins';
 import { SessionStore } from './session/session-store';
 import { bundleWeb } from './web-bundle';
 
@@ -22,7 +24,8 @@ export const consoleService: ServiceDefinition<ConsoleConfig, { sessions: Sessio
   async build(config, runtime) {
     const sessions = new SessionStore({
       issuerUrl: config.OIDC_ISSUER_URL,
-      clientId: config.OIDC_CLIENT_ID,
+      // Refresh tokens belong to the client that was granted them: the console's own.
+      clientId: config.CONSOLE_OIDC_CLIENT_ID,
       verifier: runtime.verifier,
       idleMs: config.CONSOLE_SESSION_IDLE_MS,
       maxSessions: config.CONSOLE_SESSION_MAX,
@@ -43,6 +46,17 @@ export const consoleService: ServiceDefinition<ConsoleConfig, { sessions: Sessio
       connect: ConnectClient.of(config),
       lagHistory,
       sessionMaxAgeSeconds: Math.round(config.CONSOLE_SESSION_IDLE_MS / 1000),
+      signIn: {
+        issuerUrl: config.OIDC_ISSUER_URL,
+        clientId: config.CONSOLE_OIDC_CLIENT_ID,
+        authorizationEndpoint: async () => {
+          const { authorization_endpoint: endpoint } = await discoverIssuer(config.OIDC_ISSUER_URL);
+          if (!endpoint)
+            throw new IssuerUnavailableError(`${config.OIDC_ISSUER_URL} names no authorization endpoint`);
+          return endpoint;
+        },
+        pending: new PendingSignIns(),
+      },
     });
     return { routes, workers: [lagHistory], internals: { sessions } };
   },

@@ -28,9 +28,9 @@ interface RealmFile {
 /**
  * Keycloak imports a realm file only while the realm does not exist, so a stack made before
  * a change of the file would keep the old policy. This brings an existing realm's
- * brute-force protection and each client's default and optional scopes and its own
- * mappers (what its tokens carry) to what the file says, through the admin API; mappers
- * the file lacks, users and keys are left alone.
+ * brute-force protection, its clients (a missing one is created) and each client's default
+ * and optional scopes and its own mappers (what its tokens carry) to what the file says,
+ * through the admin API; mappers the file lacks, users and keys are left alone.
  */
 export async function applyRealmPolicy(baseUrl: string, realmFile: string): Promise<void> {
   const wanted = JSON.parse(fs.readFileSync(realmFile, 'utf8')) as RealmFile;
@@ -49,7 +49,11 @@ export async function applyRealmPolicy(baseUrl: string, realmFile: string): Prom
       'GET',
       `${realm}/clients?clientId=${encodeURIComponent(client.clientId)}`,
     );
-    if (!existing) continue;
+    if (!existing) {
+      // A client the file gained since the realm was imported: made as the file says.
+      await admin('POST', `${realm}/clients`, client);
+      continue;
+    }
     const mappers = `${realm}/clients/${existing.id}/protocol-mappers/models`;
     const present = (await admin<Array<{ name: string }>>('GET', mappers)).map((mapper) => mapper.name);
     for (const mapper of client.protocolMappers.filter((m) => !present.includes(m.name))) {

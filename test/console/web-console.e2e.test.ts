@@ -116,12 +116,16 @@ describe('the web console', () => {
     await readable('search', first.id, first.token);
     await readable('search', second.id, second.token);
 
+    // Signing in happens on the identity provider's page, and comes back to the console.
     await page.goto(urlOf('console'));
-    await page.getByLabel('User name').fill('ops1');
+    await page.getByRole('link', { name: 'Sign in' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel(/Username/).fill('ops1');
     await page.keyboard.press('Tab');
     await page.keyboard.type('deedstream');
     await page.keyboard.press('Enter');
     await shown(page.getByRole('heading', { name: 'Listings' }));
+    expect(new URL(page.url()).origin).toBe(new URL(urlOf('console')).origin);
 
     await page.getByLabel('City').fill(city);
     await page.getByRole('button', { name: 'Search', exact: true }).click();

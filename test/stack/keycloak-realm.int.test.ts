@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { tokenClientConfig } from '../../services/shared/auth/auth-config';
-import { passwordGrantToken } from '../../services/shared/auth/password-grant';
+import { passwordGrantToken } from '../../services/shared/auth/token-grants';
 import { freshUser, localUser } from '../support/identities';
 import { KeycloakAdmin } from '../support/keycloak-admin';
 

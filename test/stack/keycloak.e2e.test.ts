@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { localIssuerUrl } from '../../services/shared/auth/auth-config';
-import { passwordGrantToken } from '../../services/shared/auth/password-grant';
+import { passwordGrantToken } from '../../services/shared/auth/token-grants';
 import { keycloak, keycloakIssuer } from '../../stack/components/keycloak';
 import { stopDaemon } from '../../stack/process';
 import { ownPid, status, up } from '../../stack/stack';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { tokenClientConfig } from '../../services/shared/auth/auth-config';
-import { passwordGrantToken } from '../../services/shared/auth/password-grant';
+import { passwordGrantToken } from '../../services/shared/auth/token-grants';
 import { KeycloakAdmin } from './keycloak-admin';
 
 const realm = 'deedstream';

@@ -1,6 +1,6 @@
 import { keycloakAdmin } from '../../stack/ports';
 import { keycloakUrl } from '../../stack/components/keycloak';
-import { passwordGrantToken } from '../../services/shared/auth/password-grant';
+import { passwordGrantToken } from '../../services/shared/auth/token-grants';
 
 /**
  * A small client of Keycloak's admin REST API for tests (realms, users, clients, key

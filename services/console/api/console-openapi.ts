@@ -18,7 +18,8 @@ import {
   propertyIdParam,
   readModelParam,
   sessionView,
-  signInBody,
+  signInCallbackQuery,
+  signInQuery,
   whereaboutsSchema,
 } from './console-schemas';
 
@@ -101,22 +102,51 @@ export const consoleApi: ApiDescription = {
       },
     },
     {
-      method: 'post',
-      path: '/session',
+      method: 'get',
+      path: '/session/login',
       operationId: 'signIn',
-      summary: 'Sign in (password grant at the identity provider); sets the session cookie',
+      summary:
+        "Sign in: redirects to the identity provider's login page (authorization code flow with PKCE); it sends the browser back to /session/callback",
       token: 'none',
-      body: signInBody,
+      query: signInQuery,
       responses: {
-        200: jsonResponse('Signed in; `Set-Cookie` carries the session.', sessionView, {
-          'Set-Cookie': {
-            description: 'deedstream_console=<session>; HttpOnly; SameSite=Strict; Path=/',
-            required: true,
+        303: {
+          description: 'To the identity provider; a short-lived cookie binds this sign-in to the browser.',
+          headers: {
+            Location: { description: "The identity provider's authorization endpoint.", required: true },
+            'Set-Cookie': {
+              description: 'deedstream_console_sign_in=<state>; HttpOnly; SameSite=Lax; Path=/session',
+              required: true,
+            },
           },
-        }),
-        400: problemResponse('Invalid body.'),
+        },
+        400: problemResponse('`returnTo` is not a route of the console.'),
+        503: problemResponse('The identity provider cannot be reached.', { 'Retry-After': retryAfterHeader }),
+      },
+    },
+    {
+      method: 'get',
+      path: '/session/callback',
+      operationId: 'signInCallback',
+      summary:
+        'Where the identity provider sends the browser back: redeems the code (with the PKCE verifier), sets the session cookie, goes to `returnTo`',
+      token: 'none',
+      query: signInCallbackQuery,
+      responses: {
+        303: {
+          description: 'Signed in; to the console page the sign-in started from.',
+          headers: {
+            Location: { description: 'The console, at `returnTo`.', required: true },
+            'Set-Cookie': {
+              description: 'deedstream_console=<session>; HttpOnly; SameSite=Strict; Path=/',
+              required: true,
+            },
+          },
+        },
+        400: problemResponse(
+          'Not a sign-in this console started for this browser, or expired or used (rule `console-sign-in-state`), or a malformed query.',
+        ),
         401: signedOut,
-        403: crossOrigin,
         503: problemResponse('The identity provider cannot be reached.', { 'Retry-After': retryAfterHeader }),
       },
     },

@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { IssuerUnavailableError } from '../../shared/auth/oidc-discovery';
-import { TokenRequestRefusedError } from '../../shared/auth/password-grant';
+import { authorizationCodeGrant, TokenRequestRefusedError } from '../../shared/auth/token-grants';
 import type { ConnectClient } from '../../shared/connect/connect-client';
 import { forbidden, unauthenticated } from '../../shared/http/caller';
 import { HttpProblem } from '../../shared/http/problem';
@@ -11,6 +11,7 @@ import { parseOr400 } from '../../shared/http/validation';
 import { upstreamNames, type UpstreamName } from '../console-config';
 import type { ConsumerLagHistory } from '../pipeline/consumer-lag-history';
 import { relayStatuses } from '../pipeline/relay-status';
+import type { PendingSignIns } from '../session/pending-sign-ins';
 import { SessionEndedError, type SessionStore } from '../session/session-store';
 import { requireSameOrigin } from './same-origin';
 import { callUpstream, upstreamJson } from '../upstream';
@@ -23,7 +24,8 @@ import {
   cityParam,
   propertyIdParam,
   readModelParam,
-  signInBody,
+  signInCallbackQuery,
+  signInQuery,
   type pipelineSchema,
   type sessionView,
 } from './console-schemas';
@@ -37,9 +39,19 @@ export interface ConsoleRoutesDeps {
   connect: ConnectClient;
   lagHistory: ConsumerLagHistory;
   sessionMaxAgeSeconds: number;
+  /** Sign-in at the identity provider: authorization code flow with PKCE. */
+  signIn: {
+    issuerUrl: string;
+    clientId: string;
+    authorizationEndpoint: () => Promise<string>;
+    pending: PendingSignIns;
+  };
 }
 
 export const SESSION_COOKIE = 'deedstream_console';
+const SIGN_IN_COOKIE = 'deedstream_console_sign_in';
+/** How long a sign-in at the identity provider may take. */
+const SIGN_IN_SECONDS = 600;
 const OPS_RULE = 'console-ops-only';
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 /** The parts of a service's /health/ready answer the pipeline shows. */
@@ -57,6 +69,26 @@ function cookieOf(req: Request, name: string): string | undefined {
 
 function sessionCookie(value: string, maxAgeSeconds: number): string {
   return `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAgeSeconds}`;
+}
+
+/**
+ * Binds a sign-in's `state` to the browser that started it, so a callback URL made by
+ * someone else cannot sign this browser in as them (login CSRF). Lax: the callback is a
+ * navigation back from the identity provider, which may be another site.
+ */
+function signInCookie(state: string, maxAgeSeconds: number): string {
+  return `${SIGN_IN_COOKIE}=${state}; HttpOnly; SameSite=Lax; Path=/session; Max-Age=${maxAgeSeconds}`;
+}
+
+function identityProviderUnavailable(error: unknown): HttpProblem {
+  return new HttpProblem(
+    503,
+    'Service unavailable',
+    `the identity provider cannot be reached (${error instanceof Error ? error.message : String(error)}); try again shortly`,
+    { dependency: 'the identity provider' },
+    undefined,
+    { 'Retry-After': '5' },
+  );
 }
 
 /** The raw query string of the request ("?a=1&b=2", or ""), passed on as it came. */
@@ -113,32 +145,77 @@ export function consoleRoutes(deps: ConsoleRoutesDeps): Router {
     res.type(asset.contentType).set('Cache-Control', 'no-cache').send(asset.body);
   });
 
-  router.post('/session', async (req, res) => {
-    const { username, password } = parseOr400(signInBody, req.body ?? {}, 'body');
+  router.get('/session/login', async (req, res) => {
+    const { returnTo } = parseOr400(signInQuery, req.query, 'query');
+    const authorizationEndpoint = await deps.signIn.authorizationEndpoint().catch((error: unknown) => {
+      throw identityProviderUnavailable(error);
+    });
+    // Keycloak lets a loopback redirect URI take any port (RFC 8252): the console's own, as reached.
+    const redirectUri = `${req.protocol}://${req.get('host') ?? ''}/session/callback`;
+    const pending = deps.signIn.pending.start(redirectUri, returnTo);
+    const authorize = new URL(authorizationEndpoint);
+    authorize.search = new URLSearchParams({
+      client_id: deps.signIn.clientId,
+      response_type: 'code',
+      scope: 'openid',
+      redirect_uri: redirectUri,
+      state: pending.state,
+      code_challenge: pending.codeChallenge,
+      code_challenge_method: 'S256',
+    }).toString();
+    res
+      .set('Cache-Control', 'no-store')
+      .set('Set-Cookie', signInCookie(pending.state, SIGN_IN_SECONDS))
+      .status(303)
+      .location(authorize.toString())
+      .end();
+  });
+
+  router.get('/session/callback', async (req, res) => {
+    const query = parseOr400(signInCallbackQuery, req.query, 'query');
+    // The state must be one this console started, for this browser (its cookie), once.
+    const pending =
+      cookieOf(req, SIGN_IN_COOKIE) === query.state ? deps.signIn.pending.take(query.state) : undefined;
+    if (!pending) {
+      throw new HttpProblem(
+        400,
+        'Invalid request',
+        'this sign-in was not started here, or has expired or been used: sign in again',
+        {
+          rule: 'console-sign-in-state',
+        },
+      );
+    }
+    if (query.error || !query.code) {
+      throw unauthenticated(
+        `the identity provider did not sign you in (${query.error ?? 'no code'}); sign in again`,
+      );
+    }
     let session;
     try {
-      session = await sessions.signIn(username, password);
+      session = await sessions.open(
+        await authorizationCodeGrant({
+          issuerUrl: deps.signIn.issuerUrl,
+          clientId: deps.signIn.clientId,
+          code: query.code,
+          redirectUri: pending.redirectUri,
+          codeVerifier: pending.codeVerifier,
+        }),
+      );
     } catch (error) {
       if (error instanceof TokenRequestRefusedError || error instanceof SessionEndedError) {
-        throw unauthenticated('the user name or password is wrong');
+        throw unauthenticated('the identity provider refused the sign-in; sign in again');
       }
-      if (error instanceof IssuerUnavailableError) {
-        throw new HttpProblem(
-          503,
-          'Service unavailable',
-          'the identity provider cannot be reached; try again shortly',
-          { dependency: 'the identity provider' },
-          undefined,
-          { 'Retry-After': '5' },
-        );
-      }
+      if (error instanceof IssuerUnavailableError) throw identityProviderUnavailable(error);
       throw error;
     }
-    res.set('Set-Cookie', sessionCookie(session.id, deps.sessionMaxAgeSeconds)).json({
-      username: session.username,
-      subject: session.subject,
-      roles: [...session.roles],
-    } satisfies z.output<typeof sessionView>);
+    res
+      .set('Cache-Control', 'no-store')
+      .append('Set-Cookie', sessionCookie(session.id, deps.sessionMaxAgeSeconds))
+      .append('Set-Cookie', signInCookie('', 0))
+      .status(303)
+      .location(`/${pending.returnTo}`)
+      .end();
   });
 
   router.get('/session', (req, res) => {

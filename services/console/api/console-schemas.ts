@@ -1,8 +1,21 @@
 import { z } from 'zod';
 
-export const signInBody = z.strictObject({
-  username: z.string().trim().min(1, 'must not be blank').max(200, 'at most 200 characters'),
-  password: z.string().min(1, 'must not be blank').max(500, 'at most 500 characters'),
+/** Where to go in the console once signed in: one of its own `#/…` routes, nothing else. */
+const returnTo = z
+  .string()
+  .regex(/^#\/[A-Za-z0-9/?&=%._~+-]{0,500}$/, 'a route of the console, such as #/listings')
+  .default('#/listings');
+
+export const signInQuery = z.strictObject({ returnTo });
+
+/** What the identity provider sends the browser back with: a code, or an error. */
+export const signInCallbackQuery = z.strictObject({
+  state: z.string().min(1).max(200),
+  code: z.string().min(1).max(4_000).optional(),
+  error: z.string().max(200).optional(),
+  error_description: z.string().max(1_000).optional(),
+  session_state: z.string().max(200).optional(),
+  iss: z.string().max(500).optional(),
 });
 
 export const sessionView = z.strictObject({

@@ -1,5 +1,5 @@
 import { authConfig, tokenClientConfig } from '../../shared/auth/auth-config';
-import { TokenRequestRefusedError } from '../../shared/auth/password-grant';
+import { passwordGrant } from '../../shared/auth/token-grants';
 import { createTokenVerifier } from '../../shared/auth/token-verifier';
 import { SessionEndedError, SessionStore } from './session-store';
 
@@ -15,10 +15,19 @@ const store = (refreshMarginMs?: number, maxSessions = 100) =>
     ...(refreshMarginMs === undefined ? {} : { refreshMarginMs }),
   });
 
+/** Tokens of a local user, as a sign-in grants them (here by the CLI client's password grant). */
+const granted = (username: string) =>
+  passwordGrant({
+    issuerUrl: tokenClientConfig().OIDC_ISSUER_URL,
+    clientId: tokenClientConfig().OIDC_CLIENT_ID,
+    username,
+    password: 'deedstream',
+  });
+
 describe('SessionStore', () => {
   it("signs a user in and keeps the token on the server; the session names the user's roles", async () => {
     const sessions = store();
-    const session = await sessions.signIn('ops1', 'deedstream');
+    const session = await sessions.open(await granted('ops1'));
     expect(session).toMatchObject({ username: 'ops1', roles: expect.arrayContaining(['ops']) });
     expect(session.id).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(JSON.stringify(session)).not.toMatch(/eyJ/);
@@ -30,7 +39,7 @@ describe('SessionStore', () => {
   it('refreshes the access token with the refresh token when it is about to expire', async () => {
     // A margin longer than the token's 5 minutes: every use refreshes.
     const sessions = store(600_000);
-    const session = await sessions.signIn('seller1', 'deedstream');
+    const session = await sessions.open(await granted('seller1'));
     const first = await sessions.accessToken(session.id);
     const second = await sessions.accessToken(session.id);
     expect(second).not.toBe(first);
@@ -38,10 +47,10 @@ describe('SessionStore', () => {
     expect(verified.ok && verified.token.subject).toBe(session.subject);
   });
 
-  it('refuses a wrong password, and forgets a session on sign-out', async () => {
+  it('refuses tokens it cannot verify, and forgets a session on sign-out', async () => {
     const sessions = store();
-    await expect(sessions.signIn('ops1', 'wrong')).rejects.toBeInstanceOf(TokenRequestRefusedError);
-    const session = await sessions.signIn('ops1', 'deedstream');
+    await expect(sessions.open({ accessToken: 'not-a-token' })).rejects.toBeInstanceOf(SessionEndedError);
+    const session = await sessions.open(await granted('ops1'));
     sessions.signOut(session.id);
     expect(sessions.find(session.id)).toBeUndefined();
     await expect(sessions.accessToken(session.id)).rejects.toBeInstanceOf(SessionEndedError);
@@ -49,11 +58,11 @@ describe('SessionStore', () => {
 
   it('holds at most maxSessions: a new sign-in signs out the least recently used', async () => {
     const sessions = store(undefined, 2);
-    const first = await sessions.signIn('seller1', 'deedstream');
-    const second = await sessions.signIn('buyer1', 'deedstream');
+    const first = await sessions.open(await granted('seller1'));
+    const second = await sessions.open(await granted('buyer1'));
     // Using the first makes the second the least recently used.
     expect(sessions.find(first.id)).toBeDefined();
-    const third = await sessions.signIn('ops1', 'deedstream');
+    const third = await sessions.open(await granted('ops1'));
     expect(sessions.find(second.id)).toBeUndefined();
     expect(sessions.find(first.id)).toBeDefined();
     expect(sessions.find(third.id)).toBeDefined();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { passwordGrant, refreshGrant, type GrantedTokens } from '../../shared/auth/password-grant';
+import { refreshGrant, type GrantedTokens } from '../../shared/auth/token-grants';
 import type { TokenVerifier } from '../../shared/auth/token-verifier';
 
 /** A signed-in console user. The tokens never leave the server; the browser holds only the session id. */
@@ -40,21 +40,17 @@ export class SessionEndedError extends Error {
 
 /**
  * The console's sessions, in memory (a restart signs everyone out; replicas of the console
- * would need sticky sessions), at most `maxSessions` of them. Signing in is the password grant at the identity provider;
- * the access token is refreshed with the refresh token shortly before it expires.
+ * would need sticky sessions), at most `maxSessions` of them. Signing in happens at the
+ * identity provider (see PendingSignIns); the access token is refreshed with the refresh
+ * token shortly before it expires.
  */
 export class SessionStore {
   private readonly sessions = new Map<string, HeldSession>();
 
   constructor(private readonly options: SessionStoreOptions) {}
 
-  async signIn(username: string, password: string): Promise<Session> {
-    const granted = await passwordGrant({
-      issuerUrl: this.options.issuerUrl,
-      clientId: this.options.clientId,
-      username,
-      password,
-    });
+  /** A new session holding the tokens a sign-in was granted (verified here first). */
+  async open(granted: GrantedTokens): Promise<Session> {
     const held = await this.hold(randomBytes(32).toString('base64url'), granted);
     this.expire();
     // The map keeps the order of last use (find moves a session to its end): the first is the stalest.

@@ -24,43 +24,24 @@ function routeOf(hash: string): Route {
   return { page: 'listings', query };
 }
 
-function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    setBusy(true);
-    setError(null);
-    try {
-      onSignedIn(
-        await api<Session>('/session', {
-          method: 'POST',
-          body: {
-            username: String(form.get('username') ?? ''),
-            password: String(form.get('password') ?? ''),
-          },
-        }),
-      );
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+/**
+ * Signing in happens at the identity provider's own page (authorization code flow with
+ * PKCE): the console never sees a password. It comes back to the route it left.
+ */
+function SignIn() {
+  const returnTo = /^#\/[A-Za-z0-9/?&=%._~+-]{0,500}$/.test(location.hash) ? location.hash : '#/listings';
   return html`<main id="main" class="signin">
     <h1>deedstream console</h1>
-    <form onSubmit=${submit} aria-describedby="signin-help">
-      <p id="signin-help">
-        Sign in with your deedstream account (local realm: seller1, ops1 … password deedstream).
-      </p>
-      <label>User name <input name="username" autocomplete="username" required autofocus /></label>
-      <label
-        >Password <input name="password" type="password" autocomplete="current-password" required
-      /></label>
-      <button type="submit" disabled=${busy}>Sign in</button>
-      ${error && html`<p role="alert" class="error">${error}</p>`}
-    </form>
+    <p id="signin-help">
+      Sign in with your deedstream account at the identity provider (local realm: seller1, ops1 … password
+      deedstream).
+    </p>
+    <a
+      class="primary"
+      href=${`/session/login?returnTo=${encodeURIComponent(returnTo)}`}
+      aria-describedby="signin-help"
+      >Sign in</a
+    >
   </main>`;
 }
 
@@ -83,7 +64,7 @@ function App() {
   }, [route.page, route.id]);
 
   if (session === undefined) return html`<p class="loading">Loading…</p>`;
-  if (session === null) return html`<${SignIn} onSignedIn=${setSession} />`;
+  if (session === null) return html`<${SignIn} />`;
 
   const signOut = async () => {
     await api('/session', { method: 'DELETE' }).catch((e: unknown) => {

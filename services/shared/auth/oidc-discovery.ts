@@ -5,6 +5,8 @@ const discoverySchema = z.object({
   issuer: z.string(),
   jwks_uri: z.url(),
   token_endpoint: z.url(),
+  /** Where a browser signs in (the authorization code flow); an issuer without one has no such flow. */
+  authorization_endpoint: z.url().optional(),
 });
 
 export type IssuerMetadata = z.infer<typeof discoverySchema>;

@@ -3,7 +3,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { KeycloakAdmin, publishedKeyIds } from '../../../test/support/keycloak-admin';
 import { keycloakUrl } from '../../../stack/components/keycloak';
 import { authConfig, tokenClientConfig } from './auth-config';
-import { passwordGrantToken } from './password-grant';
+import { passwordGrantToken } from './token-grants';
 import { createTokenVerifier, type TokenVerification } from './token-verifier';
 
 const realm = 'deedstream';

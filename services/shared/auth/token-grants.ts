@@ -62,6 +62,27 @@ export function passwordGrant(request: PasswordGrantRequest): Promise<GrantedTok
   });
 }
 
+/**
+ * Tokens for the code an authorization server sent back to `redirectUri` (OAuth 2.0
+ * authorization code grant with PKCE, RFC 7636): `codeVerifier` proves that whoever
+ * redeems the code is who asked for it.
+ */
+export function authorizationCodeGrant(request: {
+  issuerUrl: string;
+  clientId: string;
+  code: string;
+  redirectUri: string;
+  codeVerifier: string;
+  timeoutMs?: number;
+}): Promise<GrantedTokens> {
+  return tokenRequest(request.issuerUrl, request.clientId, 'the signing-in user', request.timeoutMs, {
+    grant_type: 'authorization_code',
+    code: request.code,
+    redirect_uri: request.redirectUri,
+    code_verifier: request.codeVerifier,
+  });
+}
+
 /** New tokens for a refresh token (OAuth 2.0 refresh grant); refused once the session ended. */
 export function refreshGrant(request: {
   issuerUrl: string;
