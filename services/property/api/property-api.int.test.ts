@@ -81,6 +81,21 @@ describe('POST /properties', () => {
     expect(response.body).toMatchObject({ title: 'Malformed JSON', status: 400 });
   });
 
+  it('answers a body that claims a content encoding it is not in with 400, never 500', async () => {
+    const response = await api.call('POST', '/properties', listing(), { 'Content-Encoding': 'gzip' });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ title: 'Unreadable body', status: 400 });
+  });
+
+  it('answers a request head over 16 KB with a 431 problem, not a bare status line', async () => {
+    const response = await fetch(`${api.baseUrl}/properties`, {
+      headers: { 'X-Padding': 'x'.repeat(20_000) },
+    });
+    expect(response.status).toBe(431);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(await response.json()).toMatchObject({ status: 431, title: 'Request header fields too large' });
+  });
+
   it('answers a body nested thousands deep with 400, never 500', async () => {
     const deep = `${'{"a":['.repeat(2_000)}1${']}'.repeat(2_000)}`;
     const response = await api.call('POST', '/properties', deep, {});

@@ -62,6 +62,20 @@ function toProblem(error: unknown, logger: Logger): HttpProblem {
   if (bodyParserError.type === 'encoding.unsupported' || bodyParserError.type === 'charset.unsupported') {
     return new HttpProblem(415, 'Unsupported encoding', bodyParserError.message ?? 'send UTF-8 JSON');
   }
+  // Any other refusal of the body parser (an http-errors 4xx: a body that claims a content
+  // encoding it is not in, an aborted upload): the client's to fix, and safe to say.
+  if (
+    typeof bodyParserError.status === 'number' &&
+    bodyParserError.status >= 400 &&
+    bodyParserError.status < 500 &&
+    (error as { expose?: unknown }).expose === true
+  ) {
+    return new HttpProblem(
+      bodyParserError.status === 413 || bodyParserError.status === 415 ? bodyParserError.status : 400,
+      'Unreadable body',
+      `the request body could not be read: ${bodyParserError.message ?? 'malformed'}`,
+    );
+  }
   logger.error({ err: error }, 'unhandled error');
   return new HttpProblem(500, 'Internal error', 'an unexpected error occurred; it has been logged');
 }

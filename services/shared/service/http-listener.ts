@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { answerClientError } from '../http/client-error';
 
 /**
  * Starts and stops an express app on 127.0.0.1. In a cluster worker (a replica under
@@ -25,6 +26,8 @@ export class HttpListener {
     return new Promise((resolve, reject) => {
       const server = this.app.listen(port, '127.0.0.1', () => resolve(server));
       server.once('error', reject);
+      // Requests Node refuses before express (a head over 16 KB) get a problem body too.
+      server.on('clientError', answerClientError);
       this.current = server;
     });
   }

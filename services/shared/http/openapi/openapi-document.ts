@@ -208,10 +208,10 @@ const problem = (description: string, headers?: Record<string, ApiHeader>): ApiR
 });
 
 /**
- * The operation's own responses plus what the middleware in front of every route answers:
- * a refused bearer token (401, on any route, since a bad token never passes for none), an
- * identity provider out of reach (503), and for a JSON body malformed JSON (400), a body
- * over 1 MB (413) or an unsupported encoding (415).
+ * The operation's own responses plus what is answered in front of every route: a request
+ * head over 16 KB (431, by Node), a refused bearer token (401, on any route, since a bad
+ * token never passes for none), an identity provider out of reach (503), text that cannot
+ * be stored or a malformed body (400), a body over 1 MB (413) or not UTF-8 JSON (415).
  */
 function withSharedResponses(
   operation: ApiOperation,
@@ -224,6 +224,8 @@ function withSharedResponses(
       ? { ...own, description: `${own.description} Also: ${extra.description}` }
       : extra;
   };
+  // Node itself refuses a request head over 16 KB, before any route (see client-error.ts).
+  addOr(431, problem('The request line and headers exceed 16 KB.'));
   if (behindTokenCheck) {
     addOr(
       401,
@@ -241,10 +243,18 @@ function withSharedResponses(
       }),
     );
   }
-  if (operation.body) {
-    addOr(400, problem('The body is not valid JSON, or not what this operation accepts.'));
-    addOr(413, problem('The body is over 1 MB.'));
-    addOr(415, problem('The body is not UTF-8 JSON.'));
+  if (behindTokenCheck) {
+    // The shared middleware reads any body and checks every request's text before the route.
+    addOr(
+      400,
+      problem(
+        operation.body
+          ? 'The body is not valid JSON (or nests deeper than 32 levels, or claims a content encoding it is not in), or not what this operation accepts; or text in the path, query or body cannot be stored (U+0000, a lone surrogate, bad percent-encoding).'
+          : 'Text in the path or query cannot be stored (U+0000, a lone surrogate, bad percent-encoding), or a body was sent that is not valid JSON.',
+      ),
+    );
+    addOr(413, problem('A body over 1 MB.'));
+    addOr(415, problem('A body that is not UTF-8 JSON.'));
   }
   return responses;
 }
