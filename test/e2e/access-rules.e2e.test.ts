@@ -48,9 +48,7 @@ async function countWhere(table: 'property.events' | 'property.outbox', property
   const column = table === 'property.events' ? sql.ref('stream_id') : sql.ref('aggregateid');
   const result = await sql<{
     n: number;
-  }>`SELECT count(*)::int AS n FROM ${sql.raw(table)} WHERE ${column} = ${propertyId}`.execute(
-    saga.transaction.internals.db,
-  );
+  }>`SELECT count(*)::int AS n FROM ${sql.raw(table)} WHERE ${column} = ${propertyId}`.execute(saga.owner);
   return result.rows[0]?.n ?? 0;
 }
 
@@ -328,7 +326,7 @@ describe('contract and title rules', () => {
     const holds = await sql<{
       n: number;
     }>`SELECT count(*)::int AS n FROM contract.compliance_holds WHERE party_id = ${party}`.execute(
-      saga.transaction.internals.db,
+      saga.owner,
     );
     expect(holds.rows[0]?.n).toBe(0);
     expect(
@@ -343,9 +341,7 @@ describe('contract and title rules', () => {
     );
     const liens = await sql<{
       n: number;
-    }>`SELECT count(*)::int AS n FROM title.liens WHERE property_id = ${property}`.execute(
-      saga.transaction.internals.db,
-    );
+    }>`SELECT count(*)::int AS n FROM title.liens WHERE property_id = ${property}`.execute(saga.owner);
     expect(liens.rows[0]?.n).toBe(0);
     expect(
       (await as(registrar, 'title')('PUT', `/titles/${property}/liens/l1`, { reason: 'mortgage' })).status,

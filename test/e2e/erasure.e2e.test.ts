@@ -231,7 +231,9 @@ describe('erasing a listing agent (issue 13)', () => {
   it('erases: verify-erased passes, the read models show no name, e-mail or phone', async () => {
     const erased = await jsonClient(people.url, agent)('DELETE', `/people/${agent.subject}`);
     expect(erased.status).toBe(200);
-    expect((await jsonClient(people.url)('GET', `/people/${agent.subject}`)).status).toBe(410);
+    // Gone to the person themselves; to anyone else, as unknown as a never-registered id.
+    expect((await jsonClient(people.url, agent)('GET', `/people/${agent.subject}`)).status).toBe(410);
+    expect((await jsonClient(people.url)('GET', `/people/${agent.subject}`)).status).toBe(404);
 
     // The property service forgets the card (and the cached key) when PersonErased arrives.
     await eventually('the property service drops the agent card', async () =>

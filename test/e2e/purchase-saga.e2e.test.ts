@@ -94,9 +94,7 @@ describe('purchase saga', () => {
     // Six commands out of the orchestrator's outbox, six replies from the participants',
     // each reply caused by its command, all correlated by the transaction id.
     const commands = await sql<{ id: string; type: string; actor: string | null }>`
-      SELECT id::text, type, actor FROM transaction.outbox WHERE correlation_id = ${id}`.execute(
-      saga.transaction.internals.db,
-    );
+      SELECT id::text, type, actor FROM transaction.outbox WHERE correlation_id = ${id}`.execute(saga.owner);
     expect(commands.rows.map((r) => r.type).sort()).toEqual(
       [
         'CaptureFunds',
@@ -112,7 +110,7 @@ describe('purchase saga', () => {
       UNION ALL SELECT causation_id, actor FROM property.outbox WHERE correlation_id = ${id} AND aggregatetype = 'property.replies'
       UNION ALL SELECT causation_id, actor FROM contract.outbox WHERE correlation_id = ${id}
       UNION ALL SELECT causation_id, actor FROM title.outbox WHERE correlation_id = ${id}`.execute(
-      saga.transaction.internals.db,
+      saga.owner,
     );
     expect(replies.rows.map((r) => r.causation_id).sort()).toEqual(commands.rows.map((r) => r.id).sort());
     // The audit trail names the buyer who started the purchase at every step: each command,
@@ -122,9 +120,7 @@ describe('purchase saga', () => {
     );
     const sagaEvents = await sql<{ event_type: string; actor: string | null }>`
       SELECT event_type, metadata->>'actor' AS actor FROM property.events
-      WHERE stream_id = ${terms.propertyId} AND metadata->>'correlationId' = ${id}`.execute(
-      saga.transaction.internals.db,
-    );
+      WHERE stream_id = ${terms.propertyId} AND metadata->>'correlationId' = ${id}`.execute(saga.owner);
     expect(sagaEvents.rows.map((r) => r.event_type).sort()).toEqual(['PropertyReserved', 'PropertySold']);
     expect(sagaEvents.rows.every((r) => r.actor === terms.buyerId)).toBe(true);
   });

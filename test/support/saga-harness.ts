@@ -3,7 +3,9 @@ import { schemaSets } from '../../services/cli/schema-sets';
 import { contractService } from '../../services/contract/contract-service';
 import { paymentService } from '../../services/payment/payment-service';
 import { AvroEventCodec } from '../../services/shared/codec/avro-event-codec';
+import type { Kysely } from 'kysely';
 import { infrastructureConfig } from '../../services/shared/config/infrastructure';
+import { createDatabase } from '../../services/shared/db/database';
 import { startService, type RunningService } from '../../services/shared/service/start-service';
 import { titleService } from '../../services/title/title-service';
 import {
@@ -39,6 +41,8 @@ export interface SagaHarness {
   contract: RunningService<ContractConfig, ParticipantInternals<ContractTables>>;
   title: RunningService<TitleConfig, ParticipantInternals<TitleTables>>;
   api: { property: Call; transaction: Call; payment: Call; contract: Call; title: Call };
+  /** The schemas' owner, for checks that read across service schemas (which no service may). */
+  owner: Kysely<unknown>;
   /** The transaction API as someone in particular (a buyer starting a purchase). */
   transactionAs(identity: Identity): Call;
   /** A listed property with an accepted offer from a new buyer who has `balance` in an account. */
@@ -100,6 +104,10 @@ export async function startSagaHarness(env: Record<string, string> = {}): Promis
     title: jsonClient(title.url, registrar),
   };
 
+  const owner = createDatabase<unknown>({
+    connectionString: infrastructureConfig().DATABASE_URL,
+    maxConnections: 2,
+  });
   const harness: SagaHarness = {
     property,
     transaction,
@@ -107,6 +115,7 @@ export async function startSagaHarness(env: Record<string, string> = {}): Promis
     contract,
     title,
     api,
+    owner,
     transactionAs: (identity) => jsonClient(transaction.url, identity),
     async acceptedOffer(price, balance) {
       const listed = await api.property(
@@ -165,6 +174,7 @@ export async function startSagaHarness(env: Record<string, string> = {}): Promis
     async close() {
       await Promise.all([transaction, payment, contract, title].map((s) => s.stop()));
       await property.close();
+      await owner.destroy();
     },
   };
   return harness;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { infrastructureConfig } from '../config/infrastructure';
+import { createDatabase } from '../db/database';
 import { startPropertyService, type PropertyHarness } from '../../../test/support/property-harness';
 import { moneyFromMajor } from '../domain/money';
 import { Property } from '../../property/domain/property';
@@ -7,10 +9,18 @@ import { PostgresEventStore } from './event-store';
 import { Upcasters } from './upcasters';
 
 let api: PropertyHarness;
+/** The schemas' owner: it may alter tables and is still held by the append-only trigger. */
+const owner = createDatabase<unknown>({
+  connectionString: infrastructureConfig().DATABASE_URL,
+  maxConnections: 1,
+});
 beforeAll(async () => {
   api = await startPropertyService();
 });
-afterAll(() => api.close());
+afterAll(async () => {
+  await api.close();
+  await owner.destroy();
+});
 
 const context = { correlationId: 'event-store-test', causationId: null, traceparent: null, actor: 'test' };
 
@@ -74,14 +84,14 @@ describe('PostgresEventStore', () => {
     // Inject a failure into the second insert of the append, for this aggregate only.
     const constraint = `reject_${id.replace(/-/g, '')}`;
     await sql`ALTER TABLE property.outbox ADD CONSTRAINT ${sql.id(constraint)} CHECK (aggregateid <> ${sql.lit(id)}) NOT VALID`.execute(
-      api.service.db,
+      owner,
     );
     try {
       await expect(api.service.repository.save(newProperty(id), 0, context)).rejects.toThrow(
         /check constraint/,
       );
     } finally {
-      await sql`ALTER TABLE property.outbox DROP CONSTRAINT ${sql.id(constraint)}`.execute(api.service.db);
+      await sql`ALTER TABLE property.outbox DROP CONSTRAINT ${sql.id(constraint)}`.execute(owner);
     }
     expect(await rowsFor(id)).toEqual({ events: [], outbox: [] });
     // The same command succeeds once the fault is gone: nothing half-written blocks it.
@@ -91,18 +101,26 @@ describe('PostgresEventStore', () => {
     expect(after.outbox).toHaveLength(1);
   });
 
-  it('keeps history append-only: UPDATE and DELETE on events are refused', async () => {
+  it('keeps history append-only: the service may not UPDATE or DELETE events, and the owner is stopped by the trigger', async () => {
     const property = newProperty();
     await api.service.repository.save(property, 0, context);
+    // The service signs in as its own role, which may only read and append.
     await expect(
       api.service.db
         .updateTable('events')
         .set({ event_type: 'Tampered' })
         .where('stream_id', '=', property.id)
         .execute(),
-    ).rejects.toThrow(/append-only/);
+    ).rejects.toThrow(/permission denied for table events/);
     await expect(
       api.service.db.deleteFrom('events').where('stream_id', '=', property.id).execute(),
+    ).rejects.toThrow(/permission denied for table events/);
+    // Even the schemas' owner, who has every right on the table, cannot change history.
+    await expect(
+      sql`UPDATE property.events SET event_type = 'Tampered' WHERE stream_id = ${property.id}`.execute(owner),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      sql`DELETE FROM property.events WHERE stream_id = ${property.id}`.execute(owner),
     ).rejects.toThrow(/append-only/);
   });
 
