@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { decodeJwt } from 'jose';
-import { migrateAllToLatest } from '../../migrations/migrator';
-import { serviceNamed, serviceNames, type ServiceName } from '../../services/catalog';
-import { infrastructureConfig } from '../../services/shared/config/infrastructure';
-import { createDatabase } from '../../services/shared/db/database';
+import { serviceNames, type ServiceName } from '../../services/catalog';
 import type { OpenApiDocument, OpenApiOperation } from '../../services/shared/http/openapi/openapi-document';
-import { startService, type RunningService } from '../../services/shared/service/start-service';
+import type { RunningService } from '../../services/shared/service/start-service';
+import { startEveryApi } from '../support/every-api';
 import { localUser } from '../support/identities';
 import {
   accessOf,
@@ -108,33 +106,14 @@ function urlOf(name: ServiceName): string {
 }
 
 beforeAll(async () => {
-  const admin = createDatabase<unknown>({
-    connectionString: infrastructureConfig().DATABASE_URL,
-    maxConnections: 1,
+  const started = await startEveryApi({
+    LOG_LEVEL: process.env.API_FUZZ_LOG_LEVEL ?? 'silent',
+    // Without workers nothing catches up: waits for a read model or an offer only slow the runs down.
+    OFFER_WAIT_MS: '0',
+    CONSISTENCY_WAIT_MS: '100',
+    AGENT_CARD_WAIT_MS: '100',
   });
-  await migrateAllToLatest(admin);
-  await admin.destroy();
-  for (const name of names) {
-    const ports = Object.fromEntries(
-      [...running].map(([service, started]) => [`${service.toUpperCase()}_PORT`, String(started.port)]),
-    );
-    running.set(
-      name,
-      await startService(serviceNamed(name), {
-        env: {
-          ...process.env,
-          ...ports,
-          LOG_LEVEL: process.env.API_FUZZ_LOG_LEVEL ?? 'silent',
-          // Without workers nothing catches up: waits for a read model or an offer only slow the runs down.
-          OFFER_WAIT_MS: '0',
-          CONSISTENCY_WAIT_MS: '100',
-          AGENT_CARD_WAIT_MS: '100',
-        },
-        port: 0,
-        workers: false,
-      }),
-    );
-  }
+  for (const [name, service] of started) running.set(name, service);
   for (const username of LOCAL_USERS) {
     const token = await (await localUser(username)).token();
     userRoles.set(username, realmRoles(decodeJwt(token).realm_access));

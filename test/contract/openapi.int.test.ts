@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { migrateAllToLatest } from '../../migrations/migrator';
-import { serviceCatalog, serviceNamed, type ServiceName } from '../../services/catalog';
-import { infrastructureConfig } from '../../services/shared/config/infrastructure';
-import { createDatabase } from '../../services/shared/db/database';
+import { serviceCatalog, type ServiceName } from '../../services/catalog';
 import { buildOpenApiDocument } from '../../services/shared/http/openapi/openapi-document';
-import { startService, type RunningService } from '../../services/shared/service/start-service';
+import type { RunningService } from '../../services/shared/service/start-service';
+import { startEveryApi } from '../support/every-api';
 import { localUser } from '../support/identities';
 import { expectServedDocumented, operationFor, servedDocument } from '../support/openapi-contract';
 
@@ -330,26 +328,9 @@ const names = Object.keys(serviceCatalog) as ServiceName[];
 const running = new Map<ServiceName, RunningService>();
 
 beforeAll(async () => {
-  const admin = createDatabase<unknown>({
-    connectionString: infrastructureConfig().DATABASE_URL,
-    maxConnections: 1,
-  });
-  await migrateAllToLatest(admin);
-  await admin.destroy();
-  // The console last: it calls the others, at the ports they got.
-  for (const name of [...names.filter((n) => n !== 'console'), 'console' as const]) {
-    const ports = Object.fromEntries(
-      [...running].map(([service, started]) => [`${service.toUpperCase()}_PORT`, String(started.port)]),
-    );
-    running.set(
-      name,
-      await startService(serviceNamed(name), {
-        // A purchase of an unknown offer is refused at once rather than after the usual wait.
-        env: { ...process.env, ...ports, LOG_LEVEL: 'silent', OFFER_WAIT_MS: '0' },
-        port: 0,
-        workers: false,
-      }),
-    );
+  // A purchase of an unknown offer is refused at once rather than after the usual wait.
+  for (const [name, service] of await startEveryApi({ LOG_LEVEL: 'silent', OFFER_WAIT_MS: '0' })) {
+    running.set(name, service);
   }
 }, 120_000);
 

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { migrateAllToLatest } from '../../migrations/migrator';
+import { migrateAsOwner } from '../support/every-api';
 import { contractService } from '../../services/contract/contract-service';
 import { paymentService } from '../../services/payment/payment-service';
-import { infrastructureConfig, type InfrastructureConfig } from '../../services/shared/config/infrastructure';
-import { createDatabase } from '../../services/shared/db/database';
+import type { InfrastructureConfig } from '../../services/shared/config/infrastructure';
 import type { OperatorActionTables } from '../../services/shared/db/operator-actions';
 import { startService } from '../../services/shared/service/start-service';
 import type { ServiceDefinition } from '../../services/shared/service/service-definition';
@@ -40,12 +39,7 @@ async function start<C extends InfrastructureConfig, DB extends OperatorActionTa
 }
 
 beforeAll(async () => {
-  const admin = createDatabase<unknown>({
-    connectionString: infrastructureConfig().DATABASE_URL,
-    maxConnections: 1,
-  });
-  await migrateAllToLatest(admin);
-  await admin.destroy();
+  await migrateAsOwner();
   await start('contract', contractService);
   await start('title', titleService);
   await start('payment', paymentService);
