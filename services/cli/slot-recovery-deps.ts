@@ -16,7 +16,12 @@ import { schemaSets } from './schema-sets';
 export function slotRecoveryDeps(
   config: Pick<
     InfrastructureConfig,
-    'DATABASE_URL' | 'KAFKA_BROKERS' | 'SCHEMA_REGISTRY_URL' | 'CONNECT_URL' | 'CONNECT_USERNAME' | 'CONNECT_PASSWORD'
+    | 'DATABASE_URL'
+    | 'KAFKA_BROKERS'
+    | 'SCHEMA_REGISTRY_URL'
+    | 'CONNECT_URL'
+    | 'CONNECT_USERNAME'
+    | 'CONNECT_PASSWORD'
   >,
   log: (line: string) => void,
 ): SlotRecoveryDeps & { close(): Promise<void> } {
