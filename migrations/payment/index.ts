@@ -1,7 +1,4 @@
-import {
-  createOperatorActionsTable,
-  dropOperatorActionsTable,
-} from '../../services/shared/db/operator-actions';
+import { operatorActionsMigration } from '../../services/shared/db/operator-actions';
 import {
   addOutboxActorColumn,
   createIdempotencyKeysTable,
@@ -83,14 +80,5 @@ export const paymentMigrations: Record<string, Migration> = {
       await db.schema.withSchema(schema).dropTable('deposits').ifExists().execute();
     },
   },
-  '0005_operator_actions': {
-    up: async (db) => {
-      await createOperatorActionsTable(db, schema);
-      await db.schema.withSchema(schema).alterTable('accounts').addColumn('opened_by', 'text').execute();
-    },
-    down: async (db) => {
-      await db.schema.withSchema(schema).alterTable('accounts').dropColumn('opened_by').execute();
-      await dropOperatorActionsTable(db, schema);
-    },
-  },
+  '0005_operator_actions': operatorActionsMigration(schema, 'accounts', 'opened_by'),
 };

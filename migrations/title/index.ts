@@ -1,7 +1,4 @@
-import {
-  createOperatorActionsTable,
-  dropOperatorActionsTable,
-} from '../../services/shared/db/operator-actions';
+import { operatorActionsMigration } from '../../services/shared/db/operator-actions';
 import { addOutboxActorColumn, dropOutboxActorColumn } from '../../services/shared/event-store/migration';
 import { sql, type Migration } from 'kysely';
 import { createRetentionIndexes, dropRetentionIndexes } from '../../services/shared/db/retention-indexes';
@@ -49,14 +46,5 @@ export const titleMigrations: Record<string, Migration> = {
     up: (db) => addOutboxActorColumn(db, schema),
     down: (db) => dropOutboxActorColumn(db, schema),
   },
-  '0004_operator_actions': {
-    up: async (db) => {
-      await createOperatorActionsTable(db, schema);
-      await db.schema.withSchema(schema).alterTable('liens').addColumn('placed_by', 'text').execute();
-    },
-    down: async (db) => {
-      await db.schema.withSchema(schema).alterTable('liens').dropColumn('placed_by').execute();
-      await dropOperatorActionsTable(db, schema);
-    },
-  },
+  '0004_operator_actions': operatorActionsMigration(schema, 'liens', 'placed_by'),
 };

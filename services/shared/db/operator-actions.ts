@@ -1,4 +1,4 @@
-import { sql, type Generated, type Insertable, type Kysely } from 'kysely';
+import { sql, type Generated, type Insertable, type Kysely, type Migration } from 'kysely';
 import type { CommandContext } from '../event-store/event-store';
 import { tableSubset } from './table-subset';
 
@@ -25,6 +25,24 @@ export interface OperatorActionTables {
 }
 
 const operatorActionTables = tableSubset<OperatorActionTables>();
+
+/**
+ * The migration that starts a service's trail of operator actions: the operator_actions
+ * table, and on `table` (whose rows the actions change in place) a `column` naming who
+ * last changed each row.
+ */
+export function operatorActionsMigration(schema: string, table: string, column: string): Migration {
+  return {
+    up: async (db) => {
+      await createOperatorActionsTable(db, schema);
+      await db.schema.withSchema(schema).alterTable(table).addColumn(column, 'text').execute();
+    },
+    down: async (db) => {
+      await db.schema.withSchema(schema).alterTable(table).dropColumn(column).execute();
+      await dropOperatorActionsTable(db, schema);
+    },
+  };
+}
 
 export async function createOperatorActionsTable(db: Kysely<unknown>, schema: string): Promise<void> {
   await db.schema
