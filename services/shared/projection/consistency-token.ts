@@ -63,9 +63,12 @@ export async function waitForAppliedVersion(
     throw notYetConsistent(`${reader} has ${gate.capacity} requests waiting already; retry shortly`);
   }
   try {
+    // Backs off, but the last look is at the deadline itself: the wait is the full timeout.
     const deadline = Date.now() + timeoutMs;
-    for (let pause = 10; Date.now() + pause <= deadline; pause = Math.min(pause * 2, 200)) {
-      await new Promise((resolve) => setTimeout(resolve, pause));
+    for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
       if (await isApplied()) return await afterApplied();
     }
   } finally {
