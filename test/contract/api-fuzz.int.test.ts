@@ -6,6 +6,7 @@ import type { OpenApiDocument, OpenApiOperation } from '../../services/shared/ht
 import type { RunningService } from '../../services/shared/service/start-service';
 import { startEveryApi } from '../support/every-api';
 import { localUser } from '../support/identities';
+import { ensureReadModelIndices } from '../support/projections-clean';
 import {
   accessOf,
   callerArbitrary,
@@ -106,6 +107,9 @@ function urlOf(name: ServiceName): string {
 }
 
 beforeAll(async () => {
+  // On a fresh stack no projector has run yet: without the indices every read-model query
+  // is the documented 503, and the fuzzer would never reach the queries themselves.
+  await ensureReadModelIndices();
   const started = await startEveryApi({
     LOG_LEVEL: process.env.API_FUZZ_LOG_LEVEL ?? 'silent',
     // Without workers nothing catches up: waits for a read model or an offer only slow the runs down.

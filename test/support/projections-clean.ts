@@ -1,6 +1,7 @@
 import { Client } from '@elastic/elasticsearch';
 import { eventSourceOf, projections } from '../../services/cli/projection-set';
 import { infrastructureConfig } from '../../services/shared/config/infrastructure';
+import { DocumentStore } from '../../services/shared/projection/document-store';
 import { verifyProjection, type Drift } from '../../services/shared/projection/verify';
 
 /**
@@ -50,4 +51,18 @@ export async function projectionDrift(
     await es.close();
   }
   return drift;
+}
+
+/**
+ * Makes every projection's index and alias, as its projector does on start, so that an
+ * API-only test on a fresh stack reaches the queries instead of the documented 503 for a
+ * read model that does not exist yet.
+ */
+export async function ensureReadModelIndices(): Promise<void> {
+  const es = new Client({ node: infrastructureConfig().ELASTICSEARCH_URL });
+  try {
+    for (const projection of projections) await new DocumentStore(es, projection).ensureIndex();
+  } finally {
+    await es.close();
+  }
 }
