@@ -35,7 +35,7 @@ buildSync({
   outbase: root,
   format: 'cjs',
   platform: 'node',
-  target: 'node20',
+  target: 'node24',
   // `await import('./x')` stays a require: Node would resolve a bare relative import() as ES module.
   supported: { 'dynamic-import': false },
   logLevel: 'error',
