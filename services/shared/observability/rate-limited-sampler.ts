@@ -1,4 +1,4 @@
-import { SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-base';
+import { SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace';
 
 /**
  * Decides whether a new trace is recorded: each with probability `ratio`, and at most

@@ -1,4 +1,4 @@
-import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
+import { SamplingDecision } from '@opentelemetry/sdk-trace';
 import { RateLimitedSampler } from './rate-limited-sampler';
 
 describe('the sampler of new traces', () => {

@@ -38,7 +38,7 @@ export async function startTracing(
   // Loaded here and only here, so a process with tracing off never loads the SDK.
   const [sdkNode, traceBase, resources, zipkin, { RateLimitedSampler }] = await Promise.all([
     import('@opentelemetry/sdk-node'),
-    import('@opentelemetry/sdk-trace-base'),
+    import('@opentelemetry/sdk-trace'),
     import('@opentelemetry/resources'),
     import('@opentelemetry/exporter-zipkin'),
     import('./rate-limited-sampler'),
@@ -61,7 +61,8 @@ export async function startTracing(
     metricReaders: [],
     logRecordProcessors: [],
     spanProcessors: [
-      new traceBase.BatchSpanProcessor(new zipkin.ZipkinExporter({ url: config.ZIPKIN_URL, serviceName }), {
+      new traceBase.BatchSpanProcessor({
+        exporter: new zipkin.ZipkinExporter({ url: config.ZIPKIN_URL, serviceName }),
         scheduledDelayMillis: EXPORT_DELAY_MS,
         maxQueueSize: QUEUE_SIZE,
         maxExportBatchSize: 1_024,
