@@ -1,79 +1,132 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, QueryCreator } from 'kysely';
 import { propertyEventOf, type PropertyEvent } from '../../property/contract';
+import { CompiledOnce } from '../../shared/db/compiled-once';
 import type { IncomingMessage } from '../../shared/messaging/incoming-message';
 import { unhandledType } from '../../shared/messaging/typed-payload';
 import type { KnownOffersTable, TransactionTables } from '../transaction-tables';
 
 type OfferStatus = KnownOffersTable['status'];
 
+interface PropertySeen {
+  propertyId: string;
+  version: number;
+}
+
+interface OfferSeen extends PropertySeen {
+  offerId: string;
+  buyerId: string;
+  amountMinor: bigint | number;
+  currency: string;
+}
+
+interface OfferDecided extends PropertySeen {
+  offerId: string;
+  status: OfferStatus;
+}
+
 /**
- * Keeps the orchestrator's own copy of every offer from `property.events`, so a purchase
- * can be checked and priced when it starts without asking the property service, and per
- * property the newest version seen (a purchase started with a consistency token waits for
- * it) and its owner (who may follow its purchases). Events of one property arrive in order; the version guards make redelivery
- * harmless.
+ * Every event moves the property's newest version forward; the offer's own change rides in
+ * the same statement, so a client waiting on that version never sees it without the offer.
  */
-export function knownOffersHandler(db: Kysely<TransactionTables>) {
-  const setStatus = async (offerId: string, status: OfferStatus, version: number) => {
-    await db
-      .updateTable('known_offers')
-      .set({ status, property_version: version })
-      .where('offer_id', '=', offerId)
-      .where('property_version', '<', version)
-      .execute();
-  };
-  return async (event: IncomingMessage): Promise<void> => {
-    const typed = propertyEventOf({ eventType: event.type, data: event.data });
-    if (!typed) throw new Error(`unknown property event type ${event.type}`);
-    await applyOffer(typed, event);
-    // After the offer's own change, so a client waiting on this version sees the offer too.
-    // The owner comes with PropertyListed (upcast from v1 it is null: no owner was known).
-    const ownerId = typed.type === 'PropertyListed' ? (typed.data.ownerId ?? null) : undefined;
-    await db
+function upsertVersion(db: QueryCreator<TransactionTables>, p: PropertySeen) {
+  return db
+    .insertInto('known_properties')
+    .values({ property_id: p.propertyId, version: p.version })
+    .onConflict((oc) =>
+      oc
+        .column('property_id')
+        .doUpdateSet((eb) => ({ version: eb.ref('excluded.version') }))
+        .where('known_properties.version', '<', (eb) => eb.ref('excluded.version')),
+    );
+}
+
+// The handler's statements, built and compiled once (one per event, autocommitted): this
+// consumer sees every property event, so kysely's per-call compile was a third of its CPU.
+const propertySeen = new CompiledOnce(upsertVersion);
+
+/** PropertyListed names the owner (upcast from v1 it is null: no owner was known). */
+const propertyListed = new CompiledOnce(
+  (db: Kysely<TransactionTables>, p: PropertySeen & { ownerId: string | null }) =>
+    db
       .insertInto('known_properties')
-      .values({
-        property_id: event.key,
-        version: event.sequence,
-        ...(ownerId === undefined ? {} : { owner_id: ownerId }),
-      })
+      .values({ property_id: p.propertyId, version: p.version, owner_id: p.ownerId })
       .onConflict((oc) =>
         oc
           .column('property_id')
           .doUpdateSet((eb) => ({
             version: eb.ref('excluded.version'),
-            ...(ownerId === undefined ? {} : { owner_id: eb.ref('excluded.owner_id') }),
+            owner_id: eb.ref('excluded.owner_id'),
           }))
           .where('known_properties.version', '<', (eb) => eb.ref('excluded.version')),
-      )
-      .execute();
+      ),
+);
+
+const offerReceived = new CompiledOnce((db: Kysely<TransactionTables>, p: OfferSeen) =>
+  db
+    .with('seen', (q) => upsertVersion(q, p))
+    .insertInto('known_offers')
+    .values({
+      offer_id: p.offerId,
+      property_id: p.propertyId,
+      buyer_id: p.buyerId,
+      amount_minor: p.amountMinor,
+      currency: p.currency,
+      status: 'pending',
+      property_version: p.version,
+    })
+    .onConflict((oc) => oc.column('offer_id').doNothing()),
+);
+
+const offerDecided = new CompiledOnce((db: Kysely<TransactionTables>, p: OfferDecided) =>
+  db
+    .with('seen', (q) => upsertVersion(q, p))
+    .updateTable('known_offers')
+    .set({ status: p.status, property_version: p.version })
+    .where('offer_id', '=', p.offerId)
+    .where('property_version', '<', p.version),
+);
+
+/**
+ * Keeps the orchestrator's own copy of every offer from `property.events`, so a purchase
+ * can be checked and priced when it starts without asking the property service, and per
+ * property the newest version seen (a purchase started with a consistency token waits for
+ * it) and its owner (who may follow its purchases). Events of one property arrive in
+ * order; the version guards make redelivery harmless.
+ */
+export function knownOffersHandler(db: Kysely<TransactionTables>) {
+  return async (event: IncomingMessage): Promise<void> => {
+    const typed = propertyEventOf({ eventType: event.type, data: event.data });
+    if (!typed) throw new Error(`unknown property event type ${event.type}`);
+    await apply(typed, { propertyId: event.key, version: event.sequence });
   };
 
-  async function applyOffer(typed: PropertyEvent, event: IncomingMessage): Promise<void> {
+  async function apply(typed: PropertyEvent, seen: PropertySeen): Promise<void> {
+    const decided = (offerId: string, status: OfferStatus) =>
+      offerDecided.execute(db, { ...seen, offerId, status });
     switch (typed.type) {
       case 'OfferReceived': {
-        const { data } = typed;
-        await db
-          .insertInto('known_offers')
-          .values({
-            offer_id: data.offerId,
-            property_id: event.key,
-            buyer_id: data.buyerId,
-            amount_minor: data.amount.amountMinor,
-            currency: data.amount.currency,
-            status: 'pending',
-            property_version: event.sequence,
-          })
-          .onConflict((oc) => oc.column('offer_id').doNothing())
-          .execute();
+        const { offerId, buyerId, amount } = typed.data;
+        await offerReceived.execute(db, {
+          ...seen,
+          offerId,
+          buyerId,
+          amountMinor: amount.amountMinor,
+          currency: amount.currency,
+        });
         return;
       }
       case 'OfferAccepted':
-        return setStatus(typed.data.offerId, 'accepted', event.sequence);
+        await decided(typed.data.offerId, 'accepted');
+        return;
       case 'OfferRejected':
-        return setStatus(typed.data.offerId, 'rejected', event.sequence);
+        await decided(typed.data.offerId, 'rejected');
+        return;
       case 'OfferWithdrawn':
-        return setStatus(typed.data.offerId, 'withdrawn', event.sequence);
+        await decided(typed.data.offerId, 'withdrawn');
+        return;
       case 'PropertyListed':
+        await propertyListed.execute(db, { ...seen, ownerId: typed.data.ownerId ?? null });
+        return;
       case 'PropertyDetailsUpdated':
       case 'PriceChanged':
       case 'PropertyReserved':
@@ -81,7 +134,8 @@ export function knownOffersHandler(db: Kysely<TransactionTables>) {
       case 'PropertySold':
       case 'ListingWithdrawn':
       case 'PropertyRelisted':
-        // No offer changes; the property's version (and owner) are kept below.
+        // No offer changes: only the property's version moves.
+        await propertySeen.execute(db, seen);
         return;
       default:
         return unhandledType(typed);
