@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
+import { stackSetting } from '../stack/stack-settings';
 import { up } from '../stack/stack';
 import { serviceNamed, serviceNames } from './catalog';
 import { provision } from './provision';
@@ -32,7 +33,7 @@ const program = new Command('start')
   .action(async (options: StartOptions) => {
     const services = parseOnly(options.only, serviceNames);
     const replicaSpecs =
-      options.replicas.length > 0 ? options.replicas : [process.env.DEEDSTREAM_REPLICAS ?? ''];
+      options.replicas.length > 0 ? options.replicas : [stackSetting('DEEDSTREAM_REPLICAS') ?? ''];
     const plan = planProcesses(services, parseReplicas(replicaSpecs, serviceNames));
     // Every child's configuration is checked here first: one line now, not a restart loop later.
     const ports = new Map(
@@ -45,7 +46,7 @@ const program = new Command('start')
     // Every child starts tracing from these variables before anything else.
     tracingConfig();
 
-    if (process.env.DEEDSTREAM_EXTERNAL_STACK !== 'true') {
+    if (stackSetting('DEEDSTREAM_EXTERNAL_STACK') === 'false') {
       console.log('» native stack (npm run stack -- up)');
       await up();
     }

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { moduleOutputDir, type MavenModule } from './artifacts';
-import { StackError } from './errors';
 import { repoRoot } from './paths';
 import { startDaemon } from './process';
+import { HEAP_SIZE, stackSetting, type JvmComponent } from './stack-settings';
 import { javaBinary } from './tools';
 
 /**
@@ -20,41 +20,37 @@ import { javaBinary } from './tools';
  * `<PREFIX>_HEAP` overrides the cap; `<PREFIX>_JAVA_OPTS` adds flags (last, so they win).
  */
 export interface JvmSizing {
-  /** KAFKA, CONNECT, ELASTICSEARCH, REGISTRY, KEYCLOAK, ZIPKIN. */
-  envPrefix: string;
-  /** The heap cap, e.g. 256m. */
-  heap: string;
+  /** The component, by the prefix of its variables (`<PREFIX>_HEAP`, `<PREFIX>_JAVA_OPTS`). */
+  envPrefix: JvmComponent;
+  /** The heap cap when `<PREFIX>_HEAP` is unset, if not the component's default (stack-settings.ts). */
+  heap?: string;
   compiler: 'c1' | 'c2';
 }
 
-const HEAP = /^(\d+)([mg])$/;
-
-/** `<PREFIX>_HEAP`, else the default, checked. */
-export function heapOf(prefix: string, fallback: string): string {
-  const value = process.env[`${prefix}_HEAP`];
-  if (value === undefined || value === '') return fallback;
-  if (!HEAP.test(value)) {
-    throw new StackError(`${prefix}_HEAP=${value} is not a heap size`, `use a value like 512m or 1g`);
-  }
-  return value;
+/** `<PREFIX>_HEAP` if set (checked), else the given heap, else the component's default. */
+function heapOf(sizing: JvmSizing): string {
+  const name = `${sizing.envPrefix}_HEAP` as const;
+  const fromEnv = process.env[name];
+  if (fromEnv === undefined || fromEnv === '') return sizing.heap ?? stackSetting(name);
+  return stackSetting(name);
 }
 
 function quarterOf(heap: string): string {
-  const [, amount, unit] = HEAP.exec(heap) ?? [];
+  const [, amount, unit] = HEAP_SIZE.exec(heap) ?? [];
   const mb = Number(amount) * (unit === 'g' ? 1024 : 1);
   return `${Math.max(16, Math.floor(mb / 4))}m`;
 }
 
 /** The JVM flags of a component (heap, collector, compiler, its own extra flags). */
 export function jvmFlags(sizing: JvmSizing): string[] {
-  const heap = heapOf(sizing.envPrefix, sizing.heap);
+  const heap = heapOf(sizing);
   return [
     `-Xms${quarterOf(heap)}`,
     `-Xmx${heap}`,
     '-XX:+UseSerialGC',
     ...(sizing.compiler === 'c1' ? ['-XX:TieredStopAtLevel=1'] : []),
     '-XX:+ExitOnOutOfMemoryError',
-    ...(process.env[`${sizing.envPrefix}_JAVA_OPTS`] ?? '').split(/\s+/).filter(Boolean),
+    ...(stackSetting(`${sizing.envPrefix}_JAVA_OPTS`) ?? '').split(/\s+/).filter(Boolean),
   ];
 }
 

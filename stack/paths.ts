@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { stackSetting } from './stack-settings';
 
 /**
  * Repository root: the nearest folder above this file with the project's package.json
@@ -18,7 +19,7 @@ function findRoot(from: string): string {
  * Everything the native stack downloads or writes lives under one git-ignored folder,
  * so `reset` and a fresh clone are easy to reason about. DEEDSTREAM_STACK_DIR moves it.
  */
-export const stackHome = path.resolve(process.env.DEEDSTREAM_STACK_DIR ?? path.join(repoRoot, '.stack'));
+export const stackHome = path.resolve(stackSetting('DEEDSTREAM_STACK_DIR') ?? path.join(repoRoot, '.stack'));
 
 export const stackPaths = {
   cache: path.join(stackHome, 'cache'),

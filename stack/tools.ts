@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StackError } from './errors';
+import { stackSetting } from './stack-settings';
 
 /**
  * The machine tools the native stack needs. Each lookup fails with a message that
@@ -22,7 +23,8 @@ export function findOnPath(command: string): string | undefined {
 
 /** JVM for Kafka, Connect, the registry: JAVA_HOME if set, else `java` on PATH. */
 export function javaBinary(): string {
-  const fromHome = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : undefined;
+  const javaHome = stackSetting('JAVA_HOME');
+  const fromHome = javaHome ? path.join(javaHome, 'bin', 'java') : undefined;
   if (fromHome && fs.existsSync(fromHome)) return fromHome;
   const onPath = findOnPath('java');
   if (onPath) return onPath;
@@ -47,7 +49,8 @@ export function mavenBinary(): string {
  */
 export function postgresBinDir(): string {
   const candidates: string[] = [];
-  if (process.env.PG_BIN) candidates.push(process.env.PG_BIN);
+  const pgBin = stackSetting('PG_BIN');
+  if (pgBin) candidates.push(pgBin);
   const pgConfig = findOnPath('pg_config');
   if (pgConfig) {
     const out = spawnSync(pgConfig, ['--bindir'], { encoding: 'utf8' });
@@ -71,7 +74,7 @@ export function postgresBinDir(): string {
 
 /** The Temurin/OpenJDK home to run a component that needs a newer Java than the default. */
 export function javaHomeAtLeast(major: number): string | undefined {
-  const homes = [process.env.JAVA_HOME, ...listJvms()].filter((h): h is string => Boolean(h));
+  const homes = [stackSetting('JAVA_HOME'), ...listJvms()].filter((h): h is string => Boolean(h));
   return homes.find((home) => javaMajor(path.join(home, 'bin', 'java')) >= major);
 }
 

@@ -1,9 +1,5 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { z } from 'zod';
-import { infrastructureSchema } from '../shared/config/infrastructure';
-import { loadConfig } from '../shared/config/load-config';
-import { retentionSchema } from '../shared/config/retention';
 import { ConnectClient } from '../shared/connect/connect-client';
 import { diffConfig, formatChange } from '../shared/connect/config-diff';
 import {
@@ -14,32 +10,16 @@ import {
   validateConnector,
   waitForRunning,
 } from '../shared/connect/connector-deployment';
-import { connectorNames, defaultConnectorStateDir, loadConnector } from '../shared/connect/connector-file';
+import { connectorNames, loadConnector } from '../shared/connect/connector-file';
 import { postgresSourceOffset } from '../shared/connect/debezium-offset';
 import { readReplicationSlot } from '../shared/connect/replication-slot';
 import { assessSlot, describeSlotHealth } from '../shared/connect/slot-health';
 import { recoverSlot } from '../shared/connect/slot-recovery';
 import { createDatabase } from '../shared/db/database';
+import { connectorsCliConfig } from './connectors-config';
 import { slotRecoveryDeps } from './slot-recovery-deps';
 
-const cliConfig = infrastructureSchema
-  .extend({
-    SLOT_LAG_WARN_BYTES: z.coerce
-      .number()
-      .int()
-      .positive()
-      .default(1024 ** 3)
-      .describe('replication slot lag (bytes of WAL) past which `status` warns'),
-    CONNECTORS_STATE_DIR: z.string().default(defaultConnectorStateDir),
-    SLOT_RECOVERY_MARGIN_SECONDS: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .default(600)
-      .describe('`recover` compares with Kafka everything stored from this long before the point of loss'),
-  })
-  .extend({ OUTBOX_RETENTION_HOURS: retentionSchema.shape.OUTBOX_RETENTION_HOURS });
-const config = () => loadConfig(cliConfig);
+const config = () => connectorsCliConfig();
 const client = () => ConnectClient.of(config());
 
 /** `npm run connectors -- <command> [name]`: deploys and operates the Debezium outbox connectors. */

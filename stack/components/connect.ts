@@ -72,7 +72,7 @@ export const connect: Component = {
       component: name,
       module: kafkaModule,
       mainClass: connectMainClass,
-      sizing: { envPrefix: 'CONNECT', heap: '256m', compiler: 'c1' },
+      sizing: { envPrefix: 'CONNECT', compiler: 'c1' },
       args: [configFile()],
       // A connector config that declares config.providers of its own is refused, so it cannot
       // get round the worker's env allowlist (or read files). The worker's own providers

@@ -35,7 +35,7 @@ export const elasticsearch: Component = {
       component: name,
       command: javaBinary(),
       args: [
-        ...jvmFlags({ envPrefix: 'ELASTICSEARCH', heap: '512m', compiler: 'c1' }),
+        ...jvmFlags({ envPrefix: 'ELASTICSEARCH', compiler: 'c1' }),
         '-Djava.awt.headless=true',
         '--module-path',
         path.join(home, 'lib'),

@@ -67,7 +67,7 @@ export const kafka: Component = {
       component: name,
       module: kafkaModule,
       mainClass: kafkaMainClass,
-      sizing: { envPrefix: 'KAFKA', heap: '256m', compiler: 'c1' },
+      sizing: { envPrefix: 'KAFKA', compiler: 'c1' },
       args: [configFile()],
     });
   },

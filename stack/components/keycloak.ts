@@ -32,7 +32,7 @@ export const keycloakIssuer = `${keycloakUrl}/realms/deedstream`;
  */
 const buildOptions = ['--db=postgres', '--health-enabled=true'];
 /** Quarkus keeps its metadata outside the heap; 256 MB of heap holds the realm's caches. */
-const keycloakSizing: JvmSizing = { envPrefix: 'KEYCLOAK', heap: '256m', compiler: 'c1' };
+const keycloakSizing: JvmSizing = { envPrefix: 'KEYCLOAK', compiler: 'c1' };
 
 /**
  * Keycloak, the stack's OIDC identity provider. Realms, users and signing keys live in the

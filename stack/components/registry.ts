@@ -58,7 +58,7 @@ export const registry: Component = {
       component: name,
       command: path.join(javaHome, 'bin', 'java'),
       args: [
-        ...jvmFlags({ envPrefix: 'REGISTRY', heap: '128m', compiler: 'c1' }),
+        ...jvmFlags({ envPrefix: 'REGISTRY', compiler: 'c1' }),
         ...Object.entries(props).map(([key, value]) => `-D${key}=${value}`),
         '-jar',
         runJar(),

@@ -4,6 +4,7 @@ import type { Component, Health } from '../component';
 import { StackError } from '../errors';
 import { stackPorts } from '../ports';
 import { findProcessNaming, startDaemon } from '../process';
+import { stackSetting } from '../stack-settings';
 import { javaHomeAtLeast } from '../tools';
 import { jvmEnv, jvmFlags } from '../jvm';
 
@@ -11,19 +12,6 @@ const name = 'zipkin';
 const zipkinModule: MavenModule = { module: 'zipkin', outputSubdir: 'server' };
 const serverJar = () => path.join(moduleOutputDir(zipkinModule), 'zipkin-server.jar');
 export const zipkinUrl = `http://127.0.0.1:${stackPorts.zipkin}`;
-
-/** Spans kept in memory before the oldest traces are dropped: what bounds Zipkin's heap. */
-export function zipkinMaxSpans(env: NodeJS.ProcessEnv = process.env): number {
-  const value = env.ZIPKIN_MAX_SPANS;
-  if (value === undefined || value === '') return 50_000;
-  if (!/^\d+$/.test(value) || Number(value) < 1_000) {
-    throw new StackError(
-      `ZIPKIN_MAX_SPANS=${value} is not a span count`,
-      'use a whole number of at least 1000, e.g. 50000',
-    );
-  }
-  return Number(value);
-}
 
 /**
  * Zipkin's server: the trace backend and UI the services export their spans to (the
@@ -57,7 +45,7 @@ export const zipkin: Component = {
       component: name,
       command: path.join(javaHome, 'bin', 'java'),
       args: [
-        ...jvmFlags({ envPrefix: 'ZIPKIN', heap: '192m', compiler: 'c1' }),
+        ...jvmFlags({ envPrefix: 'ZIPKIN', compiler: 'c1' }),
         '-jar',
         serverJar(),
         // Replacing Armeria's port list: the address, the port and the protocol all must be given.
@@ -70,7 +58,7 @@ export const zipkin: Component = {
       env: jvmEnv({
         ...process.env,
         STORAGE_TYPE: 'mem',
-        MEM_MAX_SPANS: String(zipkinMaxSpans()),
+        MEM_MAX_SPANS: String(stackSetting('ZIPKIN_MAX_SPANS')),
         KAFKA_BOOTSTRAP_SERVERS: '',
         RABBIT_ADDRESSES: '',
         RABBIT_URI: '',

@@ -55,7 +55,10 @@ export const infrastructureSchema = z
       .describe(
         'consumers and projectors: how long transient retries may block a partition before it is logged and counted as stuck',
       ),
-    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+      .default('info')
+      .describe('least severity logged (pino JSON lines on stdout); silent logs nothing'),
     DB_CONNECT_TIMEOUT_MS: millisecondsVariable(
       3_000,
       'longest wait for a database connection before the call fails (503)',
