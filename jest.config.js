@@ -22,10 +22,11 @@ const tier = (name, extra = {}) => ({
     '<rootDir>/test',
     '<rootDir>/migrations',
     '<rootDir>/bench',
+    '<rootDir>/tools',
   ],
   transform,
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
-  testMatch: [`<rootDir>/{services,stack,test,migrations,bench}/**/*.${name}.test.ts`],
+  testMatch: [`<rootDir>/{services,stack,test,migrations,bench,tools}/**/*.${name}.test.ts`],
   ...extra,
 });
 // Jest runs a project's globalSetup only when a test of that project is selected. It never

@@ -118,7 +118,7 @@ describe('OpenTelemetry traces in Zipkin', () => {
       expect(bulk.tags?.['projection.bulk.id']).toMatch(/^[0-9a-f]{32}\/[0-9a-f]{16}$/);
     }
 
-    // Found again by its correlation id, as the README tells.
+    // Found again by its correlation id, as docs/tracing.md tells.
     const byCorrelation = await fetch(
       `${zipkinUrl}/api/v2/traces?annotationQuery=${encodeURIComponent(`deedstream.correlation_id=${correlationId}`)}&lookback=3600000&limit=10`,
     );

@@ -15,7 +15,7 @@ export const millisecondsVariable = (fallback: number, description: string) =>
 /**
  * Where the process runs: `development` (the default: a laptop or CI with the native stack)
  * tolerates the public development defaults with a warning; `production` refuses to start
- * with any of them (see the README's "Running it for real").
+ * with any of them (see docs/deploy.md).
  */
 export const deploymentVariable = () =>
   z

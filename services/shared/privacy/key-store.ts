@@ -60,7 +60,7 @@ export interface DestroyResult {
   destroyedKeyIds: string[];
   /**
    * Whether the store also reclaimed the storage of the old key versions (Postgres: a
-   * VACUUM of the key table), or why it could not. See the README on the limits.
+   * VACUUM of the key table), or why it could not. See docs/privacy.md on the limits.
    */
   storageReclaimed: true | { failed: string };
 }
