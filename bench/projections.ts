@@ -48,6 +48,7 @@ import { rebuildProjection } from '../services/shared/projection/rebuild';
 import { kafka } from '../test/support/pipeline';
 import { startPropertyService } from '../test/support/property-harness';
 import { positiveInt, runBench } from './support/bench-cli';
+import { messageOf } from '../services/shared/errors/message-of';
 
 type PropertyRepository = EventSourcedRepository<PropertyEvent, Property>;
 type Doc = PropertySearchDocument;
@@ -482,7 +483,7 @@ async function latencyPhase(
       idle.push(aggregate);
     } catch (error) {
       errors++;
-      const reason = (error as Error).message.slice(0, 120);
+      const reason = messageOf(error).slice(0, 120);
       errorSamples[reason] = (errorSamples[reason] ?? 0) + 1;
     }
   };

@@ -56,6 +56,7 @@ import {
 import { SupervisedProperty } from './support/supervised-property';
 import { streamLengthPhase, type OperationFigures, type StreamLengthReport } from './stream-length';
 import { positiveInt, runBench } from './support/bench-cli';
+import { messageOf } from '../services/shared/errors/message-of';
 
 // ---------------------------------------------------------------------------------------------
 // Shared: command mix, closed-loop driver, statistics
@@ -110,7 +111,7 @@ async function runPhase(port: CommandPort, targets: Targets, spec: PhaseSpec): P
       try {
         outcome = await port.run(kind, target);
       } catch (error) {
-        outcome = { result: 'error', detail: (error as Error).message };
+        outcome = { result: 'error', detail: messageOf(error) };
       }
       latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
       byKind[kind]++;
@@ -365,7 +366,7 @@ class RawCommands implements CommandPort {
       });
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) return { result: 'conflict' };
-      return { result: 'error', detail: (error as Error).message };
+      return { result: 'error', detail: messageOf(error) };
     }
     return kind === 'list' ? { result: 'ok', id: streamId } : { result: 'ok' };
   }

@@ -42,6 +42,7 @@ import { processCpuMicros } from './support/process-cpu';
 import { positiveInt, runBench } from './support/bench-cli';
 import { FieldCipher } from '../services/shared/privacy/field-cipher';
 import { MemoryKeyStore } from '../services/shared/privacy/memory-key-store';
+import { messageOf } from '../services/shared/errors/message-of';
 
 // ---------------------------------------------------------------------------------------------
 // The index: synthetic listings
@@ -275,7 +276,7 @@ async function runLoad(load: Load): Promise<LoadResult> {
       }
     } catch (error) {
       errors++;
-      errorSample ??= (error as Error).message;
+      errorSample ??= messageOf(error);
     }
     latencies.push(performance.now() - scheduledAt);
   };

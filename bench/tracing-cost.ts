@@ -27,6 +27,7 @@ import { listing } from '../test/support/property-harness';
 import { awaitReady } from '../test/support/await-ready';
 import { backgroundCpu, commandLine, percentile, table } from './support/measure';
 import { positiveInt } from './support/bench-cli';
+import { messageOf } from '../services/shared/errors/message-of';
 
 type Mode = 'off' | 'on';
 const modes: readonly Mode[] = ['off', 'on'];
@@ -338,6 +339,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench:tracing: ${(error as Error).message}\n`);
+  process.stderr.write(`bench:tracing: ${messageOf(error)}\n`);
   process.exit(1);
 });

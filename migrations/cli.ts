@@ -3,6 +3,7 @@ import { infrastructureConfig } from '../services/shared/config/infrastructure';
 import { createDatabase } from '../services/shared/db/database';
 import { migrate, migrationStatus, type MigrationDirection } from './migrator';
 import { serviceMigrations } from './registry';
+import { messageOf } from '../services/shared/errors/message-of';
 
 /** `npm run migrate -- latest|down|status [--service <name>]` */
 const program = new Command('migrate')
@@ -40,6 +41,6 @@ const program = new Command('migrate')
   });
 
 program.parseAsync().catch((error: unknown) => {
-  console.error(`migrate: ${(error as Error).message}`);
+  console.error(`migrate: ${messageOf(error)}`);
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
 import { serviceMigrations, type ServiceMigrations } from './registry';
 import { applyDatabaseRoles } from './roles';
+import { messageOf } from '../services/shared/errors/message-of';
 
 export type MigrationDirection = 'latest' | 'down';
 
@@ -15,9 +16,7 @@ function migratorFor(db: Kysely<unknown>, service: ServiceMigrations): Migrator 
 
 export class MigrationError extends Error {
   constructor(service: string, migration: string | undefined, cause: unknown) {
-    super(
-      `${service}: migration ${migration ?? '(unknown)'} failed: ${(cause as Error)?.message ?? String(cause)}`,
-    );
+    super(`${service}: migration ${migration ?? '(unknown)'} failed: ${messageOf(cause)}`);
     this.name = 'MigrationError';
   }
 }

@@ -3,6 +3,7 @@ import { infrastructureConfig } from '../services/shared/config/infrastructure';
 import { createDatabase } from '../services/shared/db/database';
 import { serviceConnectionString } from '../services/shared/db/service-role';
 import { migrateAllToLatest } from './migrator';
+import { messageOf } from '../services/shared/errors/message-of';
 
 /** Each role's rights, tried by signing in as it: what it may do works, the rest is refused. */
 const config = infrastructureConfig();
@@ -21,7 +22,7 @@ const run = (db: Kysely<unknown>, statement: string) =>
     .execute(db)
     .then(
       () => 'ok',
-      (error: unknown) => (error as Error).message,
+      (error: unknown) => messageOf(error),
     );
 
 beforeAll(async () => {

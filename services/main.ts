@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
+import { StackError } from '../stack/errors';
 import { stackSetting } from '../stack/stack-settings';
 import { up } from '../stack/stack';
 import { serviceNamed, serviceNames } from './catalog';
@@ -9,6 +10,7 @@ import { ConfigError } from './shared/config/load-config';
 import { tracingConfig } from './shared/observability/tracing-config';
 import { parseOnly, parseReplicas, planProcesses } from './supervisor/process-plan';
 import { Supervisor } from './supervisor/supervisor';
+import { messageOf } from './shared/errors/message-of';
 
 interface StartOptions {
   only?: string;
@@ -87,7 +89,9 @@ program.parseAsync().catch((error: unknown) => {
   const message =
     error instanceof ConfigError
       ? error.message
-      : ((error as { oneLine?: () => string }).oneLine?.() ?? (error as Error).message);
+      : error instanceof StackError
+        ? error.oneLine()
+        : messageOf(error);
   console.error(`deedstream: ${message}`);
   process.exit(1);
 });

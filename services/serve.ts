@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { CONFIG_ERROR_EXIT, ConfigError } from './shared/config/load-config';
 import { startTracing } from './shared/observability/tracing';
+import { messageOf } from './shared/errors/message-of';
 
 /**
  * `npm run service -- <name>`: runs one service as this process (what a container or a
@@ -27,6 +28,6 @@ const program = new Command('service')
   });
 
 program.parseAsync().catch((error: unknown) => {
-  process.stderr.write(`service: ${(error as Error).message}\n`);
+  process.stderr.write(`service: ${messageOf(error)}\n`);
   process.exit(2);
 });

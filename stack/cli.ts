@@ -4,6 +4,7 @@ import { StackError } from './errors';
 import { stackPaths } from './paths';
 import { componentByName, components, down, reset, status, up, type ComponentStatus } from './stack';
 import { logTail } from './process';
+import { messageOf } from '../services/shared/errors/message-of';
 
 /** `npm run stack -- up|down|status|logs <component>|reset` */
 const program = new Command('stack')
@@ -79,7 +80,7 @@ program.parseAsync().catch((error: unknown) => {
   if (error instanceof StackError) {
     console.error(`stack: ${error.oneLine()}`);
   } else {
-    console.error(`stack: ${(error as Error).message ?? String(error)}`);
+    console.error(`stack: ${messageOf(error)}`);
   }
   process.exit(1);
 });

@@ -18,6 +18,7 @@ import { recoverSlot } from '../shared/connect/slot-recovery';
 import { createDatabase } from '../shared/db/database';
 import { connectorsCliConfig } from './connectors-config';
 import { slotRecoveryDeps } from './slot-recovery-deps';
+import { messageOf } from '../shared/errors/message-of';
 
 const config = () => connectorsCliConfig();
 const client = () => ConnectClient.of(config());
@@ -222,7 +223,7 @@ offsets
   });
 
 program.parseAsync().catch((error: unknown) => {
-  const message = (error as Error).message ?? String(error);
+  const message = messageOf(error);
   console.error(`connectors: ${message.split('\n')[0]}`);
   const rest = message.split('\n').slice(1).join('\n');
   if (rest) console.error(rest);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import { signInLocalUsers } from './local-users';
+import { messageOf } from '../shared/errors/message-of';
 
 /**
  * `npm run demo`: seeds a realistic market through the running APIs (`npm start`):
@@ -167,6 +168,6 @@ const program = new Command('demo')
   });
 
 program.parseAsync().catch((error: unknown) => {
-  console.error(`\ndemo: ${(error as Error).message}`);
+  console.error(`\ndemo: ${messageOf(error)}`);
   process.exit(1);
 });

@@ -4,6 +4,7 @@ import { createDatabase } from '../shared/db/database';
 import { createKafka } from '../shared/kafka/kafka-client';
 import { deadLettersOf, replayDeadLetters, type DeadLetterSource } from '../shared/messaging/dead-letters';
 import { deadLetterSources, type DeadLetterTables } from './dead-letter-sources';
+import { messageOf } from '../shared/errors/message-of';
 
 /** `npm run messages -- dlq list|replay <consumer> [--key <key>]`: the purchase saga's dead letters. */
 const config = infrastructureConfig();
@@ -61,7 +62,7 @@ program
   .parseAsync()
   .then(() => db.destroy())
   .catch(async (error: unknown) => {
-    console.error(`messages: ${(error as Error).message}`);
+    console.error(`messages: ${messageOf(error)}`);
     await db.destroy();
     process.exit(1);
   });

@@ -28,6 +28,7 @@ import { masterKeyOf, privacyConfig } from '../shared/privacy/privacy-config';
 import { describeFinding } from '../shared/privacy/scan/finding';
 import { COMPONENTS, verifyErasure, type Component } from '../shared/privacy/scan/verify-erasure';
 import type { ValueKind } from '../shared/privacy/value-normalisation';
+import { messageOf } from '../shared/errors/message-of';
 
 /** `npm run privacy -- keys <subjectId> | erase <personId> | verify-erased [subjectId] --value <v>… [--only …] [--strict]` */
 const config = infrastructureConfig();
@@ -215,7 +216,7 @@ program
   .parseAsync()
   .then(() => db.destroy())
   .catch(async (error: unknown) => {
-    console.error(`privacy: ${(error as Error).message}`);
+    console.error(`privacy: ${messageOf(error)}`);
     await db.destroy();
     process.exit(1);
   });

@@ -15,6 +15,7 @@ import { createProjectionDeps } from '../shared/projection/projection-deps';
 import { rebuildProjection } from '../shared/projection/rebuild';
 import { verifyProjection } from '../shared/projection/verify';
 import { eventSourceOf, projectionNamed, projections } from './projection-set';
+import { messageOf } from '../shared/errors/message-of';
 
 /** `npm run projections -- status | dlq list|replay <projection> | rebuild <projection> | verify <projection> [--repair]` */
 const config = infrastructureConfig();
@@ -157,7 +158,7 @@ program
 program
   .parseAsync()
   .catch((error: unknown) => {
-    console.error(`projections: ${(error as Error).message}`);
+    console.error(`projections: ${messageOf(error)}`);
     process.exitCode = 1;
   })
   .finally(() => es.close());

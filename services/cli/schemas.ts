@@ -16,6 +16,7 @@ import {
 } from './schema-lock-file';
 import { infrastructureConfig } from '../shared/config/infrastructure';
 import { schemaSets } from './schema-sets';
+import { messageOf } from '../shared/errors/message-of';
 
 /** `npm run schemas -- check|register` */
 const program = new Command('schemas').description(
@@ -116,7 +117,7 @@ program.parseAsync().catch((error: unknown) => {
 });
 
 function describe(error: unknown): string {
-  const message = (error as Error).message ?? String(error);
+  const message = messageOf(error);
   if (/ECONNREFUSED|fetch failed/.test(message)) {
     return `cannot reach the schema registry (${infrastructureConfig().SCHEMA_REGISTRY_URL}): start it with \`npm run stack -- up\` or set SCHEMA_REGISTRY_URL`;
   }

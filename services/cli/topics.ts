@@ -3,6 +3,7 @@ import { infrastructureConfig } from '../shared/config/infrastructure';
 import { createKafka } from '../shared/kafka/kafka-client';
 import { applyTopics, describeChange, describeTopics, planChanges } from '../shared/kafka/topic-admin';
 import { defaultTopicsFile, loadTopicPlan } from '../shared/kafka/topic-plan';
+import { messageOf } from '../shared/errors/message-of';
 
 /** `npm run topics -- apply|describe [--file connectors/topics.json]` */
 const program = new Command('topics').description(
@@ -53,7 +54,7 @@ async function withAdmin(work: (admin: import('kafkajs').Admin) => Promise<void>
     await admin.connect();
   } catch (error) {
     throw new Error(
-      `cannot reach Kafka at ${brokers} (${(error as Error).message}): start it with \`npm run stack -- up\` or set KAFKA_BROKERS`,
+      `cannot reach Kafka at ${brokers} (${messageOf(error)}): start it with \`npm run stack -- up\` or set KAFKA_BROKERS`,
       { cause: error },
     );
   }
@@ -65,6 +66,6 @@ async function withAdmin(work: (admin: import('kafkajs').Admin) => Promise<void>
 }
 
 program.parseAsync().catch((error: unknown) => {
-  console.error(`topics: ${(error as Error).message}`);
+  console.error(`topics: ${messageOf(error)}`);
   process.exit(1);
 });

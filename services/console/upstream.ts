@@ -1,4 +1,5 @@
 import { HttpProblem } from '../shared/http/problem';
+import { messageOf } from '../shared/errors/message-of';
 
 /** What another service answered, as the console passes it on. */
 export interface UpstreamAnswer {
@@ -34,7 +35,7 @@ export async function callUpstream(
     throw new HttpProblem(
       502,
       'Bad gateway',
-      `the ${service} service at ${baseUrl} cannot be reached (${(error as Error).message}); is it running?`,
+      `the ${service} service at ${baseUrl} cannot be reached (${messageOf(error)}); is it running?`,
       { service },
     );
   }

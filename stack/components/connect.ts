@@ -8,6 +8,7 @@ import { renderConfig } from '../template';
 import { startJvm } from '../jvm';
 import { findProcessNaming } from '../process';
 import { kafkaModule } from './kafka';
+import { messageOf } from '../../services/shared/errors/message-of';
 
 const name = 'connect';
 /** The Debezium connector lives in its own plugin folder, isolated by Connect's class loader. */
@@ -99,7 +100,7 @@ export const connect: Component = {
         ? { healthy: true, detail: `Debezium ${debezium.version}` }
         : { healthy: false, detail: 'Debezium PostgresConnector not on the plugin path yet' };
     } catch (error) {
-      return { healthy: false, detail: (error as Error).message };
+      return { healthy: false, detail: messageOf(error) };
     }
   },
 

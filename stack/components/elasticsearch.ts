@@ -6,6 +6,7 @@ import { stackPorts } from '../ports';
 import { findProcessNaming, startDaemon } from '../process';
 import { javaBinary } from '../tools';
 import { jvmEnv, jvmFlags } from '../jvm';
+import { messageOf } from '../../services/shared/errors/message-of';
 
 const name = 'elasticsearch';
 const esModule: MavenModule = { module: 'elasticsearch', outputSubdir: 'home' };
@@ -63,7 +64,7 @@ export const elasticsearch: Component = {
       const body = (await response.json()) as { status: string };
       return { healthy: body.status !== 'red', detail: `cluster ${body.status}` };
     } catch (error) {
-      return { healthy: false, detail: (error as Error).message };
+      return { healthy: false, detail: messageOf(error) };
     }
   },
 

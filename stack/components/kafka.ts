@@ -12,6 +12,7 @@ import { renderConfig } from '../template';
 import { javaBinary } from '../tools';
 import { startJvm } from '../jvm';
 import { findProcessNaming } from '../process';
+import { messageOf } from '../../services/shared/errors/message-of';
 
 const name = 'kafka';
 export const kafkaModule: MavenModule = { module: 'kafka', outputSubdir: 'libs' };
@@ -85,7 +86,7 @@ export const kafka: Component = {
       const cluster = await admin.describeCluster();
       return { healthy: cluster.brokers.length > 0, detail: `cluster ${cluster.clusterId}` };
     } catch (error) {
-      return { healthy: false, detail: (error as Error).message };
+      return { healthy: false, detail: messageOf(error) };
     } finally {
       await admin.disconnect().catch(() => undefined);
     }

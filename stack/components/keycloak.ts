@@ -11,6 +11,7 @@ import { applyRealmPolicy } from './keycloak-realm-policy';
 import { findProcessNaming, startDaemon } from '../process';
 import { javaHomeAtLeast } from '../tools';
 import { jvmEnv, jvmFlags, type JvmSizing } from '../jvm';
+import { messageOf } from '../../services/shared/errors/message-of';
 
 const name = 'keycloak';
 const keycloakModule: MavenModule = { module: 'keycloak', outputSubdir: 'dist' };
@@ -131,7 +132,7 @@ export const keycloak: Component = {
         ? { healthy: true, detail: `realm deedstream, issuer ${body.issuer}` }
         : { healthy: false, detail: `realm discovery names issuer ${body.issuer ?? '(none)'}` };
     } catch (error) {
-      return { healthy: false, detail: (error as Error).message };
+      return { healthy: false, detail: messageOf(error) };
     }
   },
 

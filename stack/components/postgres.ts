@@ -9,6 +9,7 @@ import { stackPorts, stackPostgres } from '../ports';
 import { commandLineOf, isAlive, startDaemon, workingDirOf } from '../process';
 import { postgresBinDir } from '../tools';
 import { parsePostmasterPid } from './postmaster-pid';
+import { messageOf } from '../../services/shared/errors/message-of';
 
 const name = 'postgres';
 /** The cluster's data directory (what `pg_ctl -D` takes). */
@@ -83,7 +84,7 @@ export const postgres: Component = {
       const result = await client.query<{ wal_level: string }>('SHOW wal_level');
       return { healthy: true, detail: `wal_level=${result.rows[0]?.wal_level}` };
     } catch (error) {
-      return { healthy: false, detail: (error as Error).message };
+      return { healthy: false, detail: messageOf(error) };
     } finally {
       await client.end().catch(() => undefined);
     }

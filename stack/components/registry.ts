@@ -6,6 +6,7 @@ import { stackPorts, stackPostgres } from '../ports';
 import { findProcessNaming, startDaemon } from '../process';
 import { javaHomeAtLeast } from '../tools';
 import { jvmEnv, jvmFlags } from '../jvm';
+import { messageOf } from '../../services/shared/errors/message-of';
 
 const name = 'registry';
 const apicurioModule: MavenModule = { module: 'apicurio', outputSubdir: 'app' };
@@ -81,7 +82,7 @@ export const registry: Component = {
       const body = (await info.json()) as { name?: string; version?: string };
       return { healthy: true, detail: `${body.name ?? 'Apicurio Registry'} ${body.version ?? ''}`.trim() };
     } catch (error) {
-      return { healthy: false, detail: (error as Error).message };
+      return { healthy: false, detail: messageOf(error) };
     }
   },
 

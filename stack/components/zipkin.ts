@@ -7,6 +7,7 @@ import { findProcessNaming, startDaemon } from '../process';
 import { stackSetting } from '../stack-settings';
 import { javaHomeAtLeast } from '../tools';
 import { jvmEnv, jvmFlags } from '../jvm';
+import { messageOf } from '../../services/shared/errors/message-of';
 
 const name = 'zipkin';
 const zipkinModule: MavenModule = { module: 'zipkin', outputSubdir: 'server' };
@@ -79,7 +80,7 @@ export const zipkin: Component = {
       const version = about.zipkin?.version ?? 'version unknown';
       return { healthy: true, detail: `Zipkin ${version} (in memory), UI ${zipkinUrl}/zipkin/` };
     } catch (error) {
-      return { healthy: false, detail: (error as Error).message };
+      return { healthy: false, detail: messageOf(error) };
     }
   },
 

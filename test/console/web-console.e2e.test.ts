@@ -10,6 +10,7 @@ import { localUser } from '../support/identities';
 import { jsonClient, listing, type Call } from '../support/property-harness';
 import { startSupervised, stopEveryProcess, urlOf, type Supervised } from '../support/service-processes';
 import { waitFor } from '../support/wait-for';
+import { messageOf } from '../../services/shared/errors/message-of';
 
 /**
  * The web console in headless Chromium against the real stack: `npm start` (property,
@@ -73,7 +74,7 @@ async function shown(locator: Locator): Promise<void> {
       .locator('main')
       .innerText({ timeout: 2_000 })
       .catch(() => '(no main element)');
-    throw new Error(`${(error as Error).message}\nthe page showed instead:\n${text.slice(0, 1_500)}`, {
+    throw new Error(`${messageOf(error)}\nthe page showed instead:\n${text.slice(0, 1_500)}`, {
       cause: error,
     });
   }

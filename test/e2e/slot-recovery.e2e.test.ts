@@ -38,6 +38,7 @@ import {
 } from '../support/pipeline';
 import { listing, startPropertyService, type PropertyHarness } from '../support/property-harness';
 import { eventually, startSteadyLoad } from '../support/steady-load';
+import { messageOf } from '../../services/shared/errors/message-of';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const config = infrastructureConfig();
@@ -190,7 +191,7 @@ describe('losing a replication slot is recoverable (property: event-sourced)', (
             await sql`SELECT pg_drop_replication_slot(${slot})`.execute(adminDb);
             return true;
           } catch (error) {
-            if (/is active for PID/.test((error as Error).message)) return false;
+            if (/is active for PID/.test(messageOf(error))) return false;
             throw error;
           }
         },

@@ -1,4 +1,5 @@
 import { listing } from './property-harness';
+import { messageOf } from '../../services/shared/errors/message-of';
 
 /** One command the load sent and what became of it. */
 export interface CommandOutcome {
@@ -120,7 +121,7 @@ export class CommandLoad {
       }
       this.outcomes.push(outcome);
     } catch (error) {
-      this.outcomes.push({ at, status: 0, error: (error as Error).message });
+      this.outcomes.push({ at, status: 0, error: messageOf(error) });
     } finally {
       if (target) this.busy.delete(target);
     }

@@ -6,6 +6,7 @@ import type {
   OpenApiOperation,
   OpenApiResponse,
 } from '../../services/shared/http/openapi/openapi-document';
+import { messageOf } from '../../services/shared/errors/message-of';
 
 const COMPONENT = '#/components/schemas/';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -71,7 +72,7 @@ export function documentProblems(document: OpenApiDocument): string[] {
     try {
       compiler.compile(schema);
     } catch (error) {
-      problems.push(`${where}: the schema does not compile: ${(error as Error).message}`);
+      problems.push(`${where}: the schema does not compile: ${messageOf(error)}`);
     }
   };
   if (!/^3\.1\.\d+$/.test(document.openapi)) problems.push(`openapi is "${document.openapi}", not 3.1.x`);

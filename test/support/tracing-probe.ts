@@ -4,6 +4,7 @@
  * tracing has started), and prints that module's report as one JSON line.
  */
 import { startTracing } from '../../services/shared/observability/tracing';
+import { messageOf } from '../../services/shared/errors/message-of';
 
 async function probe(): Promise<void> {
   const tracing = await startTracing('tracing-probe');
@@ -15,6 +16,6 @@ async function probe(): Promise<void> {
 }
 
 probe().catch((error: unknown) => {
-  process.stderr.write(`${(error as Error).message}\n`);
+  process.stderr.write(`${messageOf(error)}\n`);
   process.exit(1);
 });

@@ -29,6 +29,7 @@ import {
   type pipelineSchema,
   type sessionView,
 } from './console-schemas';
+import { messageOf } from '../../shared/errors/message-of';
 
 export interface ConsoleRoutesDeps {
   sessions: SessionStore;
@@ -287,7 +288,7 @@ export function consoleRoutes(deps: ConsoleRoutesDeps): Router {
             );
             return { service, status, error: null };
           } catch (error) {
-            return { service, status: null, error: (error as Error).message };
+            return { service, status: null, error: messageOf(error) };
           }
         }),
       ),

@@ -5,6 +5,7 @@ import { postgresSourceOffset } from '../../shared/connect/debezium-offset';
 import { readReplicationSlot } from '../../shared/connect/replication-slot';
 import { assessSlot } from '../../shared/connect/slot-health';
 import { outboxSchemasOf } from '../../shared/connect/slot-recovery';
+import { messageOf } from '../../shared/errors/message-of';
 
 /** An outbox relay: its connector and tasks, its slot, the outboxes it reads. */
 export interface RelayStatus {
@@ -96,7 +97,7 @@ async function relayStatus(db: Kysely<unknown>, connect: ConnectClient, name: st
       relayedUpTo: offset?.committedAt?.toISOString() ?? null,
     };
   } catch (error) {
-    status.error = (error as Error).message;
+    status.error = messageOf(error);
   }
   return status;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { refreshGrant, type GrantedTokens } from '../../shared/auth/token-grants';
 import type { TokenVerifier } from '../../shared/auth/token-verifier';
+import { messageOf } from '../../shared/errors/message-of';
 
 /** A signed-in console user. The tokens never leave the server; the browser holds only the session id. */
 export interface Session {
@@ -93,7 +94,7 @@ export class SessionStore {
       return renewed.accessToken;
     } catch (error) {
       this.sessions.delete(id);
-      throw new SessionEndedError(`the session ended (${(error as Error).message}); sign in again`);
+      throw new SessionEndedError(`the session ended (${messageOf(error)}); sign in again`);
     }
   }
 

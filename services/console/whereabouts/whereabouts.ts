@@ -5,6 +5,7 @@ import type { UpstreamName } from '../console-config';
 import { callUpstream, upstreamJson } from '../upstream';
 import type { whereaboutsSchema } from '../api/console-schemas';
 import { locateEvent, type KafkaPosition } from './locate-event';
+import { messageOf } from '../../shared/errors/message-of';
 
 export type Whereabouts = z.output<typeof whereaboutsSchema>;
 
@@ -67,7 +68,7 @@ export async function whereaboutsOf(
         found.set(key, position);
       }
     } catch (error) {
-      kafkaError = (error as Error).message;
+      kafkaError = messageOf(error);
     }
   }
 
@@ -87,7 +88,7 @@ export async function whereaboutsOf(
           return { version: null, error: `${model.service} answered HTTP ${answer.status}` };
         return { version: versioned.parse(JSON.parse(answer.body)).version, error: null };
       } catch (error) {
-        return { version: null, error: (error as Error).message };
+        return { version: null, error: messageOf(error) };
       }
     }),
   );

@@ -3,6 +3,7 @@ import type { PropertyEvent } from '../contract/property-events';
 import { representativeEvents } from '../contract/schemas/representative-events';
 import { Property } from './property';
 import { propertySnapshots } from './property-snapshot';
+import { messageOf } from '../../shared/errors/message-of';
 
 /**
  * Every prefix of the representative histories (an agent's listing through details,
@@ -38,7 +39,7 @@ function later(property: Property) {
     property.changePrice(moneyFromMajor(401_000, property.toView().price.currency));
     return { events: property.uncommittedEvents, version: property.version };
   } catch (error) {
-    return { refused: (error as Error).message };
+    return { refused: messageOf(error) };
   }
 }
 

@@ -1,5 +1,6 @@
 import avro from 'avsc';
 import { subjectFor, type EventSchema } from './event-schema';
+import { messageOf } from '../errors/message-of';
 
 export type CompatibilityVerdict =
   | { subject: string; status: 'new' }
@@ -59,6 +60,6 @@ export function incompatibilityReason(reader: avro.Type, writer: avro.Type): str
     reader.createResolver(writer);
     return 'the registry refused it (no field-level reason available)';
   } catch (error) {
-    return (error as Error).message;
+    return messageOf(error);
   }
 }

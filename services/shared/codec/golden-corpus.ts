@@ -2,6 +2,7 @@ import avro from 'avsc';
 import { noUpcasters } from './stream-schemas';
 import type { Upcasters } from '../event-store/upcasters';
 import { subjectFor, type EventSchema } from './event-schema';
+import { messageOf } from '../errors/message-of';
 
 /** The schemas of one published stream, with the upcasters its readers apply. */
 export interface GoldenSet {
@@ -88,7 +89,7 @@ export function goldenCorpusViolations(
       try {
         written = avro.Type.forSchema(schema.schema as avro.Schema).fromBuffer(bytes);
       } catch (error) {
-        violations.push(`${label}: its golden fixture does not decode with it: ${(error as Error).message}`);
+        violations.push(`${label}: its golden fixture does not decode with it: ${messageOf(error)}`);
         continue;
       }
       // As readers do: plain JSON values, then the stream's upcasters.

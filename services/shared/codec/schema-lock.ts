@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import avro from 'avsc';
 import { subjectFor, type EventSchema } from './event-schema';
+import { messageOf } from '../errors/message-of';
 
 /** One published schema: which subject and version, and a fingerprint of everything but its docs. */
 export interface LockedSchema {
@@ -99,7 +100,7 @@ export function schemaGateViolations(
           reader.createResolver(avro.Type.forSchema(older.schema as avro.Schema));
         } catch (error) {
           violations.push(
-            `${subject} v${later.schemaVersion} cannot read data written with v${older.schemaVersion}: ${(error as Error).message}`,
+            `${subject} v${later.schemaVersion} cannot read data written with v${older.schemaVersion}: ${messageOf(error)}`,
           );
         }
       }

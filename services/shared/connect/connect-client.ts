@@ -1,4 +1,5 @@
 import type { InfrastructureConfig } from '../config/infrastructure';
+import { messageOf } from '../errors/message-of';
 /** A Kafka Connect failure, phrased for a person: what went wrong and what to do. */
 export class ConnectError extends Error {
   constructor(message: string) {
@@ -143,7 +144,7 @@ export class ConnectClient {
       });
     } catch (error) {
       throw new ConnectError(
-        `cannot reach Kafka Connect at ${this.baseUrl} (${(error as Error).cause ?? (error as Error).message}): start it with \`npm run stack -- up\` or set CONNECT_URL`,
+        `cannot reach Kafka Connect at ${this.baseUrl} (${messageOf(error instanceof Error && error.cause !== undefined ? error.cause : error)}): start it with \`npm run stack -- up\` or set CONNECT_URL`,
       );
     }
     if (response.ok || allowed.includes(response.status)) return response;

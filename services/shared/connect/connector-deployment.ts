@@ -10,6 +10,7 @@ import {
 } from './connect-client';
 import { diffConfig, type ConfigChange } from './config-diff';
 import { placeholdersIn, type ConnectorDefinition } from './connector-file';
+import { messageOf } from '../errors/message-of';
 
 export interface ApplyResult {
   changed: boolean;
@@ -183,7 +184,7 @@ export async function resetOffsets(client: ConnectClient, name: string, timeoutM
     await waitForState(client, name, 'STOPPED', timeoutMs);
   } catch (error) {
     throw new ConnectError(
-      `${name}: refusing to reset offsets: the connector could not be stopped (${(error as Error).message})`,
+      `${name}: refusing to reset offsets: the connector could not be stopped (${messageOf(error)})`,
     );
   }
   await client.deleteOffsets(name);

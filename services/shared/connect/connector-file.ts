@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 import { repoRoot, stackHome } from '../../../stack/paths';
+import { messageOf } from '../errors/message-of';
 
 /** The folder of connector configs; CONNECTORS_DIR points the CLI at another one. */
 export const connectorsDir = path.resolve(process.env.CONNECTORS_DIR ?? path.join(repoRoot, 'connectors'));
@@ -175,7 +176,7 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${relative(file)} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    throw new Error(`${relative(file)} is not valid JSON: ${messageOf(error)}`, { cause: error });
   }
 }
 

@@ -19,6 +19,7 @@ import {
   type RepublishCounts,
 } from './republish';
 import { assessSlot, type SlotHealth } from './slot-health';
+import { messageOf } from '../errors/message-of';
 
 export interface SlotRecoveryDeps {
   connect: ConnectClient;
@@ -158,7 +159,7 @@ export async function recoverSlot(
     }
   } catch (error) {
     throw new ConnectError(
-      `${name}: recovery failed, connector left STOPPED: ${(error as Error).message}; fix the cause and run \`npm run connectors -- recover ${name}\` again (it starts over from the same point of loss)`,
+      `${name}: recovery failed, connector left STOPPED: ${messageOf(error)}; fix the cause and run \`npm run connectors -- recover ${name}\` again (it starts over from the same point of loss)`,
     );
   }
 
@@ -169,7 +170,7 @@ export async function recoverSlot(
     report.state = status.connector.state;
   } catch (error) {
     throw new ConnectError(
-      `${name}: everything was republished${newSlot ? ' and the offset moved to the new slot' : ''}, but the connector did not come back: ${(error as Error).message}`,
+      `${name}: everything was republished${newSlot ? ' and the offset moved to the new slot' : ''}, but the connector did not come back: ${messageOf(error)}`,
     );
   }
   const durationMs = Date.now() - started;

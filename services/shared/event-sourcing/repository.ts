@@ -5,6 +5,7 @@ import { inSpan } from '../observability/trace-context';
 import type { EventSourcedAggregate } from './aggregate';
 import type { DomainEvent, RecordedEvent } from './domain-event';
 import type { Snapshots, SnapshotTables } from './snapshot-store';
+import { messageOf } from '../errors/message-of';
 
 /** Extra writes that must commit or roll back together with the events (idempotency records, inbox). */
 export type InSameTransaction = (trx: Kysely<EventStoreTables>, recorded: SavedEvents) => Promise<void>;
@@ -96,7 +97,7 @@ export class EventSourcedRepository<E extends DomainEvent, A extends EventSource
       read = await this.store.readFromSnapshot(policy.tables, id);
     } catch (error) {
       // A cache that cannot be read (table missing, a query error) must not stop loads.
-      policy.onRejected(id, `the snapshot could not be read: ${(error as Error).message}`);
+      policy.onRejected(id, `the snapshot could not be read: ${messageOf(error)}`);
       return { loaded: false, nothingRead: false };
     }
     const { snapshot, events } = read;

@@ -3,6 +3,7 @@ import type { ColumnType, Kysely } from 'kysely';
 import type { EventSourcedAggregate } from './aggregate';
 import type { DomainEvent } from './domain-event';
 import type { SnapshotFormat } from './snapshot-format';
+import { messageOf } from '../errors/message-of';
 
 export interface SnapshotsTable {
   stream_id: string;
@@ -78,7 +79,7 @@ export class SnapshotStore<
         aggregate: this.snapshotFormat.restore(streamId, row.version, parsed.data),
       };
     } catch (error) {
-      return { found: false, rejected: `state could not be restored: ${(error as Error).message}` };
+      return { found: false, rejected: `state could not be restored: ${messageOf(error)}` };
     }
   }
 

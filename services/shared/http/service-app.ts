@@ -14,6 +14,7 @@ import { requestContext } from './request-context';
 import { traceRequests } from './trace-requests';
 import { rejectDeepNesting } from './nesting-depth';
 import { rejectUnstorableText } from './unstorable-text';
+import { messageOf } from '../errors/message-of';
 
 export interface ServiceAppOptions {
   logger: Logger;
@@ -58,7 +59,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.get('/health', async (_req, res) => {
     const [report, details] = await Promise.all([
       options.readiness(),
-      options.details().catch((error: unknown) => ({ detailsError: (error as Error).message })),
+      options.details().catch((error: unknown) => ({ detailsError: messageOf(error) })),
     ]);
     if (!report.ready) res.status(503).set('Retry-After', '2');
     res.json({

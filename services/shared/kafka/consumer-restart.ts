@@ -1,5 +1,6 @@
 import type { Logger } from '../observability/logger';
 import { retryTransient } from './retry-transient';
+import { messageOf } from '../errors/message-of';
 
 export interface ConsumerRestart {
   name: string;
@@ -37,7 +38,7 @@ export function restartGivenUpConsumer(restart: ConsumerRestart, cause: Error): 
     },
   ).catch((error: unknown) =>
     restart.onFatal?.(
-      new Error(`${restart.name}: could not restart its Kafka consumer: ${(error as Error).message}`),
+      new Error(`${restart.name}: could not restart its Kafka consumer: ${messageOf(error)}`),
     ),
   );
 }

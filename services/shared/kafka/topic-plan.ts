@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { repoRoot } from '../../../stack/paths';
+import { messageOf } from '../errors/message-of';
 
 const topicSpec = z.strictObject({
   name: z
@@ -42,7 +43,7 @@ export function loadTopicPlan(file = defaultTopicsFile): DesiredTopic[] {
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`${file}: ${messageOf(error)}`, { cause: error });
   }
   const parsed = topicsFile.safeParse(raw);
   if (!parsed.success) {

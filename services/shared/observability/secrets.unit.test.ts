@@ -3,6 +3,7 @@ import pino from 'pino';
 import { z } from 'zod';
 import { loadConfig } from '../config/load-config';
 import { printableValue, redactedLogPaths, withoutPassword } from './secrets';
+import { messageOf } from '../errors/message-of';
 
 describe('secrets stay out of output', () => {
   it('hides a URL password and secret-named variables in configuration errors', () => {
@@ -13,7 +14,7 @@ describe('secrets stay out of output', () => {
     try {
       loadConfig(schema, { DATABASE_URL: 'postgres://app:s3cret@db/app', API_TOKEN: 'abc' });
     } catch (error) {
-      message = (error as Error).message;
+      message = messageOf(error);
     }
     expect(message).toContain('DATABASE_URL="postgres://app:***@db/app"');
     expect(message).toContain('API_TOKEN="***"');

@@ -9,6 +9,7 @@ import {
 } from './key-store';
 import { KEYSTORE_SCHEMA, type DataKeysTable, type KeystoreTables } from './keystore-tables';
 import { MasterKeyMismatchError, type MasterKey } from './master-key';
+import { messageOf } from '../errors/message-of';
 
 /**
  * The key store in Postgres (schema `keystore`), each data key wrapped by the master key.
@@ -123,7 +124,7 @@ export class PostgresKeyStore implements KeyStore {
       await sql`VACUUM ${sql.table(`${KEYSTORE_SCHEMA}.data_keys`)}`.execute(this.db);
       return true;
     } catch (error) {
-      return { failed: (error as Error).message };
+      return { failed: messageOf(error) };
     }
   }
 }

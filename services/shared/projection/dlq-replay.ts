@@ -9,6 +9,7 @@ import { decodeEvent, header } from '../kafka/relayed-message';
 import { foldEvent, type Fact } from './fold';
 import type { ParkedKeys } from './parked-keys';
 import type { Projection, VersionedDocument } from './projection';
+import { messageOf } from '../errors/message-of';
 
 export interface ReplayResult {
   aggregateId: string;
@@ -95,7 +96,7 @@ export async function replayAggregate<D extends VersionedDocument>(
         return {
           aggregateId,
           replayed: 0,
-          failed: `message at DLQ offset ${record.message.offset} is still undecodable: ${(error as Error).message}`,
+          failed: `message at DLQ offset ${record.message.offset} is still undecodable: ${messageOf(error)}`,
         };
       }
     }
@@ -112,7 +113,7 @@ export async function replayAggregate<D extends VersionedDocument>(
         return {
           aggregateId,
           replayed: 0,
-          failed: `${event.eventType} v${event.version} still fails: ${(error as Error).message}`,
+          failed: `${event.eventType} v${event.version} still fails: ${messageOf(error)}`,
         };
       }
     }

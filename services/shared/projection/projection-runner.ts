@@ -25,6 +25,7 @@ import type { ProjectionMetrics } from './projection-metrics';
 import { retryTransient } from '../kafka/retry-transient';
 import { defaultStuckWarnMs, stuckPartitionHooks } from '../kafka/stuck-partitions';
 import { isTransient, TransientError } from '../kafka/transient';
+import { messageOf } from '../errors/message-of';
 
 export interface RunnerOptions {
   /** Messages applied and written per Elasticsearch bulk request. */
@@ -293,7 +294,7 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
           items.push({ topic, partition, message, event });
         } catch (error) {
           if (isTransient(error)) throw error;
-          const failure = { reason: 'undecodable' as const, error: (error as Error).message };
+          const failure = { reason: 'undecodable' as const, error: messageOf(error) };
           items.push({ topic, partition, message, failure });
         }
       }
@@ -336,7 +337,7 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
       try {
         folded = foldEvent(this.projection, documents, event);
       } catch (error) {
-        park(item, 'handler-error', `${event.eventType} v${event.version}: ${(error as Error).message}`);
+        park(item, 'handler-error', `${event.eventType} v${event.version}: ${messageOf(error)}`);
         continue;
       }
       this.deps.metrics.events.inc({

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { KEYSTORE_SCHEMA } from '../keystore-tables';
 import type { Finding, ScanSummary } from './finding';
 import type { ValueProbe } from './value-probe';
+import { messageOf } from '../../errors/message-of';
 
 /** A table and the columns that can hold text: text and character types, json, jsonb, bytea. */
 export interface TableTarget {
@@ -100,7 +101,7 @@ export async function scanTables(
       // 42P01 undefined_table, 42703 undefined_column: it changed while the scan ran.
       const code = (error as { code?: string }).code;
       if (code !== '42P01' && code !== '42703') throw error;
-      summary.unread.push(`postgres ${target.schema}.${target.table}: ${(error as Error).message}`);
+      summary.unread.push(`postgres ${target.schema}.${target.table}: ${messageOf(error)}`);
     }
   }
   return summary;
