@@ -1,4 +1,4 @@
-import type { Money } from '../../shared/domain/money';
+import { toMajorMoney, type MajorMoney } from '../../shared/domain/money';
 import { propertyEventOf, propertyEventStream } from '../../property/contract';
 import { unhandledType } from '../../shared/messaging/typed-payload';
 import type { ProjectedEvent, Projection } from '../../shared/projection/projection';
@@ -7,7 +7,6 @@ import { daysOnMarket } from './days-on-market';
 import { marketFactMappings, type MarketFactDocument } from './market-fact-document';
 import {
   marketPropertyMappings,
-  type MajorMoney,
   type MarketOffer,
   type MarketPropertyDocument,
 } from './market-property-document';
@@ -26,8 +25,6 @@ export const marketAnalyticsProjection: Projection<MarketPropertyDocument> = {
   },
 };
 
-const major = (money: Money): MajorMoney => ({ amount: money.amountMinor / 100, currency: money.currency });
-
 /** Folds one property event into its market document (pure; throws on an impossible sequence). */
 export function applyToMarketDocument(
   current: MarketPropertyDocument | undefined,
@@ -40,7 +37,7 @@ export function applyToMarketDocument(
   if (type === 'PropertyListed') {
     if (event.version !== 1) throw new Error(`PropertyListed at version ${event.version}, expected 1`);
     const listed = data;
-    const price = major(listed.price);
+    const price = toMajorMoney(listed.price);
     return {
       id: event.aggregateId,
       version: 1,
@@ -79,10 +76,10 @@ export function applyToMarketDocument(
       return { ...next, city, postalCode, region, country };
     }
     case 'PriceChanged':
-      return withAskingPrice(next, current, major(data.newPrice), at);
+      return withAskingPrice(next, current, toMajorMoney(data.newPrice), at);
     case 'OfferReceived': {
       const offer = data;
-      const { amount, currency } = major(offer.amount);
+      const { amount, currency } = toMajorMoney(offer.amount);
       return {
         ...next,
         offers: [
@@ -106,7 +103,7 @@ export function applyToMarketDocument(
         ...next,
         status: 'sold',
         soldAt: at,
-        salePrice: major(data.salePrice),
+        salePrice: toMajorMoney(data.salePrice),
         daysOnMarket: daysOnMarket(current.listedAt, at, current.withdrawnPeriods),
       };
     case 'ListingWithdrawn': {
@@ -132,7 +129,7 @@ export function applyToMarketDocument(
         daysOnMarket: null,
       };
       const { price } = data;
-      return price ? withAskingPrice(relisted, current, major(price), at) : relisted;
+      return price ? withAskingPrice(relisted, current, toMajorMoney(price), at) : relisted;
     }
     default:
       return unhandledType(type);

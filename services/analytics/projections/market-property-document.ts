@@ -1,11 +1,6 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { OfferStatus, PropertyStatus } from '../../property/contract';
-
-/** An amount in major units (the event's minor units / 100) with its ISO 4217 currency. */
-export interface MajorMoney {
-  amount: number;
-  currency: string;
-}
+import type { MajorMoney } from '../../shared/domain/money';
 
 /** One asking price the property had, from listing on (relisting at a new price included). */
 export interface PricePoint {

@@ -1,4 +1,4 @@
-import type { Money } from '../../shared/domain/money';
+import { toMajorMoney } from '../../shared/domain/money';
 import { propertyEventOf, propertyEventStream, type PropertyEventOfType } from '../../property/contract';
 import { unhandledType } from '../../shared/messaging/typed-payload';
 import type { ProjectedEvent, Projection } from '../../shared/projection/projection';
@@ -12,8 +12,6 @@ export const propertySearchProjection: Projection<PropertySearchDocument> = {
   documentId: (event) => event.aggregateId,
   apply: applyToSearchDocument,
 };
-
-const major = (money: Money) => ({ amount: money.amountMinor / 100, currency: money.currency });
 
 /** Folds one property event into its search document (pure; throws on an impossible sequence). */
 export function applyToSearchDocument(
@@ -31,7 +29,7 @@ export function applyToSearchDocument(
       version: 1,
       status: 'listed',
       ...addressFields(listed.address),
-      price: major(listed.price),
+      price: toMajorMoney(listed.price),
       bedrooms: listed.bedrooms,
       bathrooms: listed.bathrooms,
       areaSqm: listed.areaSqm,
@@ -67,7 +65,7 @@ export function applyToSearchDocument(
     case 'PriceChanged':
       return {
         ...next,
-        price: major(data.newPrice),
+        price: toMajorMoney(data.newPrice),
         priceChangeCount: current.priceChangeCount + 1,
       };
     case 'OfferReceived':
@@ -86,7 +84,7 @@ export function applyToSearchDocument(
       return {
         ...next,
         status: 'listed',
-        price: major(relisted.price),
+        price: toMajorMoney(relisted.price),
         priceChangeCount: current.priceChangeCount + 1,
       };
     }

@@ -68,6 +68,16 @@ export function toMajor(money: Money): number {
   return money.amountMinor / MINOR_UNITS_PER_MAJOR;
 }
 
+/** Money as read models and APIs show it: the amount in major units, with its currency. */
+export interface MajorMoney {
+  amount: number;
+  currency: string;
+}
+
+export function toMajorMoney(money: Money): MajorMoney {
+  return { amount: toMajor(money), currency: money.currency };
+}
+
 export function sameCurrency(a: Money, b: Money): boolean {
   return a.currency === b.currency;
 }
