@@ -3,16 +3,21 @@
  * in dist/ (same folders), so `npm start` and `npm run service` run compiled code: no
  * TypeScript loader in each process (about 40-60 MB of memory each, measured under tsx).
  * esbuild transpiles file by file (no bundling, no type check: `npm run typecheck` does
- * that); the files the code reads beside itself (Avro schemas, the console's web assets)
- * are copied along.
+ * that); the files the code reads beside itself (Avro schemas) are copied along, and the
+ * console's front end is bundled into dist/services/console/web-assets/, so a deployment
+ * installed without dev dependencies serves it without esbuild.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { buildSync } from 'esbuild';
+import { webBuildOptions } from '../services/console/web-bundle';
 
 const root = path.resolve(__dirname, '..');
-const out = path.join(root, 'dist');
+// `--out <dir>` builds elsewhere (the production-install test builds a copy of its own).
+const { values: options } = parseArgs({ options: { out: { type: 'string' } } });
+const out = path.resolve(root, options.out ?? 'dist');
 const folders = ['services', 'stack', 'migrations'];
 
 const tracked = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', ...folders], {
@@ -25,7 +30,8 @@ const isTest = (file: string) => /\.(unit|int|e2e)\.test\.ts$/.test(file);
 const sources = tracked.filter(
   (file) => file.endsWith('.ts') && !isTest(file) && !file.startsWith('services/console/web/'),
 );
-const assets = tracked.filter((file) => !file.endsWith('.ts') || file.startsWith('services/console/web/'));
+// The console's web sources are bundled below, not copied: a deployment serves the bundle.
+const assets = tracked.filter((file) => !file.endsWith('.ts') && !file.startsWith('services/console/web/'));
 
 const began = Date.now();
 fs.rmSync(out, { recursive: true, force: true });
@@ -40,10 +46,11 @@ buildSync({
   supported: { 'dynamic-import': false },
   logLevel: 'error',
 });
+buildSync(webBuildOptions(path.join(out, 'services', 'console', 'web-assets')));
 for (const file of assets) {
   fs.mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
   fs.copyFileSync(path.join(root, file), path.join(out, file));
 }
 process.stdout.write(
-  `build: ${sources.length} files compiled, ${assets.length} copied to dist/ in ${Date.now() - began} ms\n`,
+  `build: ${sources.length} files compiled, ${assets.length} copied to ${path.relative(root, out)}/ in ${Date.now() - began} ms\n`,
 );

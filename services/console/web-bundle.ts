@@ -1,5 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
+import type { BuildOptions } from 'esbuild';
 
 /** The console's front end, bundled in memory: the page and the files it loads. */
 export interface WebBundle {
@@ -10,31 +11,60 @@ export interface WebBundle {
 
 const webDir = path.join(__dirname, 'web');
 
+/** Where `npm run build` writes the bundle, beside the compiled console (dist/services/console/). */
+export const prebuiltAssetsDir = path.join(__dirname, 'web-assets');
+
 /**
- * Bundles services/console/web (preact + htm + uPlot, TypeScript) with esbuild into memory
- * when the console starts: about a second, no build output on disk, nothing to forget to
- * rebuild. Type checking is `npm run typecheck`'s (web/tsconfig.json), not esbuild's.
+ * How services/console/web (preact + htm + uPlot, TypeScript) is bundled, at build time
+ * into `outdir` or in memory. Type checking is `npm run typecheck`'s (web/tsconfig.json),
+ * not esbuild's.
  */
-export async function bundleWeb(): Promise<WebBundle> {
-  const result = await build({
+export function webBuildOptions(outdir: string): BuildOptions {
+  return {
     entryPoints: { app: path.join(webDir, 'main.ts') },
     bundle: true,
-    write: false,
-    outdir: '/assets',
+    outdir,
     format: 'esm',
     target: 'es2022',
     minify: true,
     legalComments: 'none',
     logLevel: 'silent',
-  });
-  const assets = new Map<string, { contentType: string; body: string }>();
-  for (const file of result.outputFiles) {
-    const name = path.basename(file.path);
+  };
+}
+
+type Assets = Map<string, { contentType: string; body: string }>;
+
+const contentTypeOf = (name: string) => (name.endsWith('.css') ? 'text/css' : 'text/javascript');
+
+/** The bundle `npm run build` made (what a deployment runs, where esbuild is not installed). */
+function prebuiltAssets(): Assets | undefined {
+  if (!fs.existsSync(prebuiltAssetsDir)) return undefined;
+  const assets: Assets = new Map();
+  for (const name of fs.readdirSync(prebuiltAssetsDir)) {
     assets.set(name, {
-      contentType: name.endsWith('.css') ? 'text/css' : 'text/javascript',
-      body: file.text,
+      contentType: contentTypeOf(name),
+      body: fs.readFileSync(path.join(prebuiltAssetsDir, name), 'utf8'),
     });
   }
+  return assets;
+}
+
+/** Bundled in memory when run from source (tests, tsx): about a second, nothing on disk to go stale. */
+async function freshAssets(): Promise<Assets> {
+  // Loaded only here: a deployment without dev dependencies never needs esbuild.
+  const { build } = await import('esbuild');
+  const result = await build({ ...webBuildOptions('/assets'), write: false });
+  const assets: Assets = new Map();
+  for (const file of result.outputFiles) {
+    const name = path.basename(file.path);
+    assets.set(name, { contentType: contentTypeOf(name), body: file.text });
+  }
+  return assets;
+}
+
+/** The console's front end: the page and the files it loads, prebuilt if built, else bundled now. */
+export async function bundleWeb(): Promise<WebBundle> {
+  const assets = prebuiltAssets() ?? (await freshAssets());
   const page = `<!doctype html>
 <html lang="en">
 <head>
