@@ -30,9 +30,7 @@ export interface JvmSizing {
 /** `<PREFIX>_HEAP` if set (checked), else the given heap, else the component's default. */
 function heapOf(sizing: JvmSizing): string {
   const name = `${sizing.envPrefix}_HEAP` as const;
-  const fromEnv = process.env[name];
-  if (fromEnv === undefined || fromEnv === '') return sizing.heap ?? stackSetting(name);
-  return stackSetting(name);
+  return process.env[name] ? stackSetting(name) : (sizing.heap ?? stackSetting(name));
 }
 
 function quarterOf(heap: string): string {

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSync } from 'esbuild';
-import { webBuildOptions } from '../services/console/web-bundle';
+import { prebuiltAssetsDir, webBuildOptions } from '../services/console/web-bundle';
 
 const root = path.resolve(__dirname, '..');
 // `--out <dir>` builds elsewhere (the production-install test builds a copy of its own).
@@ -46,11 +46,12 @@ buildSync({
   supported: { 'dynamic-import': false },
   logLevel: 'error',
 });
-buildSync(webBuildOptions(path.join(out, 'services', 'console', 'web-assets')));
+// Where the compiled console looks for it: the same place relative to its own folder.
+buildSync(webBuildOptions(path.join(out, path.relative(root, prebuiltAssetsDir))));
 for (const file of assets) {
   fs.mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
   fs.copyFileSync(path.join(root, file), path.join(out, file));
 }
 process.stdout.write(
-  `build: ${sources.length} files compiled, ${assets.length} copied to ${path.relative(root, out)}/ in ${Date.now() - began} ms\n`,
+  `build: ${sources.length} files compiled, ${assets.length} copied to ${path.relative(root, out).startsWith('..') ? out : path.relative(root, out)}/ in ${Date.now() - began} ms\n`,
 );
