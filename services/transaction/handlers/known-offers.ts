@@ -27,38 +27,37 @@ interface OfferDecided extends PropertySeen {
 /**
  * Every event moves the property's newest version forward; the offer's own change rides in
  * the same statement, so a client waiting on that version never sees it without the offer.
+ * PropertyListed also names the owner (upcast from v1 it is null: no owner was known);
+ * whether the statement sets it is its shape, fixed when it is compiled.
  */
-function upsertVersion(db: QueryCreator<TransactionTables>, p: PropertySeen) {
+function upsertVersion(
+  db: QueryCreator<TransactionTables>,
+  p: PropertySeen,
+  owner?: { ownerId: string | null },
+) {
   return db
     .insertInto('known_properties')
-    .values({ property_id: p.propertyId, version: p.version })
+    .values({ property_id: p.propertyId, version: p.version, ...(owner ? { owner_id: owner.ownerId } : {}) })
     .onConflict((oc) =>
       oc
         .column('property_id')
-        .doUpdateSet((eb) => ({ version: eb.ref('excluded.version') }))
+        .doUpdateSet((eb) => ({
+          version: eb.ref('excluded.version'),
+          ...(owner ? { owner_id: eb.ref('excluded.owner_id') } : {}),
+        }))
         .where('known_properties.version', '<', (eb) => eb.ref('excluded.version')),
     );
 }
 
 // The handler's statements, built and compiled once (one per event, autocommitted): this
 // consumer sees every property event, so kysely's per-call compile was a third of its CPU.
-const propertySeen = new CompiledOnce(upsertVersion);
+const propertySeen = new CompiledOnce((db: Kysely<TransactionTables>, p: PropertySeen) =>
+  upsertVersion(db, p),
+);
 
-/** PropertyListed names the owner (upcast from v1 it is null: no owner was known). */
 const propertyListed = new CompiledOnce(
   (db: Kysely<TransactionTables>, p: PropertySeen & { ownerId: string | null }) =>
-    db
-      .insertInto('known_properties')
-      .values({ property_id: p.propertyId, version: p.version, owner_id: p.ownerId })
-      .onConflict((oc) =>
-        oc
-          .column('property_id')
-          .doUpdateSet((eb) => ({
-            version: eb.ref('excluded.version'),
-            owner_id: eb.ref('excluded.owner_id'),
-          }))
-          .where('known_properties.version', '<', (eb) => eb.ref('excluded.version')),
-      ),
+    upsertVersion(db, p, { ownerId: p.ownerId }),
 );
 
 const offerReceived = new CompiledOnce((db: Kysely<TransactionTables>, p: OfferSeen) =>
