@@ -38,7 +38,7 @@ import { Property } from '../services/property/domain/property';
 import type { PropertyEvent } from '../services/property/contract';
 import { propertyTopic } from '../services/property/contract';
 import type { EventSourcedRepository } from '../services/shared/event-sourcing/repository';
-import { infrastructureConfig } from '../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../services/shared/service/infrastructure';
 import { createKafka } from '../services/shared/kafka/kafka-client';
 import { loadTopicPlan } from '../services/shared/kafka/topic-plan';
 import { connect, endOffsets, headersOf, kafka, type Offsets } from '../test/support/pipeline';

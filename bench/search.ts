@@ -33,7 +33,7 @@ import {
   type PropertySearchDocument,
 } from '../services/search/projections/property-search-document';
 import { propertySearchProjection } from '../services/search/projections/property-search-projection';
-import { infrastructureConfig } from '../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../services/shared/service/infrastructure';
 import { readModelService } from '../services/shared/projection/read-model-service';
 import { startService } from '../services/shared/service/start-service';
 import { runningPid } from '../stack/process';

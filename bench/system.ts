@@ -24,7 +24,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { Admin } from 'kafkajs';
 import { marketAnalyticsProjection } from '../services/analytics/projections/market-analytics-projection';
 import { serviceNames } from '../services/catalog';
-import { infrastructureConfig } from '../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../services/shared/service/infrastructure';
 import { createKafka } from '../services/shared/kafka/kafka-client';
 import { consumerGroupLag } from '../services/shared/projection/consumer-lag';
 import { propertySearchProjection } from '../services/search/projections/property-search-projection';

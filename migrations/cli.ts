@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { infrastructureConfig } from '../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../services/shared/service/infrastructure';
 import { createDatabase } from '../services/shared/db/database';
 import { migrate, migrationStatus, type MigrationDirection } from './migrator';
 import { serviceMigrations } from './registry';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { infrastructureConfig } from '../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../services/shared/service/infrastructure';
 import { createDatabase } from '../services/shared/db/database';
 import { serviceConnectionString } from '../services/shared/db/service-role';
 import { migrateAllToLatest } from './migrator';

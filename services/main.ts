@@ -5,7 +5,7 @@ import { stackSetting } from '../stack/stack-settings';
 import { up } from '../stack/stack';
 import { serviceNamed, serviceNames } from './catalog';
 import { provision } from './provision';
-import { infrastructureConfig } from './shared/config/infrastructure';
+import { infrastructureConfig } from './shared/service/infrastructure';
 import { ConfigError } from './shared/config/load-config';
 import { tracingConfig } from './shared/observability/tracing-config';
 import { parseOnly, parseReplicas, planProcesses } from './supervisor/process-plan';

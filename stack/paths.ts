@@ -1,19 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
+import { repoRoot } from '../services/shared/config/repo-root';
 import { stackSetting } from './stack-settings';
 
-/**
- * Repository root: the nearest folder above this file with the project's package.json
- * (this file lives in <root>/stack, or compiled in <root>/dist/stack).
- */
-export const repoRoot = findRoot(__dirname);
-
-function findRoot(from: string): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
-  }
-}
+/** The repository root, shared with the services (they find connectors/ from it). */
+export { repoRoot };
 
 /**
  * Everything the native stack downloads or writes lives under one git-ignored folder,
@@ -32,3 +22,6 @@ export const stackPaths = {
   pidOf: (component: string) => path.join(stackHome, 'run', `${component}.pid`),
   configOf: (file: string) => path.join(stackHome, 'run', file),
 };
+
+/** Where `connectors apply` keeps each replaced config, per Connect cluster, for `rollback` (git-ignored). */
+export const defaultConnectorStateDir = path.join(stackHome, 'state', 'connectors');

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { provision } from '../services/provision';
-import { infrastructureConfig } from '../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../services/shared/service/infrastructure';
 import { up } from '../stack/stack';
 import { chromiumPackage, chromiumUnavailableVariable } from './support/chromium';
 import { stackUnavailableVariable } from './support/stack-required';

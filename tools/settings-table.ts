@@ -8,7 +8,7 @@ import { peopleConfigSchema } from '../services/people/people-config';
 import { propertyConfigSchema } from '../services/property/property-config';
 import { searchConfigSchema } from '../services/search/search-config';
 import { authSchema, tokenClientSchema } from '../services/shared/auth/auth-config';
-import { infrastructureSchema } from '../services/shared/config/infrastructure';
+import { infrastructureSchema } from '../services/shared/service/infrastructure';
 import { tracingSchema } from '../services/shared/observability/tracing-config';
 import { titleConfigSchema } from '../services/title/title-config';
 import { transactionConfigSchema } from '../services/transaction/transaction-config';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { infrastructureSchema } from '../shared/config/infrastructure';
+import { infrastructureSchema } from '../shared/service/infrastructure';
 import { loadConfig } from '../shared/config/load-config';
 import { retentionSchema } from '../shared/config/retention';
-import { defaultConnectorStateDir } from '../shared/connect/connector-file';
+import { defaultConnectorStateDir } from '../../stack/paths';
 
 /** What `npm run connectors` reads from the environment, beyond the infrastructure. */
 export const connectorsCliSchema = infrastructureSchema

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { infrastructureConfig } from '../shared/config/infrastructure';
+import { infrastructureConfig } from '../shared/service/infrastructure';
 import { ConnectClient } from '../shared/connect/connect-client';
 import { loadConnector } from '../shared/connect/connector-file';
 import { createDatabase } from '../shared/db/database';

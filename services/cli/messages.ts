@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { infrastructureConfig } from '../shared/config/infrastructure';
+import { infrastructureConfig } from '../shared/service/infrastructure';
 import { createDatabase } from '../shared/db/database';
 import { createKafka } from '../shared/kafka/kafka-client';
 import { deadLettersOf, replayDeadLetters, type DeadLetterSource } from '../shared/messaging/dead-letters';

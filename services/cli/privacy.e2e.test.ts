@@ -3,7 +3,7 @@ import { Client } from '@elastic/elasticsearch';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { sql, type Kysely } from 'kysely';
 import { migrate } from '../../migrations/migrator';
-import { infrastructureConfig } from '../shared/config/infrastructure';
+import { infrastructureConfig } from '../shared/service/infrastructure';
 import { createDatabase } from '../shared/db/database';
 import { createKafka } from '../shared/kafka/kafka-client';
 import { ErasureEvidenceStore } from '../shared/privacy/erasure-evidence-store';

@@ -14,7 +14,7 @@ import {
 import { Person } from '../people/domain/person';
 import { erasePerson } from '../people/privacy/erase-person';
 import { AvroEventCodec } from '../shared/codec/avro-event-codec';
-import { infrastructureConfig } from '../shared/config/infrastructure';
+import { infrastructureConfig } from '../shared/service/infrastructure';
 import { EventSourcedRepository } from '../shared/event-sourcing/repository';
 import { PostgresEventStore } from '../shared/event-store/event-store';
 import type { EventStoreTables } from '../shared/event-store/tables';

@@ -4,9 +4,9 @@ import { propertySearchProjection } from '../search/projections/property-search-
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { propertySchema, propertyStreamType, propertyTopic } from '../property/contract';
 import { AvroEventCodec } from '../shared/codec/avro-event-codec';
-import { infrastructureConfig } from '../shared/config/infrastructure';
+import { infrastructureConfig } from '../shared/service/infrastructure';
 import { createDatabase } from '../shared/db/database';
-import type { RecordedEvent } from '../shared/event-sourcing/domain-event';
+import type { RecordedEvent } from '../shared/domain/domain-event';
 import { PostgresEventStore } from '../shared/event-store/event-store';
 import type { EventStoreTables } from '../shared/event-store/tables';
 import type { Projection, VersionedDocument } from '../shared/projection/projection';

@@ -3,7 +3,7 @@ import { Client } from '@elastic/elasticsearch';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { EventDecoder } from '../shared/codec/event-decoder';
 import { Command } from 'commander';
-import { infrastructureConfig } from '../shared/config/infrastructure';
+import { infrastructureConfig } from '../shared/service/infrastructure';
 import { createKafka } from '../shared/kafka/kafka-client';
 import { consumerGroupLag } from '../shared/projection/consumer-lag';
 import { describeParked, parkedMessages, replayAggregate } from '../shared/projection/dlq-replay';

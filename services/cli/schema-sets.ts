@@ -1,5 +1,5 @@
 import type { EventSchema } from '../shared/codec/event-schema';
-import type { Upcasters } from '../shared/event-store/upcasters';
+import type { Upcasters } from '../shared/codec/upcasters';
 import { loadContractCommandSchemas } from '../contract/messages/contract-messages';
 import { loadPaymentCommandSchemas } from '../payment/messages/payment-messages';
 import { propertyTopic, propertyUpcasters } from '../property/contract';

@@ -14,7 +14,7 @@ import {
   schemaLockPath,
   writeSchemaLock,
 } from './schema-lock-file';
-import { infrastructureConfig } from '../shared/config/infrastructure';
+import { infrastructureConfig } from '../shared/service/infrastructure';
 import { schemaSets } from './schema-sets';
 import { messageOf } from '../shared/errors/message-of';
 

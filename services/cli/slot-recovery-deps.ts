@@ -1,6 +1,6 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { AvroEventCodec } from '../shared/codec/avro-event-codec';
-import type { InfrastructureConfig } from '../shared/config/infrastructure';
+import type { InfrastructureConfig } from '../shared/service/infrastructure';
 import { ConnectClient } from '../shared/connect/connect-client';
 import type { SlotRecoveryDeps } from '../shared/connect/slot-recovery';
 import { createDatabase } from '../shared/db/database';

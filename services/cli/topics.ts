@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { infrastructureConfig } from '../shared/config/infrastructure';
+import { infrastructureConfig } from '../shared/service/infrastructure';
 import { createKafka } from '../shared/kafka/kafka-client';
 import { applyTopics, describeChange, describeTopics, planChanges } from '../shared/kafka/topic-admin';
 import { defaultTopicsFile, loadTopicPlan } from '../shared/kafka/topic-plan';

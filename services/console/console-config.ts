@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { infrastructureSchema } from '../shared/config/infrastructure';
+import { infrastructureSchema } from '../shared/service/infrastructure';
 import { loadConfig } from '../shared/config/load-config';
 import { millisecondsVariable, portVariable } from '../shared/config/variables';
 

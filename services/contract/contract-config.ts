@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { infrastructureSchema } from '../shared/config/infrastructure';
+import { infrastructureSchema } from '../shared/service/infrastructure';
 import { loadConfig } from '../shared/config/load-config';
 import { retentionSchema } from '../shared/config/retention';
 import { poolVariable, portVariable } from '../shared/config/variables';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { AvroEventCodec } from '../shared/codec/avro-event-codec';
-import { CommandRunner } from '../shared/event-sourcing/command-runner';
+import { CommandRunner } from '../shared/http/command-runner';
 import { EventSourcedRepository } from '../shared/event-sourcing/repository';
 import { PostgresEventStore } from '../shared/event-store/event-store';
 import type { EventStoreTables } from '../shared/event-store/tables';

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { commandChannel } from '../shared/messaging/channels';
 import type { MessageCodecs } from '../shared/messaging/message-codecs';
 import { messageOutboxRows } from '../shared/messaging/outgoing-message';
-import { TransientError } from '../shared/kafka/transient';
+import { TransientError } from '../shared/errors/transient';
 import type { HistoryEntry, PurchaseSaga, Transition } from './domain/purchase-saga';
 import type { SagasTable, TransactionTables } from './transaction-tables';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { infrastructureConfig } from '../../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { ParkedKeys } from '../../services/shared/projection/parked-keys';
 import { chromiumPath, launchChromium } from '../support/chromium';
 import { localUser } from '../support/identities';

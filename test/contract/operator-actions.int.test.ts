@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { migrateAsOwner } from '../support/every-api';
 import { contractService } from '../../services/contract/contract-service';
 import { paymentService } from '../../services/payment/payment-service';
-import type { InfrastructureConfig } from '../../services/shared/config/infrastructure';
+import type { InfrastructureConfig } from '../../services/shared/service/infrastructure';
 import type { OperatorActionTables } from '../../services/shared/db/operator-actions';
 import { startService } from '../../services/shared/service/start-service';
 import type { ServiceDefinition } from '../../services/shared/service/service-definition';

@@ -11,7 +11,7 @@ import { searchApi } from '../../services/search/api/search-openapi';
 import { searchRoutes } from '../../services/search/api/search-routes';
 import { propertySearchProjection } from '../../services/search/projections/property-search-projection';
 import { searchConfig } from '../../services/search/search-config';
-import { infrastructureConfig } from '../../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { loadConfig } from '../../services/shared/config/load-config';
 import { createDatabase } from '../../services/shared/db/database';
 import { CachingKeyStore } from '../../services/shared/privacy/caching-key-store';

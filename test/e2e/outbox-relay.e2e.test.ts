@@ -1,5 +1,5 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { infrastructureConfig } from '../../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { applyConnector } from '../../services/shared/connect/connector-deployment';
 import { createDatabase } from '../../services/shared/db/database';
 import { loadConnector } from '../../services/shared/connect/connector-file';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { createDatabase } from '../../services/shared/db/database';
-import { infrastructureConfig } from '../../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { awaitCaughtUp } from '../support/caught-up';
 import { CommandLoad, stopEveryLoad } from '../support/command-load';
 import { awaitDelivered } from '../support/delivered';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { infrastructureConfig } from '../../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { postgres, postgresDataDir, postgresUser } from '../../stack/components/postgres';
 import { parsePostmasterPid } from '../../stack/components/postmaster-pid';
 import { stackPaths } from '../../stack/paths';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { infrastructureConfig } from '../../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { ConnectClient } from '../../services/shared/connect/connect-client';
 import { validateConnector } from '../../services/shared/connect/connector-deployment';
 import { connectorNames, loadConnector } from '../../services/shared/connect/connector-file';

@@ -1,4 +1,4 @@
-import { infrastructureConfig } from '../../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { ConnectClient } from '../../services/shared/connect/connect-client';
 
 const config = infrastructureConfig();

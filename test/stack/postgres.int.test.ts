@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { infrastructureConfig } from '../../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 
 describe('PostgreSQL (native stack)', () => {
   it('runs with logical WAL, as Debezium requires', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { infrastructureConfig } from '../../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 
 const registry = new SchemaRegistry({ host: infrastructureConfig().SCHEMA_REGISTRY_URL });
 

@@ -3,7 +3,7 @@ import { Client as Elasticsearch } from '@elastic/elasticsearch';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client as Postgres } from 'pg';
-import { infrastructureConfig } from '../../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { down, status, up } from '../../stack/stack';
 
 const config = infrastructureConfig();

@@ -1,6 +1,6 @@
 import { migrateAllToLatest } from '../../migrations/migrator';
 import { serviceCatalog, serviceNamed, type ServiceName } from '../../services/catalog';
-import { infrastructureConfig } from '../../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { createDatabase } from '../../services/shared/db/database';
 import { startService, type RunningService } from '../../services/shared/service/start-service';
 

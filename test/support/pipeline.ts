@@ -1,14 +1,11 @@
 import type { Admin, Consumer, KafkaMessage } from 'kafkajs';
 import { migrateAllToLatest } from '../../migrations/migrator';
-import { infrastructureConfig } from '../../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { createDatabase } from '../../services/shared/db/database';
 import { ConnectClient } from '../../services/shared/connect/connect-client';
 import { applyConnector } from '../../services/shared/connect/connector-deployment';
-import {
-  connectorNames,
-  defaultConnectorStateDir,
-  loadConnector,
-} from '../../services/shared/connect/connector-file';
+import { connectorNames, loadConnector } from '../../services/shared/connect/connector-file';
+import { defaultConnectorStateDir } from '../../stack/paths';
 import { createKafka } from '../../services/shared/kafka/kafka-client';
 import { applyTopics } from '../../services/shared/kafka/topic-admin';
 import { loadTopicPlan } from '../../services/shared/kafka/topic-plan';

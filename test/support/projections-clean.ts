@@ -1,6 +1,6 @@
 import { Client } from '@elastic/elasticsearch';
 import { eventSourceOf, projections } from '../../services/cli/projection-set';
-import { infrastructureConfig } from '../../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { DocumentStore } from '../../services/shared/projection/document-store';
 import { verifyProjection, type Drift } from '../../services/shared/projection/verify';
 

@@ -4,7 +4,7 @@ import { contractService } from '../../services/contract/contract-service';
 import { paymentService } from '../../services/payment/payment-service';
 import { AvroEventCodec } from '../../services/shared/codec/avro-event-codec';
 import type { Kysely } from 'kysely';
-import { infrastructureConfig } from '../../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { createDatabase } from '../../services/shared/db/database';
 import { startService, type RunningService } from '../../services/shared/service/start-service';
 import { titleService } from '../../services/title/title-service';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { infrastructureConfig } from '../../services/shared/config/infrastructure';
+import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { createDatabase } from '../../services/shared/db/database';
 import { createMessagingSchema, dropServiceSchema } from '../../services/shared/messaging/inbox';
 

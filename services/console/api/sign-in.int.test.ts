@@ -1,5 +1,5 @@
 import { authorizationCodeGrant, TokenRequestRefusedError } from '../../shared/auth/token-grants';
-import { infrastructureConfig } from '../../shared/config/infrastructure';
+import { infrastructureConfig } from '../../shared/service/infrastructure';
 import { startService, type RunningService } from '../../shared/service/start-service';
 import { consoleService } from '../console-service';
 import type { ConsoleConfig } from '../console-config';

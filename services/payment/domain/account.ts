@@ -1,4 +1,4 @@
-import { DomainError } from '../../shared/event-sourcing/domain-error';
+import { DomainError } from '../../shared/errors/domain-error';
 import type { Money } from '../../shared/domain/money';
 
 /** A buyer's money at the platform: what they deposited and how much of it is set aside. */

@@ -1,4 +1,4 @@
-import { DomainError } from '../../shared/event-sourcing/domain-error';
+import { DomainError } from '../../shared/errors/domain-error';
 import { availableMinor, capture, release, reserve, type Account, type FundsReservation } from './account';
 
 const account: Account = { buyerId: 'b1', currency: 'EUR', balanceMinor: 100_000, reservedMinor: 0 };

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { DomainError } from '../../shared/event-sourcing/domain-error';
+import { DomainError } from '../../shared/errors/domain-error';
 import { commandHandlers, type CommandHandler } from '../../shared/messaging/command-processor';
 import { capture, release, reserve, type Account, type FundsReservation } from '../domain/account';
 import type { PaymentCommands } from '../messages/payment-messages';

@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { migrateAllToLatest } from '../../../migrations/migrator';
 import { freshUser, localUser, type Identity } from '../../../test/support/identities';
 import { jsonClient, type Call } from '../../../test/support/property-harness';
-import { infrastructureConfig } from '../../shared/config/infrastructure';
+import { infrastructureConfig } from '../../shared/service/infrastructure';
 import { createDatabase } from '../../shared/db/database';
 import { ErasureEvidenceStore } from '../../shared/privacy/erasure-evidence-store';
 import { FieldCipher } from '../../shared/privacy/field-cipher';

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import type { CommandRunner } from '../../shared/event-sourcing/command-runner';
+import type { CommandRunner } from '../../shared/http/command-runner';
 import type { EventSourcedRepository } from '../../shared/event-sourcing/repository';
 import { forbidden, hasRole, requireCaller, type Caller } from '../../shared/http/caller';
 import { versionFromIfMatch } from '../../shared/http/conditional';

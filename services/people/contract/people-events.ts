@@ -1,5 +1,5 @@
 import { payloadReader } from '../../shared/messaging/typed-payload';
-import type { DomainEvent } from '../../shared/event-sourcing/domain-event';
+import type { DomainEvent } from '../../shared/domain/domain-event';
 import type { EncryptedField } from '../../shared/privacy/encrypted-field';
 
 // Payloads are stored as jsonb and encoded as Avro: plain JSON values only, absent = null.

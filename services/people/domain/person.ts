@@ -1,5 +1,5 @@
 import { EventSourcedAggregate } from '../../shared/event-sourcing/aggregate';
-import { DomainError } from '../../shared/event-sourcing/domain-error';
+import { DomainError } from '../../shared/errors/domain-error';
 import type { PersonEvent, PersonProfileData } from '../contract/people-events';
 
 /** Where a person's stream stands: never registered, registered, or erased (and not registered since). */

@@ -1,4 +1,4 @@
-import { DomainError } from '../../shared/event-sourcing/domain-error';
+import { DomainError } from '../../shared/errors/domain-error';
 import type { EncryptedField } from '../../shared/privacy/encrypted-field';
 import type { PersonProfileData } from '../contract/people-events';
 import { Person } from './person';

@@ -1,5 +1,5 @@
-import type { CommandContext } from '../../shared/event-store/event-store';
-import { ConcurrencyError } from '../../shared/event-store/concurrency-error';
+import type { CommandContext } from '../../shared/domain/command-context';
+import { ConcurrencyError } from '../../shared/errors/concurrency-error';
 import type { EventSourcedRepository } from '../../shared/event-sourcing/repository';
 import { shredSubject } from '../../shared/privacy/crypto-shredder';
 import type { ErasureEvidenceStore } from '../../shared/privacy/erasure-evidence-store';

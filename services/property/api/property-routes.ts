@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import type { CommandRunner } from '../../shared/event-sourcing/command-runner';
+import type { CommandRunner } from '../../shared/http/command-runner';
 import type { EventSourcedRepository } from '../../shared/event-sourcing/repository';
 import { versionFromIfMatch } from '../../shared/http/conditional';
 import { idempotentRequest, type HttpResult } from '../../shared/http/idempotency';

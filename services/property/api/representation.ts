@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../shared/event-sourcing/domain-event';
+import type { RecordedEvent } from '../../shared/domain/domain-event';
 import { moneyFromBody, moneyJson } from '../../shared/http/money-json';
 
 export { moneyFromBody, moneyJson };

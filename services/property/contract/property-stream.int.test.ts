@@ -6,7 +6,7 @@ import { listAsV1Service } from '../../../test/support/old-property-writer';
 import { startPropertyService, type PropertyHarness } from '../../../test/support/property-harness';
 import { AvroEventCodec } from '../../shared/codec/avro-event-codec';
 import { EventDecoder } from '../../shared/codec/event-decoder';
-import { infrastructureConfig } from '../../shared/config/infrastructure';
+import { infrastructureConfig } from '../../shared/service/infrastructure';
 import { loadPropertyEventSchemas, propertyEventStream, propertyTopic } from '.';
 
 /**

@@ -1,5 +1,5 @@
 import type { StreamSchemas } from '../../shared/codec/stream-schemas';
-import { Upcasters } from '../../shared/event-store/upcasters';
+import { Upcasters } from '../../shared/codec/upcasters';
 import { loadPropertyEventSchemas } from './schemas/property-schemas';
 import { propertyTopic } from './topics';
 

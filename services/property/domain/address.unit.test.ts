@@ -1,4 +1,4 @@
-import { DomainError } from '../../shared/event-sourcing/domain-error';
+import { DomainError } from '../../shared/errors/domain-error';
 import { addressEquals, validAddress, type Address } from './address';
 
 const amsterdam: Address = {

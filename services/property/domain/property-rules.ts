@@ -1,4 +1,4 @@
-import { DomainError } from '../../shared/event-sourcing/domain-error';
+import { DomainError } from '../../shared/errors/domain-error';
 
 /**
  * Every rule name the property domain can report. They are part of the public contract

@@ -1,4 +1,4 @@
-import { DomainError } from '../../shared/event-sourcing/domain-error';
+import { DomainError } from '../../shared/errors/domain-error';
 import type { Address } from './address';
 import { moneyFromMajor, type Money } from '../../shared/domain/money';
 import { Property, type ListPropertyInput } from './property';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { migrate } from '../../../migrations/migrator';
-import { infrastructureConfig } from '../../shared/config/infrastructure';
+import { infrastructureConfig } from '../../shared/service/infrastructure';
 import { createDatabase } from '../../shared/db/database';
 import type { IncomingMessage } from '../../shared/messaging/incoming-message';
 import { CachingKeyStore } from '../../shared/privacy/caching-key-store';

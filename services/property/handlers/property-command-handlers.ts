@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { DomainError } from '../../shared/event-sourcing/domain-error';
+import { DomainError } from '../../shared/errors/domain-error';
 import type { EventSourcedRepository } from '../../shared/event-sourcing/repository';
-import type { CommandContext } from '../../shared/event-store/event-store';
+import type { CommandContext } from '../../shared/domain/command-context';
 import type { EventStoreTables } from '../../shared/event-store/tables';
 import { commandHandlers, type CommandHandler } from '../../shared/messaging/command-processor';
 import type { IncomingMessage } from '../../shared/messaging/incoming-message';

@@ -4,7 +4,7 @@ import { createTokenVerifier } from '../../shared/auth/token-verifier';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@elastic/elasticsearch';
-import { infrastructureConfig } from '../../shared/config/infrastructure';
+import { infrastructureConfig } from '../../shared/service/infrastructure';
 import { HttpProblem } from '../../shared/http/problem';
 import { searchApi } from './search-openapi';
 import { expectServedDocumented } from '../../../test/support/openapi-contract';

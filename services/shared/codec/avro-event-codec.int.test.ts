@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { loadPropertyEventSchemas, propertyUpcasters } from '../../property/contract';
 import { representativeEvents } from '../../property/contract/schemas/representative-events';
-import { infrastructureConfig } from '../config/infrastructure';
+import { infrastructureConfig } from '../service/infrastructure';
 import { AvroEventCodec } from './avro-event-codec';
 import { checkCompatibility } from './compatibility';
 import type { EventSchema } from './event-schema';

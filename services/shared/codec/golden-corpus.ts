@@ -1,6 +1,6 @@
 import avro from 'avsc';
 import { noUpcasters } from './stream-schemas';
-import type { Upcasters } from '../event-store/upcasters';
+import type { Upcasters } from './upcasters';
 import { subjectFor, type EventSchema } from './event-schema';
 import { messageOf } from '../errors/message-of';
 

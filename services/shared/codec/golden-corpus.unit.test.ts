@@ -1,6 +1,6 @@
 import { loadPropertyEventSchemas, propertyTopic, propertyUpcasters } from '../../property/contract';
 import { goldenCorpusViolations, goldenFixtureName, newGoldenFixture, type GoldenSet } from './golden-corpus';
-import { Upcasters } from '../event-store/upcasters';
+import { Upcasters } from './upcasters';
 import type { EventSchema } from './event-schema';
 
 async function propertySet(upcasters = propertyUpcasters): Promise<GoldenSet> {

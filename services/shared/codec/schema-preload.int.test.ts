@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { loadPropertyEventSchemas, propertyUpcasters } from '../../property/contract';
 import { representativeEvents } from '../../property/contract/schemas/representative-events';
-import { infrastructureConfig } from '../config/infrastructure';
+import { infrastructureConfig } from '../service/infrastructure';
 import { AvroEventCodec } from './avro-event-codec';
 import { EventDecoder } from './event-decoder';
 

@@ -1,4 +1,4 @@
-import { Upcasters } from '../event-store/upcasters';
+import { Upcasters } from './upcasters';
 import type { EventSchema } from './event-schema';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { printableValue } from '../observability/secrets';
+import { printableValue } from './secrets';
 
 /** Exit status of a process whose configuration is invalid: restarting it cannot help. */
 export const CONFIG_ERROR_EXIT = 78;

@@ -1,4 +1,4 @@
-import type { InfrastructureConfig } from '../config/infrastructure';
+import type { InfrastructureConfig } from '../service/infrastructure';
 import { messageOf } from '../errors/message-of';
 /** A Kafka Connect failure, phrased for a person: what went wrong and what to do. */
 export class ConnectError extends Error {

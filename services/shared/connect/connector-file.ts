@@ -1,15 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-
-import { repoRoot, stackHome } from '../../../stack/paths';
+import { repoRoot } from '../config/repo-root';
 import { messageOf } from '../errors/message-of';
 
 /** The folder of connector configs; CONNECTORS_DIR points the CLI at another one. */
 export const connectorsDir = path.resolve(process.env.CONNECTORS_DIR ?? path.join(repoRoot, 'connectors'));
-
-/** Where `apply` keeps each replaced config, per Connect cluster, for `rollback` (git-ignored). */
-export const defaultConnectorStateDir = path.join(stackHome, 'state', 'connectors');
 
 /** The subfolder of the connectors folder holding the templates (not connectors themselves). */
 const TEMPLATES = 'templates';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
-import { infrastructureConfig } from '../config/infrastructure';
+import { infrastructureConfig } from '../service/infrastructure';
 import { createDatabase } from '../db/database';
 import { createEventStoreTables } from '../event-store/migration';
 import type { EventStoreTables } from '../event-store/tables';

@@ -1,5 +1,5 @@
 import { sql, type Generated, type Insertable, type Kysely, type Migration } from 'kysely';
-import type { CommandContext } from '../event-store/event-store';
+import type { CommandContext } from '../domain/command-context';
 import { tableSubset } from './table-subset';
 
 /**

@@ -1,4 +1,4 @@
-import { DomainError } from '../event-sourcing/domain-error';
+import { DomainError } from '../errors/domain-error';
 
 type MoneyRule = 'invalid-money' | 'currency-mismatch';
 function violation(rule: MoneyRule, message: string): never {

@@ -1,4 +1,4 @@
-import { DomainError } from '../../shared/event-sourcing/domain-error';
+import { DomainError } from '../errors/domain-error';
 import {
   compare,
   formatMoney,

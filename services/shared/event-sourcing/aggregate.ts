@@ -1,4 +1,4 @@
-import type { DomainEvent } from './domain-event';
+import type { DomainEvent } from '../domain/domain-event';
 
 /**
  * Base of every event-sourced aggregate. State changes only by applying events:

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { CommandContext, PostgresEventStore, ReadOptions } from '../event-store/event-store';
+import type { CommandContext } from '../domain/command-context';
+import type { PostgresEventStore, ReadOptions } from '../event-store/event-store';
 import type { EventStoreTables } from '../event-store/tables';
 import { inSpan } from '../observability/trace-context';
 import type { EventSourcedAggregate } from './aggregate';
-import type { DomainEvent, RecordedEvent } from './domain-event';
-import type { Snapshots, SnapshotTables } from './snapshot-store';
+import type { DomainEvent, RecordedEvent } from '../domain/domain-event';
+import type { SnapshotTables } from '../event-store/tables';
+import type { Snapshots } from './snapshot-store';
 import { messageOf } from '../errors/message-of';
 
 /** Extra writes that must commit or roll back together with the events (idempotency records, inbox). */

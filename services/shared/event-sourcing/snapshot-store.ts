@@ -1,28 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { ColumnType, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { SnapshotTables, StoredSnapshot } from '../event-store/tables';
 import type { EventSourcedAggregate } from './aggregate';
-import type { DomainEvent } from './domain-event';
+import type { DomainEvent } from '../domain/domain-event';
 import type { SnapshotFormat } from './snapshot-format';
 import { messageOf } from '../errors/message-of';
-
-export interface SnapshotsTable {
-  stream_id: string;
-  /** The stream version the state is the fold of. */
-  version: number;
-  format: number;
-  /** JSON text, not jsonb: the digest is over these exact bytes. */
-  state: string;
-  /** sha256 over stream, version, format and state: a changed byte anywhere makes it a miss. */
-  digest: string;
-  taken_at: ColumnType<Date, Date | undefined, Date | undefined>;
-}
-
-export interface SnapshotTables {
-  snapshots: SnapshotsTable;
-}
-
-/** A snapshot as stored, before it is checked. */
-export type StoredSnapshot = Pick<SnapshotsTable, 'version' | 'format' | 'state' | 'digest'>;
 
 /** A usable snapshot, or why the stored one was ignored. */
 export type SnapshotRead<A> =

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { startPropertyService, listing, type PropertyHarness } from '../../../test/support/property-harness';
-import { infrastructureConfig } from '../config/infrastructure';
+import { infrastructureConfig } from '../service/infrastructure';
 import { createDatabase } from '../db/database';
-import type { SnapshotTables } from './snapshot-store';
+import type { SnapshotTables } from '../event-store/tables';
 
 // Small, so a test crosses it in a few commands.
 const every = 5;

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { infrastructureConfig } from '../config/infrastructure';
+import { infrastructureConfig } from '../service/infrastructure';
 import { createDatabase } from '../db/database';
 import { startPropertyService, type PropertyHarness } from '../../../test/support/property-harness';
 import { moneyFromMajor } from '../domain/money';
 import { Property } from '../../property/domain/property';
 import { PostgresEventStore } from './event-store';
-import { Upcasters } from './upcasters';
+import { Upcasters } from '../codec/upcasters';
 
 let api: PropertyHarness;
 /** The schemas' owner: it may alter tables and is still held by the append-only trigger. */

@@ -1,28 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AvroEventCodec } from '../codec/avro-event-codec';
-import type { DomainEvent, EventMetadata, RecordedEvent } from '../event-sourcing/domain-event';
-import type { SnapshotTables, StoredSnapshot } from '../event-sourcing/snapshot-store';
+import type { CommandContext } from '../domain/command-context';
+import type { DomainEvent, EventMetadata, RecordedEvent } from '../domain/domain-event';
+import type { SnapshotTables, StoredSnapshot } from './tables';
 import type { OutboxMessage } from '../outbox/outbox-message';
 import { outboxRows } from '../outbox/outbox-writer';
 import { CompiledOnce } from '../db/compiled-once';
 import { isUniqueViolation } from '../db/postgres-errors';
 import { activeTraceparent, CORRELATION_ID_ATTRIBUTE, inSpan } from '../observability/trace-context';
-import { ConcurrencyError } from './concurrency-error';
+import { ConcurrencyError } from '../errors/concurrency-error';
 import type { EventStoreTables } from './tables';
-import { Upcasters } from './upcasters';
+import { Upcasters } from '../codec/upcasters';
 
 /** Why a command ran: copied into every event's metadata and the outbox headers. */
-export interface CommandContext {
-  correlationId: string;
-  causationId: string | null;
-  /**
-   * The caller's W3C trace context (e.g. a client's `traceparent` header). With tracing on,
-   * events carry the active span's context instead, a descendant of it (see prepare).
-   */
-  traceparent: string | null;
-  actor: string | null;
-}
 
 /** Events encoded and stamped, ready to be written inside a transaction. */
 export interface PreparedAppend<E extends DomainEvent = DomainEvent> {

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
-import type { EventMetadata } from '../event-sourcing/domain-event';
+import type { EventMetadata } from '../domain/domain-event';
+import type { OutboxTable } from '../outbox/outbox-table';
 
 /**
  * The tables every event-sourced service has in its own Postgres schema
@@ -20,29 +21,6 @@ export interface EventsTable {
   occurred_at: ColumnType<Date, Date | undefined, never>;
 }
 
-/**
- * Shape Debezium's Outbox Event Router reads: id, aggregatetype, aggregateid, type,
- * payload; the other columns become Kafka headers.
- */
-export interface OutboxTable {
-  id: string;
-  aggregatetype: string;
-  aggregateid: string;
-  type: string;
-  /** Avro record in the Confluent wire format: magic byte 0, schema id (int32), body. */
-  payload: Buffer;
-  event_id: string;
-  aggregate_version: number;
-  correlation_id: string;
-  causation_id: string | null;
-  traceparent: string | null;
-  /** The user behind the message (relayed as the `actor` header); null for rows written before it existed. */
-  actor: ColumnType<string | null, string | null | undefined, never>;
-  /** ISO-8601 text, so the relay can copy it into a header unchanged. */
-  occurred_at: string;
-  created_at: ColumnType<Date, Date | undefined, never>;
-}
-
 export interface IdempotencyKeysTable {
   key: string;
   /** The route the key was used on: a key is unique per route, not globally. */
@@ -59,3 +37,23 @@ export interface EventStoreTables {
   outbox: OutboxTable;
   idempotency_keys: IdempotencyKeysTable;
 }
+
+/** The latest snapshot of each stream (event-sourcing/snapshot-store.ts writes and checks them). */
+export interface SnapshotsTable {
+  stream_id: string;
+  /** The stream version the state is the fold of. */
+  version: number;
+  format: number;
+  /** JSON text, not jsonb: the digest is over these exact bytes. */
+  state: string;
+  /** sha256 over stream, version, format and state: a changed byte anywhere makes it a miss. */
+  digest: string;
+  taken_at: ColumnType<Date, Date | undefined, Date | undefined>;
+}
+
+export interface SnapshotTables {
+  snapshots: SnapshotsTable;
+}
+
+/** A snapshot as stored, before it is checked. */
+export type StoredSnapshot = Pick<SnapshotsTable, 'version' | 'format' | 'state' | 'digest'>;

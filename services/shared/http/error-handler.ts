@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
-import { ConcurrencyError } from '../event-store/concurrency-error';
-import { DomainError } from '../event-sourcing/domain-error';
-import { isTransient } from '../kafka/transient';
+import { ConcurrencyError } from '../errors/concurrency-error';
+import { DomainError } from '../errors/domain-error';
+import { isTransient } from '../errors/transient';
 import type { Logger } from '../observability/logger';
 import { unavailableDependency } from './unavailable-dependency';
 import { HttpProblem, sendProblem } from './problem';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { CommandContext } from '../event-store/event-store';
+import type { CommandContext } from '../domain/command-context';
 import { HttpProblem } from './problem';
 
 /** Correlation and causation ids: stored with every event, sent as Kafka headers, shown in traces. */

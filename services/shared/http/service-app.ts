@@ -1,7 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from '../observability/logger';
 import type { ServiceMetrics } from '../observability/metrics';
-import type { ReadinessReport } from '../service/readiness';
+import type { ReadinessReport } from './readiness';
 import type { TokenVerifier } from '../auth/token-verifier';
 import { authenticate } from './authenticate';
 import type { ApiDescription } from './openapi/api-description';

@@ -1,5 +1,4 @@
 import type { Consumer, Kafka } from 'kafkajs';
-import type { InfrastructureConfig } from '../config/infrastructure';
 
 /** How a service's consumer groups talk to the broker (KAFKA_SESSION_TIMEOUT_MS, KAFKA_FETCH_WAIT_MS). */
 export interface GroupSettings {
@@ -20,19 +19,6 @@ export const defaultGroupSettings: GroupSettings = {
   fetchWaitMs: 2_000,
   commitIntervalMs: 1_000,
 };
-
-export function groupSettingsOf(
-  config: Pick<
-    InfrastructureConfig,
-    'KAFKA_SESSION_TIMEOUT_MS' | 'KAFKA_FETCH_WAIT_MS' | 'KAFKA_COMMIT_INTERVAL_MS'
-  >,
-): GroupSettings {
-  return {
-    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-    fetchWaitMs: config.KAFKA_FETCH_WAIT_MS,
-    commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
-  };
-}
 
 /** A kafkajs consumer in group `groupId`: every consumer group of deedstream is made here. */
 export function groupConsumer(kafka: Kafka, groupId: string, settings: GroupSettings): Consumer {

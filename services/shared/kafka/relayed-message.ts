@@ -1,6 +1,6 @@
 import { UnknownWriterSchemaError, type DecodedPayload, type EventDecoder } from '../codec/event-decoder';
 import type { KafkaMessage } from 'kafkajs';
-import { isTransient, TransientError } from './transient';
+import { isTransient, TransientError } from '../errors/transient';
 
 /** A message that can never become an event (bad bytes, unknown schema, missing header). */
 export class UndecodableMessageError extends Error {

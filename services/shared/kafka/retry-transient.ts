@@ -1,5 +1,5 @@
 import { KafkaJSProtocolError } from 'kafkajs';
-import { isTransient } from './transient';
+import { isTransient } from '../errors/transient';
 
 export interface RetryPolicy {
   initialMs: number;

@@ -1,6 +1,6 @@
 import { KafkaJSProtocolError } from 'kafkajs';
 import { retryTransient, type RetryHooks, type Stall, type StallEnd } from './retry-transient';
-import { TransientError } from './transient';
+import { TransientError } from '../errors/transient';
 
 // Tiny backoffs: the retry loop's own waits are a few milliseconds, the tests wait on outcomes.
 const quick = { initialMs: 1, maxMs: 2 };

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { repoRoot } from '../../../stack/paths';
+import { repoRoot } from '../config/repo-root';
 import { messageOf } from '../errors/message-of';
 
 const topicSpec = z.strictObject({

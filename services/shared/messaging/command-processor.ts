@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { DomainError } from '../event-sourcing/domain-error';
-import { ConcurrencyError } from '../event-store/concurrency-error';
+import { DomainError } from '../errors/domain-error';
+import { ConcurrencyError } from '../errors/concurrency-error';
 import { UndecodableMessageError } from '../kafka/relayed-message';
-import { TransientError } from '../kafka/transient';
+import { TransientError } from '../errors/transient';
 import type { Logger } from '../observability/logger';
 import { commandChannel, replyChannel } from './channels';
 import { commandReplyType, type CommandReply } from './command-reply';

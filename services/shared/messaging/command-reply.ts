@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { EventSchema } from '../codec/event-schema';
 import { loadEventSchemas } from '../codec/schema-loader';
-import type { DomainEvent } from '../event-sourcing/domain-event';
+import type { DomainEvent } from '../domain/domain-event';
 import { payloadReader, type UntypedPayload } from './typed-payload';
 
 export type CommandOutcome = 'SUCCEEDED' | 'REFUSED';

@@ -1,5 +1,5 @@
 import { EventDecoder } from '../codec/event-decoder';
-import { groupSettingsOf } from '../kafka/group-consumer';
+import { groupSettingsOf } from '../service/infrastructure';
 import type { StreamSchemas } from '../codec/stream-schemas';
 import type { ServiceRuntime } from '../service/service-runtime';
 import type { MessageConsumerDeps } from './message-consumer';

@@ -8,12 +8,12 @@ import { waitFor } from '../../../test/support/wait-for';
 import { AvroEventCodec } from '../codec/avro-event-codec';
 import { EventDecoder } from '../codec/event-decoder';
 import type { EventSchema } from '../codec/event-schema';
-import { infrastructureConfig } from '../config/infrastructure';
+import { infrastructureConfig } from '../service/infrastructure';
 import { dlqTopicOf } from '../kafka/dead-letter';
 import { createKafka } from '../kafka/kafka-client';
 import type { RetryPolicy } from '../kafka/retry-transient';
 import { readTopicToEnd } from '../kafka/topic-reader';
-import { TransientError } from '../kafka/transient';
+import { TransientError } from '../errors/transient';
 import type { IncomingMessage } from './incoming-message';
 import { MessageConsumer } from './message-consumer';
 

@@ -12,8 +12,8 @@ import {
   stuckPartitionsOf,
   type StuckPartitions,
 } from '../kafka/stuck-partitions';
-import { isTransient, TransientError } from '../kafka/transient';
-import type { InfrastructureConfig } from '../config/infrastructure';
+import { isTransient, TransientError } from '../errors/transient';
+import type { InfrastructureConfig } from '../service/infrastructure';
 import type { Logger } from '../observability/logger';
 import { inMessageSpan } from '../observability/trace-context';
 import type { Worker } from '../service/worker';

@@ -1,5 +1,5 @@
 import type { ColumnType } from 'kysely';
-import type { OutboxTable } from '../event-store/tables';
+import type { OutboxTable } from '../outbox/outbox-table';
 
 /** Messages a consumer has already acted on; the claim commits with the state change it caused. */
 export interface InboxTable {

@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import type { OutboxTable } from '../event-store/tables';
+import type { OutboxTable } from '../outbox/outbox-table';
 import { activeTraceparent } from '../observability/trace-context';
 import { outboxRows } from '../outbox/outbox-writer';
 import type { MessageCodecs } from './message-codecs';

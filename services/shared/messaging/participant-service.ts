@@ -1,10 +1,11 @@
 import type { Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { EventSchema } from '../codec/event-schema';
-import type { InfrastructureConfig } from '../config/infrastructure';
+import type { InfrastructureConfig } from '../service/infrastructure';
 import type { RetentionConfig } from '../config/retention';
 import { housekeeping, type RetentionRule } from '../service/housekeeping';
-import { inboxRetention, outboxRetention } from '../service/retention-rules';
+import { outboxRetention } from '../service/retention-rules';
+import { inboxRetention } from './inbox-retention';
 import type { ApiDescription } from '../http/openapi/api-description';
 import type { ServiceDefinition } from '../service/service-definition';
 import type { CommandHandler } from './command-processor';

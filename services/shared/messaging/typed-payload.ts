@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../event-sourcing/domain-event';
+import type { DomainEvent } from '../domain/domain-event';
 
 /** A decoded message as it arrives: its type name and its payload, already at today's version. */
 export interface UntypedPayload {

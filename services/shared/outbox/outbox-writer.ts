@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { OutboxTable } from '../event-store/tables';
+import type { OutboxTable } from './outbox-table';
 import type { OutboxMessage } from './outbox-message';
 
 /** Outbox rows for messages, in the table's column names. */

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { migrate } from '../../../migrations/migrator';
-import { infrastructureConfig } from '../config/infrastructure';
+import { infrastructureConfig } from '../service/infrastructure';
 import { createDatabase } from '../db/database';
 import { CachingKeyStore } from './caching-key-store';
 import { ErasureEvidenceStore } from './erasure-evidence-store';

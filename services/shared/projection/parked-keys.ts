@@ -1,5 +1,5 @@
 import type { Client, estypes } from '@elastic/elasticsearch';
-import { TransientError } from '../kafka/transient';
+import { TransientError } from '../errors/transient';
 
 export const parkingIndex = 'deedstream-projection-parking';
 

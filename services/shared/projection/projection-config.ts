@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { infrastructureSchema } from '../config/infrastructure';
+import { infrastructureSchema } from '../service/infrastructure';
 
 /** An Elasticsearch refresh_interval: how soon writes become searchable, at a segment per refresh. */
 export const refreshIntervalVariable = (fallback: string, description: string) =>

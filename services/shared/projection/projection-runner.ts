@@ -24,7 +24,7 @@ import type { ProjectedEvent, Projection, VersionedDocument } from './projection
 import type { ProjectionMetrics } from './projection-metrics';
 import { retryTransient } from '../kafka/retry-transient';
 import { defaultStuckWarnMs, stuckPartitionHooks } from '../kafka/stuck-partitions';
-import { isTransient, TransientError } from '../kafka/transient';
+import { isTransient, TransientError } from '../errors/transient';
 import { messageOf } from '../errors/message-of';
 
 export interface RunnerOptions {

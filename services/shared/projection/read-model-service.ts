@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Router } from 'express';
 import { EventDecoder } from '../codec/event-decoder';
-import { groupSettingsOf } from '../kafka/group-consumer';
+import { groupSettingsOf } from '../service/infrastructure';
 import type { ApiDescription } from '../http/openapi/api-description';
 import type { ServiceDefinition } from '../service/service-definition';
 import type { ServiceRuntime } from '../service/service-runtime';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Client, estypes } from '@elastic/elasticsearch';
-import type { RecordedEvent } from '../event-sourcing/domain-event';
+import type { RecordedEvent } from '../domain/domain-event';
 import type { ProjectedEvent, Projection, VersionedDocument } from './projection';
 
 export interface Drift {

@@ -1,4 +1,4 @@
-import { Readiness } from './readiness';
+import { Readiness } from '../http/readiness';
 
 describe('readiness', () => {
   it('is ready when every check passes, and names each failing check otherwise', async () => {

@@ -1,13 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { RetentionConfig } from '../config/retention';
 import { tableSubset } from '../db/table-subset';
-import type { IdempotencyKeysTable, OutboxTable } from '../event-store/tables';
-import type { InboxTable } from '../messaging/messaging-tables';
+import type { IdempotencyKeysTable } from '../event-store/tables';
+import type { OutboxTable } from '../outbox/outbox-table';
 import { deleteOutboxOlderThan } from '../outbox/outbox-writer';
 import type { RetentionRule } from './housekeeping';
 
 const outboxTables = tableSubset<{ outbox: OutboxTable }>();
-const inboxTables = tableSubset<{ inbox: InboxTable }>();
 const idempotencyTables = tableSubset<{ idempotency_keys: IdempotencyKeysTable }>();
 
 /** The outbox: Debezium read each row from the WAL at insert; the table copy is for people. */
@@ -19,24 +18,6 @@ export function outboxRetention<DB extends { outbox: OutboxTable }>(
     table: 'outbox',
     keepHours: config.OUTBOX_RETENTION_HOURS,
     deleteOlderThan: (cutoff) => deleteOutboxOlderThan(outboxTables(db), cutoff),
-  };
-}
-
-/** The inbox: a message id must outlive every chance of the message being delivered again. */
-export function inboxRetention<DB extends { inbox: InboxTable }>(
-  db: Kysely<DB>,
-  config: RetentionConfig,
-): RetentionRule {
-  return {
-    table: 'inbox',
-    keepHours: config.INBOX_RETENTION_HOURS,
-    deleteOlderThan: async (cutoff) => {
-      const result = await inboxTables(db)
-        .deleteFrom('inbox')
-        .where('processed_at', '<', cutoff)
-        .executeTakeFirst();
-      return Number(result.numDeletedRows);
-    },
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import type { ApiDescription } from '../http/openapi/api-description';
-import type { InfrastructureConfig } from '../config/infrastructure';
+import type { InfrastructureConfig } from './infrastructure';
 import type { ServiceRuntime } from './service-runtime';
 import type { Worker } from './worker';
 

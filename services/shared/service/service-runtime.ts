@@ -3,13 +3,13 @@ import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Kafka } from 'kafkajs';
 import { sql, type Kysely } from 'kysely';
 import { createTokenVerifier, type TokenVerifier } from '../auth/token-verifier';
-import { databaseTimeouts, type InfrastructureConfig } from '../config/infrastructure';
+import { databaseTimeouts, type InfrastructureConfig } from './infrastructure';
 import { createDatabase } from '../db/database';
 import { serviceConnectionString } from '../db/service-role';
 import { createKafka } from '../kafka/kafka-client';
 import { createLogger, type Logger } from '../observability/logger';
 import { ServiceMetrics } from '../observability/metrics';
-import { Readiness } from './readiness';
+import { Readiness } from '../http/readiness';
 
 /**
  * The clients one service process uses, made from its configuration. Each client that

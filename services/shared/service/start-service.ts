@@ -1,5 +1,5 @@
 import type { TokenVerifier } from '../auth/token-verifier';
-import type { InfrastructureConfig } from '../config/infrastructure';
+import type { InfrastructureConfig } from './infrastructure';
 import { createServiceApp } from '../http/service-app';
 import { retryTransient } from '../kafka/retry-transient';
 import { HttpListener } from './http-listener';

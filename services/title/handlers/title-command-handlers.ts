@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { DomainError } from '../../shared/event-sourcing/domain-error';
+import { DomainError } from '../../shared/errors/domain-error';
 import { commandHandlers, type CommandHandler } from '../../shared/messaging/command-processor';
 import type { TitleCommands } from '../messages/title-messages';
 import type { TitleTables } from '../title-tables';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { infrastructureConfig } from '../../shared/config/infrastructure';
+import { infrastructureConfig } from '../../shared/service/infrastructure';
 import { createDatabase } from '../../shared/db/database';
 import type { IncomingMessage } from '../../shared/messaging/incoming-message';
 import type { TransactionTables } from '../transaction-tables';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from '@elastic/elasticsearch';
-import { infrastructureConfig } from '../../config/infrastructure';
+import { infrastructureConfig } from '../../service/infrastructure';
 import { ErasureMatcher } from '../erasure-fingerprint';
 import { scannableIndices, scanIndices } from './elasticsearch-scanner';
 import { describeFinding } from './finding';

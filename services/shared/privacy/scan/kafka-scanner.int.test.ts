@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import avro from 'avsc';
-import { infrastructureConfig } from '../../config/infrastructure';
+import { infrastructureConfig } from '../../service/infrastructure';
 import { createKafka } from '../../kafka/kafka-client';
 import { ErasureMatcher } from '../erasure-fingerprint';
 import { describeFinding } from './finding';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import avro from 'avsc';
 import { sql, type Kysely } from 'kysely';
-import { infrastructureConfig } from '../../config/infrastructure';
+import { infrastructureConfig } from '../../service/infrastructure';
 import { createDatabase } from '../../db/database';
 import { ErasureMatcher } from '../erasure-fingerprint';
 import { describeFinding } from './finding';

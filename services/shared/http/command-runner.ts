@@ -1,12 +1,12 @@
 import { isUniqueViolation } from '../db/postgres-errors';
-import { ConcurrencyError } from '../event-store/concurrency-error';
-import type { CommandContext } from '../event-store/event-store';
-import { HttpProblem } from '../http/problem';
-import { IdempotencyStore, type HttpResult, type IdempotentRequest } from '../http/idempotency';
+import { ConcurrencyError } from '../errors/concurrency-error';
+import type { CommandContext } from '../domain/command-context';
+import { HttpProblem } from './problem';
+import { IdempotencyStore, type HttpResult, type IdempotentRequest } from './idempotency';
 import type { ServiceMetrics } from '../observability/metrics';
-import type { EventSourcedAggregate } from './aggregate';
-import type { DomainEvent } from './domain-event';
-import type { EventSourcedRepository } from './repository';
+import type { EventSourcedAggregate } from '../event-sourcing/aggregate';
+import type { DomainEvent } from '../domain/domain-event';
+import type { EventSourcedRepository } from '../event-sourcing/repository';
 
 export interface CommandRequest<A> {
   /** Loads the target; undefined → 404. Omit for commands that create an aggregate. */

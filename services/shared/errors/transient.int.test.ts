@@ -4,7 +4,7 @@ import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel } from 'kafkajs';
 import { sql, type Kysely } from 'kysely';
 import { waitFor } from '../../../test/support/wait-for';
-import { infrastructureConfig } from '../config/infrastructure';
+import { infrastructureConfig } from '../service/infrastructure';
 import { createDatabase } from '../db/database';
 import { isTransient } from './transient';
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { authSchema } from '../auth/auth-config';
 import type { DatabaseTimeouts } from '../db/database';
-import { loadConfig } from './load-config';
-import { deploymentVariable, millisecondsVariable } from './variables';
+import type { GroupSettings } from '../kafka/group-consumer';
+import { loadConfig } from '../config/load-config';
+import { deploymentVariable, millisecondsVariable } from '../config/variables';
 
 /**
  * Where the shared infrastructure is (the identity provider's settings included: every
@@ -90,6 +91,20 @@ export const infrastructureSchema = z
     ),
   })
   .extend(authSchema.shape);
+
+/** The consumer groups' settings from a service's configuration. */
+export function groupSettingsOf(
+  config: Pick<
+    InfrastructureConfig,
+    'KAFKA_SESSION_TIMEOUT_MS' | 'KAFKA_FETCH_WAIT_MS' | 'KAFKA_COMMIT_INTERVAL_MS'
+  >,
+): GroupSettings {
+  return {
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    fetchWaitMs: config.KAFKA_FETCH_WAIT_MS,
+    commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
+  };
+}
 
 /** The database time limits of a service's configuration, for createDatabase. */
 export function databaseTimeouts(config: InfrastructureConfig): DatabaseTimeouts {

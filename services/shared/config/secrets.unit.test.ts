@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { z } from 'zod';
-import { loadConfig } from '../config/load-config';
+import { loadConfig } from './load-config';
 import { printableValue, redactedLogPaths, withoutPassword } from './secrets';
 import { messageOf } from '../errors/message-of';
 

@@ -8,9 +8,9 @@ import {
   KafkaJSRequestTimeoutError,
 } from 'kafkajs';
 import { DatabaseError } from 'pg';
-import { DomainError } from '../event-sourcing/domain-error';
-import { ConcurrencyError } from '../event-store/concurrency-error';
-import { UndecodableMessageError } from './relayed-message';
+import { DomainError } from './domain-error';
+import { ConcurrencyError } from './concurrency-error';
+import { UndecodableMessageError } from '../kafka/relayed-message';
 import { isTransient, TransientError } from './transient';
 
 /** A broker's error code as kafkajs turns it into an error (its protocol error table entry). */

@@ -8,8 +8,8 @@ import {
   KafkaJSTimeout,
 } from 'kafkajs';
 import { DatabaseError } from 'pg';
-import { DomainError } from '../event-sourcing/domain-error';
-import { ConcurrencyError } from '../event-store/concurrency-error';
+import { DomainError } from './domain-error';
+import { ConcurrencyError } from './concurrency-error';
 
 /** A failure that goes away by itself (a restart, load shedding): retry, never park. */
 export class TransientError extends Error {
