@@ -1,6 +1,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import { readFileSync } from 'node:fs';
+import { URL } from 'node:url';
 
 /**
  * Services depend on each other only through what they publish: a service's `contract/`
@@ -43,6 +45,47 @@ const boundaries = services.flatMap((service) =>
   })),
 );
 
+/**
+ * The shared core is layered (services/shared/layers.json): a file of a module may import
+ * modules of lower layers only, and never stack/. Tests are exempt: an integration test of
+ * a low layer may drive it with a service's contract or the test harness. A file `depth`
+ * folders below its module reaches a sibling module through depth + 1 `../`.
+ */
+const { layers } = JSON.parse(
+  readFileSync(new URL('./services/shared/layers.json', import.meta.url), 'utf8'),
+);
+const layering = layers.flatMap((layer, rank) =>
+  layer.flatMap((module) => {
+    const below = layers.slice(0, rank).flat();
+    const notBelow = layers
+      .slice(rank)
+      .flat()
+      .filter((other) => other !== module);
+    return [0, 1, 2].map((depth) => ({
+      files: [`services/shared/${module}/${'*/'.repeat(depth)}*.ts`],
+      ignores: ['**/*.test.ts'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                regex: `^(\\.\\./){${depth + 1}}(${notBelow.join('|')})/`,
+                message: `services/shared/${module} is in layer ${rank + 1} of services/shared/layers.json: it may import ${below.length > 0 ? below.join(', ') : 'no other module'}`,
+              },
+              {
+                regex: `^(\\.\\./){${depth + 2}}(?!shared/)`,
+                message:
+                  'services/shared imports no service, nor stack/, test/, bench/, migrations/ or tools/',
+              },
+            ],
+          },
+        ],
+      },
+    }));
+  }),
+);
+
 export default tseslint.config(
   { ignores: ['node_modules/', '.stack/', 'coverage/', 'stack/*/target/', 'dist/'] },
   js.configs.recommended,
@@ -55,6 +98,7 @@ export default tseslint.config(
     },
   },
   ...boundaries,
+  ...layering,
   {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { globals: { module: 'writable', require: 'readonly' } },
