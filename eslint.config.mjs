@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import { URL } from 'node:url';
 
 /**
- * Services depend on each other only through what they publish: a service's `contract/`
- * (topics, event types, schemas, upcasters) and `messages/` (its commands and their schemas).
- * Anything else of another service (its domain, API, handlers, projections, storage) is
- * off limits; shared code lives in services/shared.
+ * Services depend on each other only through what they publish: a service's `published/`
+ * module (topics, event types and their schemas and upcasters, the commands it takes and
+ * their schemas). Anything else of another service (its domain, API, handlers, projections,
+ * storage) is off limits; shared code lives in services/shared.
  */
 const services = [
   'property',
@@ -24,21 +24,41 @@ const services = [
 /**
  * A file `depth` folders below services/<service>/ reaches another service's folder through
  * depth + 1 `../` (fewer reach its own subfolders, which may share a service's name, such as
- * property/contract/).
+ * a `contract/` folder of the transaction service).
  */
+const otherServicesInternals = (service, depth) =>
+  services
+    .filter((other) => other !== service)
+    .map((other) => ({
+      regex: `^(\\.\\./){${depth + 1}}${other}/(?!published(/|$))`,
+      message: `import ${other}'s published module (services/${other}/published) instead of its internals`,
+    }));
 const boundaries = services.flatMap((service) =>
   [0, 1, 2, 3].map((depth) => ({
     files: [`services/${service}/${'*/'.repeat(depth)}*.ts`],
+    rules: { 'no-restricted-imports': ['error', { patterns: otherServicesInternals(service, depth) }] },
+  })),
+);
+/**
+ * What a service publishes stands alone: its `published/` module imports nothing else of its
+ * own service (a file `depth` folders below published/ reaches the service's folders through
+ * depth + 1 `../`), so others importing it never pull in its domain. Tests are exempt.
+ */
+const publishedStandsAlone = services.flatMap((service) =>
+  [0, 1, 2].map((depth) => ({
+    files: [`services/${service}/published/${'*/'.repeat(depth)}*.ts`],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          patterns: services
-            .filter((other) => other !== service)
-            .map((other) => ({
-              regex: `^(\\.\\./){${depth + 1}}${other}/(?!contract(/|$)|messages/)`,
-              message: `import ${other}'s published contract (services/${other}/contract or messages/) instead of its internals`,
-            })),
+          patterns: [
+            ...otherServicesInternals(service, depth + 1),
+            {
+              regex: `^(\\.\\./){${depth + 1}}[^./]`,
+              message: `services/${service}/published imports nothing else of ${service}: what it publishes must stand alone`,
+            },
+          ],
         },
       ],
     },
@@ -98,6 +118,7 @@ export default tseslint.config(
     },
   },
   ...boundaries,
+  ...publishedStandsAlone,
   ...layering,
   {
     files: ['**/*.js', '**/*.cjs'],

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
-import { propertyTopic } from '../property/contract';
+import { propertyTopic } from '../property/published';
 import { commandChannel, replyChannel } from '../shared/messaging/channels';
 import type { DeadLetter, DeadLetterSource } from '../shared/messaging/dead-letters';
 import { participants } from '../transaction/transaction-service';
 import { replyConsumer } from '../transaction/purchase-orchestrator';
 import type { TransactionTables } from '../transaction/transaction-tables';
-import { peopleTopic } from '../people/contract';
+import { peopleTopic } from '../people/published';
 import type { AgentCardTables } from '../property/agent-cards-table';
 
 /** Every schema's inbox has the messaging tables' shape; the transaction and property schemas have the rest. */

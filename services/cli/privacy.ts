@@ -10,7 +10,7 @@ import {
   peopleTopic,
   peopleUpcasters,
   type PersonEvent,
-} from '../people/contract';
+} from '../people/published';
 import { Person } from '../people/domain/person';
 import { erasePerson } from '../people/privacy/erase-person';
 import { AvroEventCodec } from '../shared/codec/avro-event-codec';

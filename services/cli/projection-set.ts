@@ -2,7 +2,7 @@ import { projectionTopics } from '../shared/projection/projection';
 import { marketAnalyticsProjection } from '../analytics/projections/market-analytics-projection';
 import { propertySearchProjection } from '../search/projections/property-search-projection';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { propertySchema, propertyStreamType, propertyTopic } from '../property/contract';
+import { propertySchema, propertyStreamType, propertyTopic } from '../property/published';
 import { AvroEventCodec } from '../shared/codec/avro-event-codec';
 import { infrastructureConfig } from '../shared/service/infrastructure';
 import { createDatabase } from '../shared/db/database';

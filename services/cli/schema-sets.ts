@@ -1,14 +1,14 @@
 import type { EventSchema } from '../shared/codec/event-schema';
 import type { Upcasters } from '../shared/codec/upcasters';
-import { loadContractCommandSchemas } from '../contract/messages/contract-messages';
-import { loadPaymentCommandSchemas } from '../payment/messages/payment-messages';
-import { propertyTopic, propertyUpcasters } from '../property/contract';
-import { loadPropertyCommandSchemas } from '../property/contract';
-import { loadPropertyEventSchemas } from '../property/contract';
-import { loadPeopleEventSchemas, peopleTopic, peopleUpcasters } from '../people/contract';
+import { loadContractCommandSchemas } from '../contract/published/contract-messages';
+import { loadPaymentCommandSchemas } from '../payment/published/payment-messages';
+import { propertyTopic, propertyUpcasters } from '../property/published';
+import { loadPropertyCommandSchemas } from '../property/published';
+import { loadPropertyEventSchemas } from '../property/published';
+import { loadPeopleEventSchemas, peopleTopic, peopleUpcasters } from '../people/published';
 import { commandChannel, replyChannel } from '../shared/messaging/channels';
 import { loadCommandReplySchemas } from '../shared/messaging/command-reply';
-import { loadTitleCommandSchemas } from '../title/messages/title-messages';
+import { loadTitleCommandSchemas } from '../title/published/title-messages';
 
 type SchemaSet = {
   name: string;

@@ -2,7 +2,7 @@ import { contractApi } from './api/contract-openapi';
 import { participantService } from '../shared/messaging/participant-service';
 import { contractRoutes } from './api/contract-routes';
 import { contractCommandHandlers } from './handlers/contract-command-handlers';
-import { loadContractCommandSchemas } from './messages/contract-messages';
+import { loadContractCommandSchemas } from './published/contract-messages';
 import { contractConfig, type ContractConfig } from './contract-config';
 import type { ContractTables } from './contract-tables';
 

@@ -3,7 +3,7 @@ import { participantService } from '../shared/messaging/participant-service';
 import { idempotencyRetention } from '../shared/service/retention-rules';
 import { accountRoutes } from './api/account-routes';
 import { paymentCommandHandlers } from './handlers/payment-command-handlers';
-import { loadPaymentCommandSchemas } from './messages/payment-messages';
+import { loadPaymentCommandSchemas } from './published/payment-messages';
 import { paymentConfig, type PaymentConfig } from './payment-config';
 import type { PaymentTables } from './payment-tables';
 

@@ -16,10 +16,10 @@ import { idempotencyRetention, outboxRetention } from '../shared/service/retenti
 import type { ServiceDefinition } from '../shared/service/service-definition';
 import { peopleApi } from './api/people-openapi';
 import { peopleRoutes } from './api/people-routes';
-import type { PersonEvent } from './contract/people-events';
-import { peopleUpcasters } from './contract/people-stream';
-import { loadPeopleEventSchemas } from './contract/schemas/people-schemas';
-import { peopleSchema, peopleStreamType, peopleTopic } from './contract/topics';
+import type { PersonEvent } from './published/people-events';
+import { peopleUpcasters } from './published/people-stream';
+import { loadPeopleEventSchemas } from './published/schemas/people-schemas';
+import { peopleSchema, peopleStreamType, peopleTopic } from './published/topics';
 import { Person } from './domain/person';
 import { peopleConfig, type PeopleConfig } from './people-config';
 import type { PersonErasureDeps } from './privacy/erase-person';

@@ -2,7 +2,7 @@ import { titleApi } from './api/title-openapi';
 import { participantService } from '../shared/messaging/participant-service';
 import { titleRoutes } from './api/title-routes';
 import { titleCommandHandlers } from './handlers/title-command-handlers';
-import { loadTitleCommandSchemas } from './messages/title-messages';
+import { loadTitleCommandSchemas } from './published/title-messages';
 import { titleConfig, type TitleConfig } from './title-config';
 import type { TitleTables } from './title-tables';
 

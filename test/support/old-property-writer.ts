@@ -6,7 +6,7 @@ import type { PropertyInternals } from '../../services/property/property-service
 
 const goldenFile = path.resolve(
   __dirname,
-  '../../services/property/contract/schemas/golden/PropertyListed.v1.json',
+  '../../services/property/published/schemas/golden/PropertyListed.v1.json',
 );
 
 /** The golden v1 PropertyListed payload: what the v1 service wrote (with another property id). */

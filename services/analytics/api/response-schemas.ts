@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { OfferStatus, PropertyStatus } from '../../property/contract';
+import type { OfferStatus, PropertyStatus } from '../../property/published';
 import { moneyJsonSchema } from '../../shared/http/openapi/common-schemas';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);

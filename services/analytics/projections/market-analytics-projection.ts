@@ -1,5 +1,5 @@
 import { toMajorMoney, type MajorMoney } from '../../shared/domain/money';
-import { propertyEventOf, propertyEventStream } from '../../property/contract';
+import { propertyEventOf, propertyEventStream } from '../../property/published';
 import { unhandledType } from '../../shared/messaging/typed-payload';
 import type { ProjectedEvent, Projection } from '../../shared/projection/projection';
 import { utcDay } from '../calendar-day';

@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
-import type { OfferStatus, PropertyStatus } from '../../property/contract';
+import type { OfferStatus, PropertyStatus } from '../../property/published';
 import type { MajorMoney } from '../../shared/domain/money';
 
 /** One asking price the property had, from listing on (relisting at a new price included). */

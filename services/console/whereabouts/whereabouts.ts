@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { z } from 'zod';
-import { propertyTopic } from '../../property/contract/topics';
+import { propertyTopic } from '../../property/published/topics';
 import type { UpstreamName } from '../console-config';
 import { callUpstream, upstreamJson } from '../upstream';
 import type { whereaboutsSchema } from '../api/console-schemas';

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { DomainError } from '../../shared/errors/domain-error';
 import { commandHandlers, type CommandHandler } from '../../shared/messaging/command-processor';
 import type { ContractTables } from '../contract-tables';
-import type { ContractCommands } from '../messages/contract-messages';
+import type { ContractCommands } from '../published/contract-messages';
 
 /**
  * Contract handlers. A contract is keyed by its purchase; a void that arrives before the

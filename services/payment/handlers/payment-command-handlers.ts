@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { DomainError } from '../../shared/errors/domain-error';
 import { commandHandlers, type CommandHandler } from '../../shared/messaging/command-processor';
 import { capture, release, reserve, type Account, type FundsReservation } from '../domain/account';
-import type { PaymentCommands } from '../messages/payment-messages';
+import type { PaymentCommands } from '../published/payment-messages';
 import type { PaymentTables } from '../payment-tables';
 
 type Trx = Kysely<PaymentTables>;

@@ -10,7 +10,7 @@ import { FieldCipher } from '../../shared/privacy/field-cipher';
 import { PostgresKeyStore } from '../../shared/privacy/postgres-key-store';
 import { masterKeyOf, privacyConfig } from '../../shared/privacy/privacy-config';
 import { startService, type RunningService } from '../../shared/service/start-service';
-import type { PersonProfileData } from '../contract/people-events';
+import type { PersonProfileData } from '../published/people-events';
 import type { PeopleConfig } from '../people-config';
 import { peopleService, type PeopleInternals } from '../people-service';
 import { openProfile } from '../privacy/profile-sealing';

@@ -10,7 +10,7 @@ import { parseOr400 } from '../../shared/http/validation';
 import type { FieldCipher } from '../../shared/privacy/field-cipher';
 import { NoActiveKeyError } from '../../shared/privacy/field-cipher';
 import type { KeyStore } from '../../shared/privacy/key-store';
-import type { PersonEvent } from '../contract/people-events';
+import type { PersonEvent } from '../published/people-events';
 import { Person } from '../domain/person';
 import { erasePerson, type PersonErasureDeps } from '../privacy/erase-person';
 import { isErased, openProfile, plainOrNull, sealProfile } from '../privacy/profile-sealing';

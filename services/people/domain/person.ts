@@ -1,6 +1,6 @@
 import { EventSourcedAggregate } from '../../shared/event-sourcing/aggregate';
 import { DomainError } from '../../shared/errors/domain-error';
-import type { PersonEvent, PersonProfileData } from '../contract/people-events';
+import type { PersonEvent, PersonProfileData } from '../published/people-events';
 
 /** Where a person's stream stands: never registered, registered, or erased (and not registered since). */
 export type PersonStatus = 'unregistered' | 'active' | 'erased';

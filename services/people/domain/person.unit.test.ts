@@ -1,6 +1,6 @@
 import { DomainError } from '../../shared/errors/domain-error';
 import type { EncryptedField } from '../../shared/privacy/encrypted-field';
-import type { PersonProfileData } from '../contract/people-events';
+import type { PersonProfileData } from '../published/people-events';
 import { Person } from './person';
 
 const sealed = (text: string, keyId = 'key-1'): EncryptedField => ({

@@ -5,7 +5,7 @@ import { shredSubject } from '../../shared/privacy/crypto-shredder';
 import type { ErasureEvidenceStore } from '../../shared/privacy/erasure-evidence-store';
 import type { FieldCipher } from '../../shared/privacy/field-cipher';
 import type { DestroyResult, KeyStore } from '../../shared/privacy/key-store';
-import type { PersonEvent } from '../contract/people-events';
+import type { PersonEvent } from '../published/people-events';
 import type { Person } from '../domain/person';
 import { formerValuesOf, openProfile } from './profile-sealing';
 

@@ -1,7 +1,7 @@
 import type { FormerValue } from '../../shared/privacy/erasure-fingerprint';
 import type { EncryptedField } from '../../shared/privacy/encrypted-field';
 import type { FieldCipher } from '../../shared/privacy/field-cipher';
-import type { PersonalFieldName, PersonProfileData } from '../contract/people-events';
+import type { PersonalFieldName, PersonProfileData } from '../published/people-events';
 
 /** A profile as its person writes it (PUT /people/me), in the clear. */
 export interface PlainProfile {

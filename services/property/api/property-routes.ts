@@ -12,8 +12,8 @@ import { parseConsistencyToken } from '../../shared/projection/consistency-token
 import { sendResult } from '../../shared/http/send-result';
 import { parseOr400 } from '../../shared/http/validation';
 import { Property } from '../domain/property';
-import type { ListingAgentCard, PropertyEvent } from '../contract/property-events';
-import type { PublicAgentCard } from '../contract/listing-agent-view';
+import type { ListingAgentCard, PropertyEvent } from '../published/property-events';
+import type { PublicAgentCard } from '../published/listing-agent-view';
 import {
   changePriceBody,
   historyQuery,

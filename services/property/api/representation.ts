@@ -2,8 +2,8 @@ import type { RecordedEvent } from '../../shared/domain/domain-event';
 import { moneyFromBody, moneyJson } from '../../shared/http/money-json';
 
 export { moneyFromBody, moneyJson };
-import type { PropertyEvent } from '../contract/property-events';
-import type { PublicAgentCard } from '../contract/listing-agent-view';
+import type { PropertyEvent } from '../published/property-events';
+import type { PublicAgentCard } from '../published/listing-agent-view';
 import type { PropertyView } from '../domain/property-view';
 import type { Viewer } from './redaction';
 import type { propertyState } from './response-schemas';

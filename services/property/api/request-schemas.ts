@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { moneyBody } from '../../shared/http/money-json';
 import { MAX_STREAM_VERSION, wholeNumberParam } from '../../shared/http/whole-number-param';
-import { propertyTypes } from '../contract/property-type';
+import { propertyTypes } from '../published/property-type';
 
 export { moneyBody };
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { instantSchema, moneyJsonSchema } from '../../shared/http/openapi/common-schemas';
-import { publicAgentCardJson } from '../contract/listing-agent-view';
-import type { OfferStatus, PropertyStatus } from '../contract/property-status';
-import { propertyTypes } from '../contract/property-type';
+import { publicAgentCardJson } from '../published/listing-agent-view';
+import type { OfferStatus, PropertyStatus } from '../published/property-status';
+import { propertyTypes } from '../published/property-type';
 
 const propertyStatuses = [
   'listed',

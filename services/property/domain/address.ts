@@ -1,4 +1,4 @@
-import type { Address } from '../contract/address';
+import type { Address } from '../published/address';
 import { violation } from './property-rules';
 
 export type { Address };

@@ -1,4 +1,4 @@
-import { isPropertyType, type PropertyType } from '../contract/property-type';
+import { isPropertyType, type PropertyType } from '../published/property-type';
 import { violation } from './property-rules';
 
 /** Generous upper bound: it only catches typos such as 300 bedrooms for 3. */

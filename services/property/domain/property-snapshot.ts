@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SnapshotFormat } from '../../shared/event-sourcing/snapshot-format';
-import { propertyTypes } from '../contract/property-type';
+import { propertyTypes } from '../published/property-type';
 import { Property } from './property';
 import type { PropertyView } from './property-view';
 

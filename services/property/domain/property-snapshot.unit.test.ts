@@ -1,6 +1,6 @@
 import { moneyFromMajor } from '../../shared/domain/money';
-import type { PropertyEvent } from '../contract/property-events';
-import { representativeEvents } from '../contract/schemas/representative-events';
+import type { PropertyEvent } from '../published/property-events';
+import { representativeEvents } from './representative-events';
 import { Property } from './property';
 import { propertySnapshots } from './property-snapshot';
 import { messageOf } from '../../shared/errors/message-of';

@@ -1,9 +1,9 @@
 import type { Address } from './address';
 import type { Money } from '../../shared/domain/money';
-import type { PropertyType } from '../contract/property-type';
+import type { PropertyType } from '../published/property-type';
 
-import type { ListingAgentCard } from '../contract/property-events';
-import type { OfferStatus, PropertyStatus } from '../contract/property-status';
+import type { ListingAgentCard } from '../published/property-events';
+import type { OfferStatus, PropertyStatus } from '../published/property-status';
 
 export type { OfferStatus, PropertyStatus };
 

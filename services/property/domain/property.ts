@@ -20,9 +20,9 @@ import type {
   ListingAgentCard,
   PropertyDetailsUpdatedData,
   PropertyEvent,
-} from '../contract/property-events';
+} from '../published/property-events';
 import { violation } from './property-rules';
-import type { PropertyType } from '../contract/property-type';
+import type { PropertyType } from '../published/property-type';
 import type { OfferStatus, OfferView, PropertyStatus, PropertyView, ReservationView } from './property-view';
 
 export interface ListPropertyInput {

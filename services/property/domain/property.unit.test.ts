@@ -2,7 +2,7 @@ import { DomainError } from '../../shared/errors/domain-error';
 import type { Address } from './address';
 import { moneyFromMajor, type Money } from '../../shared/domain/money';
 import { Property, type ListPropertyInput } from './property';
-import type { PropertyEvent } from '../contract/property-events';
+import type { PropertyEvent } from '../published/property-events';
 import { propertyRules, type PropertyRule } from './property-rules';
 
 const listedAt = new Date('2024-03-01T10:00:00.000Z');

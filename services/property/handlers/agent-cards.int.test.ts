@@ -8,7 +8,7 @@ import { CachingKeyStore } from '../../shared/privacy/caching-key-store';
 import { FieldCipher } from '../../shared/privacy/field-cipher';
 import { MemoryKeyStore } from '../../shared/privacy/memory-key-store';
 import type { AgentCardTables } from '../agent-cards-table';
-import { publicAgentCard } from '../contract/listing-agent-view';
+import { publicAgentCard } from '../published/listing-agent-view';
 import { agentCardOf, agentCardsHandler } from './agent-cards';
 
 let db: Kysely<AgentCardTables>;

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import { personEventOf } from '../../people/contract';
+import { personEventOf } from '../../people/published';
 import type { IncomingMessage } from '../../shared/messaging/incoming-message';
 import { unhandledType } from '../../shared/messaging/typed-payload';
 import type { CachingKeyStore } from '../../shared/privacy/caching-key-store';
-import type { ListingAgentCard } from '../contract/property-events';
+import type { ListingAgentCard } from '../published/property-events';
 import type { AgentCardTables } from '../agent-cards-table';
 
 /**

@@ -7,8 +7,8 @@ import { commandHandlers, type CommandHandler } from '../../shared/messaging/com
 import type { IncomingMessage } from '../../shared/messaging/incoming-message';
 import type { MessagingTables } from '../../shared/messaging/messaging-tables';
 import type { Property } from '../domain/property';
-import type { PropertyEvent } from '../contract/property-events';
-import type { PropertyCommands } from '../contract/commands/property-messages';
+import type { PropertyEvent } from '../published/property-events';
+import type { PropertyCommands } from '../published/commands/property-messages';
 
 type Repository = EventSourcedRepository<PropertyEvent, Property>;
 

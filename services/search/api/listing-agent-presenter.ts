@@ -1,4 +1,4 @@
-import { publicAgentCard, type PublicAgentCard } from '../../property/contract';
+import { publicAgentCard, type PublicAgentCard } from '../../property/published';
 import type { FieldCipher } from '../../shared/privacy/field-cipher';
 import type { PropertySearchDocument } from '../projections/property-search-document';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { publicAgentCardJson } from '../../property/contract';
+import { publicAgentCardJson } from '../../property/published';
 import { moneyJsonSchema } from '../../shared/http/openapi/common-schemas';
 import { propertyStatuses } from './search-query';
 

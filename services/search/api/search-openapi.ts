@@ -6,7 +6,7 @@ import {
 import { consistencyHeaders, readModelUnavailable } from '../../shared/http/openapi/read-model-operations';
 import { searchDocument, searchResult } from './response-schemas';
 import { propertyStatuses, searchQuerySchema, searchSorts } from './search-query';
-import { propertyTypes } from '../../property/contract';
+import { propertyTypes } from '../../property/published';
 import { documentId, documentQuery } from './search-routes';
 
 /** The search service's REST API; the schemas are those search-routes validates with. */

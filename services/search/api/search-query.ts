@@ -1,8 +1,8 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { z } from 'zod';
 import { wholeNumberParam } from '../../shared/http/whole-number-param';
-import { propertyTypes, type PropertyType } from '../../property/contract';
-import type { PropertyStatus } from '../../property/contract';
+import { propertyTypes, type PropertyType } from '../../property/published';
+import type { PropertyStatus } from '../../property/published';
 
 export const propertyStatuses = [
   'listed',

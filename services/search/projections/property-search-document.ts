@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
-import type { PropertyStatus } from '../../property/contract';
+import type { PropertyStatus } from '../../property/published';
 import type { EncryptedField } from '../../shared/privacy/encrypted-field';
 
 /** One property as search sees it; `version` is the aggregate version last applied. */

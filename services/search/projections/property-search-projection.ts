@@ -1,5 +1,5 @@
 import { toMajorMoney } from '../../shared/domain/money';
-import { propertyEventOf, propertyEventStream, type PropertyEventOfType } from '../../property/contract';
+import { propertyEventOf, propertyEventStream, type PropertyEventOfType } from '../../property/published';
 import { unhandledType } from '../../shared/messaging/typed-payload';
 import type { ProjectedEvent, Projection } from '../../shared/projection/projection';
 import { propertySearchMappings, type PropertySearchDocument } from './property-search-document';

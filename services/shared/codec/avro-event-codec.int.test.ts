@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { loadPropertyEventSchemas, propertyUpcasters } from '../../property/contract';
-import { representativeEvents } from '../../property/contract/schemas/representative-events';
+import { loadPropertyEventSchemas, propertyUpcasters } from '../../property/published';
+import { representativeEvents } from '../../property/domain/representative-events';
 import { infrastructureConfig } from '../service/infrastructure';
 import { AvroEventCodec } from './avro-event-codec';
 import { checkCompatibility } from './compatibility';

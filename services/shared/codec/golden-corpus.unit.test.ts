@@ -1,4 +1,4 @@
-import { loadPropertyEventSchemas, propertyTopic, propertyUpcasters } from '../../property/contract';
+import { loadPropertyEventSchemas, propertyTopic, propertyUpcasters } from '../../property/published';
 import { goldenCorpusViolations, goldenFixtureName, newGoldenFixture, type GoldenSet } from './golden-corpus';
 import { Upcasters } from './upcasters';
 import type { EventSchema } from './event-schema';

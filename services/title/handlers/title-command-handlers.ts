@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { DomainError } from '../../shared/errors/domain-error';
 import { commandHandlers, type CommandHandler } from '../../shared/messaging/command-processor';
-import type { TitleCommands } from '../messages/title-messages';
+import type { TitleCommands } from '../published/title-messages';
 import type { TitleTables } from '../title-tables';
 
 type Trx = Kysely<TitleTables>;

@@ -1,8 +1,8 @@
 import type { Money } from '../../shared/domain/money';
-import type { CaptureFunds, ReleaseFunds, ReserveFunds } from '../../payment/messages/payment-messages';
-import type { CreateContract, VoidContract } from '../../contract/messages/contract-messages';
-import type { MarkPropertySold, ReleasePropertyReservation, ReserveProperty } from '../../property/contract';
-import type { RevertTitle, TransferTitle } from '../../title/messages/title-messages';
+import type { CaptureFunds, ReleaseFunds, ReserveFunds } from '../../payment/published/payment-messages';
+import type { CreateContract, VoidContract } from '../../contract/published/contract-messages';
+import type { MarkPropertySold, ReleasePropertyReservation, ReserveProperty } from '../../property/published';
+import type { RevertTitle, TransferTitle } from '../../title/published/title-messages';
 
 /** What a purchase is about; fixed when it starts. */
 export interface PurchaseTerms {

@@ -1,5 +1,5 @@
 import type { Kysely, QueryCreator } from 'kysely';
-import { propertyEventOf, type PropertyEvent } from '../../property/contract';
+import { propertyEventOf, type PropertyEvent } from '../../property/published';
 import { CompiledOnce } from '../../shared/db/compiled-once';
 import type { IncomingMessage } from '../../shared/messaging/incoming-message';
 import { unhandledType } from '../../shared/messaging/typed-payload';

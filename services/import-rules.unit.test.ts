@@ -4,13 +4,15 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /**
- * The layering of the shared core (layers.json) is enforced by eslint.config.mjs. These
- * tests keep that rule honest: every module is in a layer, no file lies deeper than the
- * rule's globs reach, and the rule refuses what it should (it is run, not re-implemented).
+ * The import rules of eslint.config.mjs: services meet only through what they publish, and
+ * the shared core is layered (shared/layers.json). These tests keep the rules honest: every
+ * shared module is in a layer, no file lies deeper than the rules' globs reach, and the rules
+ * refuse what they should (eslint is run on probes, not re-implemented).
  */
-const root = path.join(__dirname, '..', '..');
+const root = path.join(__dirname, '..');
+const shared = path.join(__dirname, 'shared');
 const layersFile = z.object({ layers: z.array(z.array(z.string()).min(1)) });
-const { layers } = layersFile.parse(JSON.parse(fs.readFileSync(path.join(__dirname, 'layers.json'), 'utf8')));
+const { layers } = layersFile.parse(JSON.parse(fs.readFileSync(path.join(shared, 'layers.json'), 'utf8')));
 const listed = layers.flat();
 
 /** How the lint rule judges a file at `filePath` with `source`: the messages of its errors. */
@@ -32,7 +34,7 @@ function lint(filePath: string, source: string): string[] {
 describe('the layers of services/shared', () => {
   it('list every module once, and only modules that exist', () => {
     const folders = fs
-      .readdirSync(__dirname, { withFileTypes: true })
+      .readdirSync(shared, { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name)
       .sort();
@@ -46,10 +48,10 @@ describe('the layers of services/shared', () => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(full, depth + 1);
-        else if (entry.name.endsWith('.ts') && depth > 2) tooDeep.push(path.relative(__dirname, full));
+        else if (entry.name.endsWith('.ts') && depth > 2) tooDeep.push(path.relative(shared, full));
       }
     };
-    for (const module of listed) walk(path.join(__dirname, module), 0);
+    for (const module of listed) walk(path.join(shared, module), 0);
     expect(tooDeep).toEqual([]);
   });
 
@@ -71,6 +73,30 @@ describe('the layers of services/shared', () => {
     const nested = "import { x } from '../../../property/domain/property';\nexport const y = x;\n";
     expect(lint('services/shared/privacy/scan/layering-probe.ts', nested)).toEqual([
       expect.stringMatching(/imports no service/),
+    ]);
+  });
+});
+
+describe('the boundaries between services', () => {
+  it("let a service import another's published module, not its internals", () => {
+    const source = [
+      "import { propertyTopic } from '../../property/published';",
+      "import { Property } from '../../property/domain/property';",
+      'export const used = [propertyTopic, Property];',
+    ].join('\n');
+    expect(lint('services/search/api/boundary-probe.ts', `${source}\n`)).toEqual([
+      expect.stringMatching(/'\.\.\/\.\.\/property\/domain\/property'.*property's published module/),
+    ]);
+  });
+
+  it('keep a published module free of its own service', () => {
+    const source = [
+      "import { messageOf } from '../../shared/errors/message-of';",
+      "import { Property } from '../domain/property';",
+      'export const used = [messageOf, Property];',
+    ].join('\n');
+    expect(lint('services/property/published/boundary-probe.ts', `${source}\n`)).toEqual([
+      expect.stringMatching(/'\.\.\/domain\/property'.*published imports nothing else of property/),
     ]);
   });
 });

@@ -1,7 +1,7 @@
-import { maxAmountMinor, moneyFromMajor } from '../../../shared/domain/money';
-import type { EncryptedField } from '../../../shared/privacy/encrypted-field';
-import { Property } from '../../domain/property';
-import type { PropertyEvent } from '../property-events';
+import { maxAmountMinor, moneyFromMajor } from '../../shared/domain/money';
+import type { EncryptedField } from '../../shared/privacy/encrypted-field';
+import { Property } from './property';
+import type { PropertyEvent } from '../published/property-events';
 
 const eur = (major: number) => moneyFromMajor(major, 'EUR');
 

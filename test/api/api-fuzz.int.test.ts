@@ -64,7 +64,7 @@ const LOCAL_USERS = ['seller1', 'agent1', 'buyer1', 'ops1', 'compliance1', 'regi
 const TOKEN_DONOR = 'buyer1';
 /** Fetch gives up on an answer after this long: a hung request is a failure too. */
 const ANSWER_TIMEOUT_MS = 30_000;
-const FILE = 'test/contract/api-fuzz.int.test.ts';
+const FILE = 'test/api/api-fuzz.int.test.ts';
 
 const runId = randomUUID().slice(0, 8);
 // The console last: it calls the others, at the ports they got.

@@ -5,7 +5,7 @@ import avro from 'avsc';
 import { propertyEventSchemaVersions, propertyEventTypes, type PropertyEventType } from '../property-events';
 import type { EventSchema as PropertyEventSchema } from '../../../shared/codec/event-schema';
 import { loadPropertyEventSchemas, propertySchemaDirectory } from './property-schemas';
-import { representativeEvents } from './representative-events';
+import { representativeEvents } from '../../domain/representative-events';
 
 let schemas: PropertyEventSchema[];
 
