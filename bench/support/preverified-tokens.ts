@@ -2,7 +2,7 @@ import type {
   TokenVerification,
   TokenVerifier,
   VerifiedToken,
-} from '../../services/shared/auth/token-verifier';
+} from '../../services/shared/auth/token-verification';
 
 /**
  * A token verifier that knows a fixed set of tokens, each checked once by the real verifier

@@ -1,7 +1,7 @@
 import { migrateAllToLatest } from '../../migrations/migrator';
 import type { PropertyConfig } from '../../services/property/property-config';
 import { propertyService, type PropertyInternals } from '../../services/property/property-service';
-import type { TokenVerifier } from '../../services/shared/auth/token-verifier';
+import type { TokenVerifier } from '../../services/shared/auth/token-verification';
 import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { createDatabase } from '../../services/shared/db/database';
 import { startService, type RunningService } from '../../services/shared/service/start-service';

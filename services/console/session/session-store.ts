@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { refreshGrant, type GrantedTokens } from '../../shared/auth/token-grants';
-import type { TokenVerifier } from '../../shared/auth/token-verifier';
+import type { TokenVerifier } from '../../shared/auth/token-verification';
 import { messageOf } from '../../shared/errors/message-of';
 
 /** A signed-in console user. The tokens never leave the server; the browser holds only the session id. */

@@ -4,7 +4,8 @@ import { KeycloakAdmin, publishedKeyIds } from '../../../test/support/keycloak-a
 import { keycloakUrl } from '../../../stack/components/keycloak';
 import { authConfig, tokenClientConfig } from './auth-config';
 import { passwordGrantToken } from './token-grants';
-import { createTokenVerifier, type TokenVerification } from './token-verifier';
+import type { TokenVerification } from './token-verification';
+import { createTokenVerifier } from './token-verifier';
 
 const realm = 'deedstream';
 const { OIDC_ISSUER_URL: issuerUrl, OIDC_CLIENT_ID: clientId } = tokenClientConfig();

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { TokenVerification, TokenVerifier, VerifiedToken } from './token-verifier';
+import type { TokenVerification, TokenVerifier, VerifiedToken } from './token-verification';
 
 export interface VerifiedTokenCacheOptions {
   /** Tokens remembered at most (least recently used go first). */

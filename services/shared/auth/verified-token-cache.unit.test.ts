@@ -1,4 +1,4 @@
-import type { TokenVerification, TokenVerifier } from './token-verifier';
+import type { TokenVerification, TokenVerifier } from './token-verification';
 import { cacheVerifiedTokens } from './verified-token-cache';
 
 /** An issuer stand-in: accepts tokens named "good-<exp seconds>", refuses the rest, counts its checks. */

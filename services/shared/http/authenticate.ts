@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { IssuerUnavailableError } from '../auth/oidc-discovery';
-import type { TokenVerifier } from '../auth/token-verifier';
+import type { TokenVerifier } from '../auth/token-verification';
 import { unauthenticated } from './caller';
 import { HttpProblem } from './problem';
 

@@ -2,7 +2,7 @@ import express, { type Express, type NextFunction, type Request, type Response, 
 import type { Logger } from '../observability/logger';
 import type { ServiceMetrics } from '../observability/metrics';
 import type { ReadinessReport } from './readiness';
-import type { TokenVerifier } from '../auth/token-verifier';
+import type { TokenVerifier } from '../auth/token-verification';
 import { authenticate } from './authenticate';
 import type { ApiDescription } from './openapi/api-description';
 import { apiDocsRoutes } from './openapi/api-docs';

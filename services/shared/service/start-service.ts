@@ -1,4 +1,4 @@
-import type { TokenVerifier } from '../auth/token-verifier';
+import type { TokenVerifier } from '../auth/token-verification';
 import type { InfrastructureConfig } from './infrastructure';
 import { createServiceApp } from '../http/service-app';
 import { retryTransient } from '../kafka/retry-transient';
