@@ -1,20 +1,8 @@
 import { z } from 'zod';
-import type { OfferStatus, PropertyStatus } from '../../property/published';
+import { offerStatuses, propertyStatuses } from '../../property/published';
 import { moneyJsonSchema } from '../../shared/http/openapi/common-schemas';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const propertyStatuses = [
-  'listed',
-  'reserved',
-  'sold',
-  'withdrawn',
-] as const satisfies readonly PropertyStatus[];
-const offerStatuses = [
-  'pending',
-  'accepted',
-  'rejected',
-  'withdrawn',
-] as const satisfies readonly OfferStatus[];
 
 const metrics = {
   newListings: z.number().int(),

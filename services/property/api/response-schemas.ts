@@ -1,21 +1,9 @@
 import { z } from 'zod';
 import { instantSchema, moneyJsonSchema } from '../../shared/http/openapi/common-schemas';
 import { publicAgentCardJson } from '../published/listing-agent-view';
-import type { OfferStatus, PropertyStatus } from '../published/property-status';
+import { offerStatuses, propertyStatuses } from '../published/property-status';
 import { propertyTypes } from '../published/property-type';
 
-const propertyStatuses = [
-  'listed',
-  'reserved',
-  'sold',
-  'withdrawn',
-] as const satisfies readonly PropertyStatus[];
-const offerStatuses = [
-  'pending',
-  'accepted',
-  'rejected',
-  'withdrawn',
-] as const satisfies readonly OfferStatus[];
 /** Another person's id is null unless the caller is the listing's owner or that person (see Viewer). */
 const person = z.string().nullable();
 

@@ -1,5 +1,7 @@
 /** Where a listing stands, as events and read models show it. */
-export type PropertyStatus = 'listed' | 'reserved' | 'sold' | 'withdrawn';
+export const propertyStatuses = ['listed', 'reserved', 'sold', 'withdrawn'] as const;
+export type PropertyStatus = (typeof propertyStatuses)[number];
 
 /** Where an offer stands. */
-export type OfferStatus = 'pending' | 'accepted' | 'rejected' | 'withdrawn';
+export const offerStatuses = ['pending', 'accepted', 'rejected', 'withdrawn'] as const;
+export type OfferStatus = (typeof offerStatuses)[number];

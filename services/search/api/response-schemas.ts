@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { publicAgentCardJson } from '../../property/published';
 import { moneyJsonSchema } from '../../shared/http/openapi/common-schemas';
-import { propertyStatuses } from './search-query';
+import { propertyStatuses } from '../../property/published';
 
 /** One property as search holds it (see PropertySearchDocument). */
 export const searchDocument = z.strictObject({

@@ -5,7 +5,8 @@ import {
 } from '../../shared/http/openapi/api-description';
 import { consistencyHeaders, readModelUnavailable } from '../../shared/http/openapi/read-model-operations';
 import { searchDocument, searchResult } from './response-schemas';
-import { propertyStatuses, searchQuerySchema, searchSorts } from './search-query';
+import { propertyStatuses } from '../../property/published';
+import { searchQuerySchema, searchSorts } from './search-query';
 import { propertyTypes } from '../../property/published';
 import { documentId, documentQuery } from './search-routes';
 

@@ -2,14 +2,8 @@ import type { estypes } from '@elastic/elasticsearch';
 import { z } from 'zod';
 import { wholeNumberParam } from '../../shared/http/whole-number-param';
 import { propertyTypes, type PropertyType } from '../../property/published';
-import type { PropertyStatus } from '../../property/published';
+import { propertyStatuses, type PropertyStatus } from '../../property/published';
 
-export const propertyStatuses = [
-  'listed',
-  'reserved',
-  'sold',
-  'withdrawn',
-] as const satisfies readonly PropertyStatus[];
 export const searchSorts = ['price', '-price', 'listedAt', '-listedAt', 'relevance', 'distance'] as const;
 export type SearchSort = (typeof searchSorts)[number];
 
