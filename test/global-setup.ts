@@ -5,14 +5,13 @@ import { up } from '../stack/stack';
 import { chromiumPackage, chromiumUnavailableVariable } from './support/chromium';
 import { stackUnavailableVariable } from './support/stack-required';
 import { ensureSystemPackage, missingPackageLine } from './support/system-package';
+import { messageOf } from '../services/shared/errors/message-of';
 
 const say = (line: string) => process.stderr.write(`[deedstream] ${line}\n`);
 
 /** The one line an error of the stack or of provisioning comes down to. */
 function oneLine(error: unknown): string {
-  const line =
-    (error as { oneLine?: () => string }).oneLine?.() ??
-    (error instanceof Error ? error.message : String(error));
+  const line = (error as { oneLine?: () => string }).oneLine?.() ?? messageOf(error);
   return line.split('\n')[0] ?? line;
 }
 

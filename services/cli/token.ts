@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { tokenClientConfig } from '../shared/auth/auth-config';
 import { passwordGrantToken } from '../shared/auth/token-grants';
+import { messageOf } from '../shared/errors/message-of';
 
 /**
  * `npm run -s token -- <username> [--password <p>]`: prints an access token for a user of the
@@ -26,6 +27,6 @@ const program = new Command('token')
   });
 
 program.parseAsync().catch((error: unknown) => {
-  console.error(`token: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`token: ${messageOf(error)}`);
   process.exit(1);
 });

@@ -24,6 +24,7 @@ import {
   type FuzzRequest,
 } from '../support/openapi-arbitraries';
 import { expectDocumented, operationFor, operationsOf, servedDocument } from '../support/openapi-contract';
+import { messageOf } from '../../services/shared/errors/message-of';
 
 /**
  * Property-based fuzzing of every REST API, driven by the OpenAPI document each service
@@ -405,7 +406,7 @@ function answerProblems(document: OpenApiDocument, request: FuzzRequest, answer:
     });
   } catch (error) {
     // The request line below shows the URL: a long one here would bury what is wrong.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     problems.push(truncated(message.replace(sent, truncated(sent, 120)), 600));
   }
   return problems;

@@ -85,7 +85,7 @@ function identityProviderUnavailable(error: unknown): HttpProblem {
   return new HttpProblem(
     503,
     'Service unavailable',
-    `the identity provider cannot be reached (${error instanceof Error ? error.message : String(error)}); try again shortly`,
+    `the identity provider cannot be reached (${messageOf(error)}); try again shortly`,
     { dependency: 'the identity provider' },
     undefined,
     { 'Retry-After': '5' },

@@ -1,3 +1,5 @@
+import { messageOf } from '../errors/message-of';
+
 /** A dependency check: resolves when the dependency answers, throws (with the reason) when not. */
 export type ReadinessCheck = () => Promise<void>;
 
@@ -34,7 +36,7 @@ async function runBounded(check: ReadinessCheck, timeoutMs: number): Promise<str
   try {
     return await Promise.race([check().then(() => 'up'), timeout]);
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return messageOf(error);
   } finally {
     clearTimeout(timer);
   }

@@ -1,5 +1,6 @@
 import { errors } from '@elastic/elasticsearch';
 import { KafkaJSError } from 'kafkajs';
+import { messageOf } from '../errors/message-of';
 
 /**
  * Which dependency a transient failure came from, for the 503 a client gets (the
@@ -8,7 +9,7 @@ import { KafkaJSError } from 'kafkajs';
 export function unavailableDependency(error: unknown): string {
   if (error instanceof errors.ElasticsearchClientError) return 'the search index (Elasticsearch)';
   if (error instanceof KafkaJSError) return 'the message broker (Kafka)';
-  const text = error instanceof Error ? error.message : String(error);
+  const text = messageOf(error);
   if (/schema registry/i.test(text)) return 'the schema registry';
   return 'the database';
 }

@@ -1,6 +1,7 @@
 import { UnknownWriterSchemaError, type DecodedPayload, type EventDecoder } from '../codec/event-decoder';
 import type { KafkaMessage } from 'kafkajs';
 import { isTransient, TransientError } from '../errors/transient';
+import { messageOf } from '../errors/message-of';
 
 /** A message that can never become an event (bad bytes, unknown schema, missing header). */
 export class UndecodableMessageError extends Error {
@@ -64,7 +65,7 @@ export async function decodeEvent(
   } catch (error) {
     if (error instanceof UnknownWriterSchemaError)
       throw new UndecodableMessageError(error.message, { cause: error });
-    const text = error instanceof Error ? error.message : String(error);
+    const text = messageOf(error);
     // The registry being down or restarting (see isTransient) is no fault of the message.
     if (isTransient(error)) throw new TransientError(`schema registry: ${text}`, { cause: error });
     if (isRegistryNotFound(error)) {

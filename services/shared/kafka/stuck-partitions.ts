@@ -1,6 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../observability/logger';
 import type { RetryHooks, Stall, StallEnd } from './retry-transient';
+import { messageOf } from '../errors/message-of';
 
 /** How long transient retries may block a partition before it is reported (CONSUMER_STUCK_WARN_MS). */
 export const defaultStuckWarnMs = 30_000;
@@ -108,5 +109,3 @@ export function stuckPartitionHooks(
     },
   };
 }
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -19,6 +19,7 @@ import { inMessageSpan } from '../observability/trace-context';
 import type { Worker } from '../service/worker';
 import type { EventDecoder } from '../codec/event-decoder';
 import { decodeIncoming, type IncomingMessage } from './incoming-message';
+import { messageOf } from '../errors/message-of';
 
 export interface MessageConsumerOptions {
   /** Names the consumer in logs, metrics, DLQ headers and inbox rows. */
@@ -263,7 +264,7 @@ export class MessageConsumer implements Worker {
     error: unknown,
   ): Promise<void> {
     if (!this.producer) throw new TransientError(`${this.options.name} is not running: no DLQ producer`);
-    const text = error instanceof Error ? error.message : String(error);
+    const text = messageOf(error);
     await sendToDeadLetter(this.producer, this.options.name, [
       { topic, partition, message, reason, error: text },
     ]);

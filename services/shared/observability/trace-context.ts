@@ -13,6 +13,7 @@ import {
   type TextMapGetter,
 } from '@opentelemetry/api';
 import type { IHeaders } from 'kafkajs';
+import { messageOf } from '../errors/message-of';
 
 /**
  * The services' own spans. Through the OpenTelemetry API only: without a started SDK
@@ -70,7 +71,7 @@ export function failed(span: Span, error: unknown): void {
   span.recordException(error instanceof Error ? error : String(error));
   span.setStatus({
     code: SpanStatusCode.ERROR,
-    message: error instanceof Error ? error.message : String(error),
+    message: messageOf(error),
   });
 }
 
