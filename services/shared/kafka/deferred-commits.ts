@@ -22,6 +22,7 @@ export class DeferredCommits {
   private readonly pending = new Map<string, PartitionOffset>();
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> = Promise.resolve();
+  private atOnce = false;
 
   constructor(
     private readonly commit: (offsets: PartitionOffset[]) => Promise<void>,
@@ -41,7 +42,7 @@ export class DeferredCommits {
   /** `offset` (the next to read) of the partition is to be committed; the latest mark wins. */
   mark(topic: string, partition: number, offset: string): Promise<void> {
     this.pending.set(`${topic}/${partition}`, { topic, partition, offset });
-    if (this.intervalMs === 0) return this.flush();
+    if (this.intervalMs === 0 || this.atOnce) return this.flush();
     this.timer ??= setTimeout(() => void this.flush(), this.intervalMs);
     return Promise.resolve();
   }
@@ -58,6 +59,16 @@ export class DeferredCommits {
       );
     }
     return this.inFlight;
+  }
+
+  /**
+   * From now on every mark is committed at once, and what is pending now too. For a consumer
+   * that is stopping: kafkajs commits only while the consumer runs, so the work it finishes
+   * while it stops must be committed then, not at the next interval or after the stop.
+   */
+  commitAtOnce(): Promise<void> {
+    this.atOnce = true;
+    return this.flush();
   }
 
   /** Forgets what was marked (the consumer is gone; its next owner reads from the last commit). */

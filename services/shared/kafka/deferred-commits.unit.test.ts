@@ -46,6 +46,19 @@ describe('deferred offset commits', () => {
     expect(immediate.commits).toEqual([[{ topic: 't', partition: 2, offset: '1' }]]);
   });
 
+  it('once stopping, commits what is pending and then every mark at once', async () => {
+    const { commits, committer } = setUp(1_000);
+    await committer.mark('t', 0, '3');
+    await committer.commitAtOnce();
+    expect(commits).toEqual([[{ topic: 't', partition: 0, offset: '3' }]]);
+    // The message the stop lets finish is committed when marked, with no interval to wait for.
+    await committer.mark('t', 0, '4');
+    expect(commits).toEqual([
+      [{ topic: 't', partition: 0, offset: '3' }],
+      [{ topic: 't', partition: 0, offset: '4' }],
+    ]);
+  });
+
   it('reports a failed commit and goes on', async () => {
     const { commits, errors, committer } = setUp(0, true);
     await committer.mark('t', 0, '1');

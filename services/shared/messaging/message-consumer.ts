@@ -1,10 +1,9 @@
-import type { Consumer, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { ConsumerRunConfig, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
-import { deadLetterProducer, sendToDeadLetter, type ParkReason } from '../kafka/dead-letter';
-import { restartGivenUpConsumer } from '../kafka/consumer-restart';
-import { DeferredCommits } from '../kafka/deferred-commits';
-import { defaultGroupSettings, groupConsumer, type GroupSettings } from '../kafka/group-consumer';
-import { GroupMembership } from '../kafka/group-membership';
+import { ConsumerSession, type SessionClients } from '../kafka/consumer-session';
+import { sendToDeadLetter, type ParkReason } from '../kafka/dead-letter';
+import { defaultGroupSettings, type GroupSettings } from '../kafka/group-consumer';
+import type { GroupMembership } from '../kafka/group-membership';
 import { retryTransient, type RetryPolicy } from '../kafka/retry-transient';
 import {
   defaultStuckWarnMs,
@@ -86,14 +85,9 @@ function messagesCounter(registry: Registry): Counter<'consumer' | 'outcome'> {
  * be idempotent (see inbox.ts).
  */
 export class MessageConsumer implements Worker {
-  private consumer: Consumer | undefined;
-  private producer: Producer | undefined;
-  private commits: DeferredCommits | undefined;
   private readonly counter: Counter<'consumer' | 'outcome'>;
   private readonly stuck: StuckPartitions;
-  readonly membership: GroupMembership;
-  /** Between start() and stop(): a consumer kafkajs gave up on is replaced only then. */
-  private wanted = false;
+  private readonly session: ConsumerSession;
 
   constructor(
     private readonly deps: MessageConsumerDeps,
@@ -101,15 +95,21 @@ export class MessageConsumer implements Worker {
   ) {
     this.counter = messagesCounter(deps.metrics);
     this.stuck = stuckPartitionsOf(deps.metrics);
-    this.membership = new GroupMembership(options.groupId);
+    this.session = new ConsumerSession(deps, {
+      name: options.name,
+      groupId: options.groupId,
+      topics: options.topics,
+      group: deps.group ?? defaultGroupSettings,
+      run: (clients) => this.runConfig(clients),
+    });
   }
 
   get name(): string {
     return this.options.name;
   }
 
-  get running(): boolean {
-    return this.consumer !== undefined;
+  get membership(): GroupMembership {
+    return this.session.membership;
   }
 
   notReadyReason(): string | undefined {
@@ -117,93 +117,44 @@ export class MessageConsumer implements Worker {
   }
 
   async start(): Promise<void> {
-    this.wanted = true;
     // In the background: a registry that is down now must not delay the consumer either.
     void this.deps.decoder.preload();
-    await this.connectAndRun();
+    await this.session.start();
   }
 
   /** Finishes the message in hand, commits and leaves the group. */
   async stop(): Promise<void> {
-    this.wanted = false;
-    await this.disconnect();
+    await this.session.stop();
   }
 
-  private async connectAndRun(): Promise<void> {
-    if (this.consumer) return;
-    const producer = deadLetterProducer(this.deps.kafka);
-    const group = this.deps.group ?? defaultGroupSettings;
-    const consumer = groupConsumer(this.deps.kafka, this.options.groupId, group);
-    const commits = DeferredCommits.of(consumer, group.commitIntervalMs, this.deps.logger, this.options.name);
-    this.membership.watch(consumer, (cause) =>
-      restartGivenUpConsumer(
-        {
-          name: this.options.name,
-          logger: this.deps.logger,
-          wanted: () => this.wanted,
-          restart: async () => {
-            await this.disconnect();
-            await this.connectAndRun();
-          },
-          onFatal: this.deps.onFatal,
-        },
-        cause,
-      ),
-    );
-    try {
-      await producer.connect();
-      await consumer.connect();
-      await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
-      this.producer = producer;
-      this.consumer = consumer;
-      this.commits = commits;
-      await consumer.run({
-        // Offsets are committed by `commits`, at most once per interval, once handled.
-        autoCommit: false,
-        partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 4,
-        eachMessage: async (payload) => {
-          const { topic, partition, message } = payload;
-          // In the trace of the command that caused the message, when that trace is recorded.
-          await inMessageSpan(
-            `${topic} process`,
-            message.headers,
-            () => ({
-              'messaging.system': 'kafka',
-              'messaging.destination.name': topic,
-              'messaging.destination.partition.id': String(partition),
-              'messaging.kafka.offset': Number(message.offset),
-              'messaging.kafka.message.key': message.key?.toString() ?? '',
-              'messaging.consumer.group.name': this.options.groupId,
-            }),
-            () => this.onMessage(payload),
-          );
-          await commits.mark(
-            payload.topic,
-            payload.partition,
-            (BigInt(payload.message.offset) + 1n).toString(),
-          );
-        },
-      });
-    } catch (error) {
-      // Started again later (the broker was down): leave no half-connected client behind.
-      this.consumer = undefined;
-      this.commits = undefined;
-      commits.discard();
-      await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
-      throw error;
-    }
-  }
-
-  private async disconnect(): Promise<void> {
-    const { consumer, producer, commits } = this;
-    this.consumer = undefined;
-    this.producer = undefined;
-    this.commits = undefined;
-    // Stop finishes the message in hand; then what was handled is committed.
-    await consumer?.stop();
-    await commits?.flush();
-    await consumer?.disconnect();
-    await producer?.disconnect();
+  private runConfig({ commits }: SessionClients): ConsumerRunConfig {
+    return {
+      // Offsets are committed by `commits`, at most once per interval, once handled.
+      autoCommit: false,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 4,
+      eachMessage: async (payload: EachMessagePayload) => {
+        const { topic, partition, message } = payload;
+        // In the trace of the command that caused the message, when that trace is recorded.
+        await inMessageSpan(
+          `${topic} process`,
+          message.headers,
+          () => ({
+            'messaging.system': 'kafka',
+            'messaging.destination.name': topic,
+            'messaging.destination.partition.id': String(partition),
+            'messaging.kafka.offset': Number(message.offset),
+            'messaging.kafka.message.key': message.key?.toString() ?? '',
+            'messaging.consumer.group.name': this.options.groupId,
+          }),
+          () => this.onMessage(payload),
+        );
+        await commits.mark(
+          payload.topic,
+          payload.partition,
+          (BigInt(payload.message.offset) + 1n).toString(),
+        );
+      },
+    };
   }
 
   private async onMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
@@ -233,7 +184,7 @@ export class MessageConsumer implements Worker {
       { ...policy, stuckAfterMs: policy.stuckAfterMs ?? defaultStuckWarnMs },
       {
         // Stopping mid-retry rethrows: the offset stays uncommitted and the next owner redelivers.
-        isRunning: () => this.consumer !== undefined,
+        isRunning: () => this.session.active,
         heartbeat,
         onRetry: (error, attempt, delayMs) => {
           this.counter.inc({ consumer: name, outcome: 'retried' });
@@ -263,11 +214,10 @@ export class MessageConsumer implements Worker {
     reason: ParkReason,
     error: unknown,
   ): Promise<void> {
-    if (!this.producer) throw new TransientError(`${this.options.name} is not running: no DLQ producer`);
+    const producer = this.session.current?.producer;
+    if (!producer) throw new TransientError(`${this.options.name} is not running: no DLQ producer`);
     const text = messageOf(error);
-    await sendToDeadLetter(this.producer, this.options.name, [
-      { topic, partition, message, reason, error: text },
-    ]);
+    await sendToDeadLetter(producer, this.options.name, [{ topic, partition, message, reason, error: text }]);
     this.counter.inc({ consumer: this.options.name, outcome: 'dead-lettered' });
     this.deps.logger.error(
       { err: error, topic, partition, offset: message.offset, reason },

@@ -1,18 +1,13 @@
 import { projectionTopics } from './projection';
 import type { Client } from '@elastic/elasticsearch';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { EventDecoder } from '../codec/event-decoder';
 import type { Logger } from '../observability/logger';
-import {
-  deadLetterProducer,
-  sendToDeadLetter,
-  type ParkedMessage,
-  type ParkReason,
-} from '../kafka/dead-letter';
-import { restartGivenUpConsumer } from '../kafka/consumer-restart';
-import { DeferredCommits } from '../kafka/deferred-commits';
-import { defaultGroupSettings, groupConsumer, type GroupSettings } from '../kafka/group-consumer';
-import { GroupMembership } from '../kafka/group-membership';
+import { ConsumerSession } from '../kafka/consumer-session';
+import { sendToDeadLetter, type ParkedMessage, type ParkReason } from '../kafka/dead-letter';
+import type { DeferredCommits } from '../kafka/deferred-commits';
+import { defaultGroupSettings, type GroupSettings } from '../kafka/group-consumer';
+import type { GroupMembership } from '../kafka/group-membership';
 import type { Worker } from '../service/worker';
 import { DocumentStore, type RefreshIntervals } from './document-store';
 import { decodeEvent } from '../kafka/relayed-message';
@@ -99,12 +94,7 @@ type Item = {
 export class ProjectionRunner<D extends VersionedDocument> implements Worker {
   readonly store: DocumentStore<D>;
   readonly parkedKeys: ParkedKeys;
-  membership: GroupMembership | undefined;
-  /** Between start() and stop(): a consumer kafkajs gave up on is replaced only then. */
-  private wanted = false;
-  private consumer: Consumer | undefined;
-  private producer: Producer | undefined;
-  private commits: DeferredCommits | undefined;
+  private readonly session: ConsumerSession;
   private readonly lag = new Map<string, number>();
   private readonly coalescer = new BatchCoalescer<PartitionChunk>((chunks) => this.processChunks(chunks), 5);
 
@@ -115,6 +105,22 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
   ) {
     this.store = new DocumentStore(deps.es, projection);
     this.parkedKeys = new ParkedKeys(deps.es, projection.name);
+    this.session = new ConsumerSession(deps, {
+      name: this.name,
+      groupId: this.groupId,
+      topics: projectionTopics(projection),
+      group: options.group ?? defaultGroupSettings,
+      run: ({ commits }) => ({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.partitionsConcurrently,
+        eachBatch: (payload) => this.onBatch(payload, commits),
+      }),
+    });
+  }
+
+  get membership(): GroupMembership {
+    return this.session.membership;
   }
 
   get name(): string {
@@ -131,93 +137,27 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
   }
 
   async start(): Promise<void> {
-    this.wanted = true;
     // Schema ids learnt now keep a later registry outage from holding up decoding.
     void this.deps.decoder.preload();
     await this.parkedKeys.ensureIndex();
     if (!this.options.target) await this.store.ensureIndex(this.options.refresh);
-    await this.connectAndRun();
+    await this.session.start();
   }
 
   /** Finishes the batch in hand, commits it and leaves the group. */
   async stop(): Promise<void> {
-    this.wanted = false;
-    await this.disconnect();
-  }
-
-  private async connectAndRun(): Promise<void> {
-    const producer = deadLetterProducer(this.deps.kafka);
-    const group = this.options.group ?? defaultGroupSettings;
-    const consumer = groupConsumer(this.deps.kafka, this.groupId, group);
-    const commits = DeferredCommits.of(
-      consumer,
-      group.commitIntervalMs,
-      this.deps.logger,
-      this.projection.name,
-    );
-    this.membership ??= new GroupMembership(this.groupId);
-    this.membership.watch(consumer, (cause) =>
-      restartGivenUpConsumer(
-        {
-          name: this.name,
-          logger: this.deps.logger,
-          wanted: () => this.wanted,
-          restart: async () => {
-            await this.disconnect();
-            await this.connectAndRun();
-          },
-          onFatal: this.deps.onFatal,
-        },
-        cause,
-      ),
-    );
-    try {
-      await producer.connect();
-      await consumer.connect();
-      await consumer.subscribe({ topics: projectionTopics(this.projection), fromBeginning: true });
-      this.producer = producer;
-      this.consumer = consumer;
-      this.commits = commits;
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: this.options.partitionsConcurrently,
-        eachBatch: (payload) => this.onBatch(payload),
-      });
-    } catch (error) {
-      // Started again later (the broker was down): leave no half-connected client behind.
-      this.consumer = undefined;
-      this.producer = undefined;
-      this.commits = undefined;
-      commits.discard();
-      await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
-      throw error;
-    }
-  }
-
-  private async disconnect(): Promise<void> {
-    // Stop finishes the batch in hand; then what it and the ones before marked is committed.
-    await this.consumer?.stop();
-    await this.commits?.flush();
-    await this.consumer?.disconnect();
-    await this.producer?.disconnect();
-    this.consumer = undefined;
-    this.producer = undefined;
-    this.commits = undefined;
+    await this.session.stop();
   }
 
   /** Why this projector is not consuming (for /health/ready), or undefined while it is a group member. */
   notReadyReason(): string | undefined {
-    return this.membership ? this.membership.notReadyReason : 'not started';
+    return this.membership.notReadyReason;
   }
 
-  private async onBatch({
-    batch,
-    resolveOffset,
-    heartbeat,
-    isRunning,
-    isStale,
-  }: EachBatchPayload): Promise<void> {
+  private async onBatch(
+    { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload,
+    commits: DeferredCommits,
+  ): Promise<void> {
     const { topic, partition } = batch;
     const fetchedAt = Date.now();
     for (let start = 0; start < batch.messages.length; start += this.options.batchSize) {
@@ -254,7 +194,7 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
       const last = chunk[chunk.length - 1] as KafkaMessage;
       resolveOffset(last.offset);
       // Offsets are committed only once the batch's writes (and any parking) are acknowledged.
-      await this.commits?.mark(topic, partition, (BigInt(last.offset) + 1n).toString());
+      await commits.mark(topic, partition, (BigInt(last.offset) + 1n).toString());
       const behind = Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n);
       this.lag.set(`${topic}/${partition}`, behind);
       this.deps.metrics.lag.set(
@@ -374,7 +314,9 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
 
     for (const [key, parked] of toPark) {
       parked.sort((a, b) => Number(BigInt(a.message.offset) - BigInt(b.message.offset)));
-      await sendToDeadLetter(this.producer as Producer, name, parked);
+      const producer = this.session.current?.producer;
+      if (!producer) throw new TransientError(`${name} is not running: no DLQ producer`);
+      await sendToDeadLetter(producer, name, parked);
       await this.parkedKeys.park(key, parked[0]?.error ?? '', parked.length);
       this.deps.metrics.parked.inc({ projection: name }, parked.length);
       this.deps.metrics.events.inc({ projection: name, outcome: 'parked' }, parked.length);

@@ -108,7 +108,7 @@ export function readModelService<C extends ProjectionConfig, D extends Versioned
         details: () => ({
           projection: spec.projection.name,
           lag: runner.totalLag,
-          consumer: runner.membership?.view() ?? null,
+          consumer: runner.membership.view(),
         }),
         internals: { runner, es },
       };
