@@ -20,12 +20,25 @@ const { values: options } = parseArgs({ options: { out: { type: 'string' } } });
 const out = path.resolve(root, options.out ?? 'dist');
 const folders = ['services', 'stack', 'migrations'];
 
-const tracked = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', ...folders], {
-  cwd: root,
-  encoding: 'utf8',
-})
-  .split('\n')
-  .filter((file) => file !== '' && fs.existsSync(path.join(root, file)));
+/**
+ * The files of `folders` git would commit (tracked, or new and not ignored). A tree without
+ * git (the container image's build stage: the Dockerfile copies these folders, and
+ * .dockerignore leaves out what .gitignore does) takes every file.
+ */
+function sourceFiles(): string[] {
+  if (fs.existsSync(path.join(root, '.git'))) {
+    return execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', ...folders], {
+      cwd: root,
+      encoding: 'utf8',
+    }).split('\n');
+  }
+  return folders
+    .flatMap((folder) => fs.readdirSync(path.join(root, folder), { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+    .sort();
+}
+const tracked = sourceFiles().filter((file) => file !== '' && fs.existsSync(path.join(root, file)));
 const isTest = (file: string) => /\.(unit|int|e2e)\.test\.ts$/.test(file);
 const sources = tracked.filter(
   (file) => file.endsWith('.ts') && !isTest(file) && !file.startsWith('services/console/web/'),
