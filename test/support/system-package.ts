@@ -5,13 +5,18 @@ import { findOnPath } from '../../stack/tools';
 
 /**
  * A Debian package some tests need that `npm ci` cannot bring (Chromium for the browser
- * tests). The jest global setup installs it when it is missing and the machine allows it
- * (root, or password-less sudo, and apt-get), as `npm run stack` brings the JVM components;
- * otherwise only the files that need it fail, with one line saying how to get it.
+ * tests, podman for the container image). The jest global setup (Chromium) or the one file
+ * that needs it (podman) installs it when it is missing and the machine allows it (root, or
+ * password-less sudo, and apt-get), as `npm run stack` brings the JVM components; otherwise
+ * only the files that need it fail, with one line saying how to get it.
  */
 export interface SystemPackage {
   /** The Debian package name. */
   debianPackage: string;
+  /** More Debian packages installed in the same apt-get call (podman's: runc, debootstrap). */
+  alsoInstall?: readonly string[];
+  /** false: apt-get --no-install-recommends (podman recommends rootless helpers root never uses). */
+  recommends?: boolean;
   /** The test files that need it, for the messages. */
   neededBy: string;
   /** The installed binary, or undefined when missing. */
@@ -36,10 +41,19 @@ export function installPlan(facts: MachineFacts): InstallPlan {
   return { kind: 'cannot', why: 'installing needs root (or sudo without a password)' };
 }
 
+/** apt-get's arguments after `install -y` for `pkg`. */
+function installArguments(pkg: SystemPackage): string[] {
+  return [
+    ...(pkg.recommends === false ? ['--no-install-recommends'] : []),
+    pkg.debianPackage,
+    ...(pkg.alsoInstall ?? []),
+  ];
+}
+
 /** The one line a test file fails with when `pkg` is missing. */
 export function missingPackageLine(pkg: SystemPackage, why: string | undefined): string {
   const because = why ? ` (not installed automatically: ${why})` : '';
-  return `${pkg.debianPackage} is missing${because}: apt-get install -y ${pkg.debianPackage} (needed by ${pkg.neededBy})`;
+  return `${pkg.debianPackage} is missing${because}: apt-get install -y ${installArguments(pkg).join(' ')} (needed by ${pkg.neededBy})`;
 }
 
 export async function machineFacts(): Promise<MachineFacts> {
@@ -73,7 +87,7 @@ export async function ensureSystemPackage(
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   for (const step of [
     ['apt-get', 'update', '-qq'],
-    ['apt-get', 'install', '-y', '-qq', pkg.debianPackage],
+    ['apt-get', 'install', '-y', '-qq', ...installArguments(pkg)],
   ]) {
     const code = await run([...plan.asRoot, ...step], logFile, env);
     if (code !== 0) return `${step.slice(0, 2).join(' ')} exited with ${code}, see ${logFile}`;

@@ -39,4 +39,17 @@ describe('installing a missing Debian package for the tests', () => {
     );
     expect(line).not.toContain('\n');
   });
+
+  it('names every package of one install, and --no-install-recommends when asked', () => {
+    const podman: SystemPackage = {
+      debianPackage: 'podman',
+      alsoInstall: ['runc', 'debootstrap'],
+      recommends: false,
+      neededBy: 'test/deploy/container-image.e2e.test.ts',
+      find: () => undefined,
+    };
+    expect(missingPackageLine(podman, undefined)).toBe(
+      'podman is missing: apt-get install -y --no-install-recommends podman runc debootstrap (needed by test/deploy/container-image.e2e.test.ts)',
+    );
+  });
 });
