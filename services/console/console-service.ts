@@ -1,3 +1,4 @@
+import { discoveryUrlOf } from '../shared/auth/auth-config';
 import { discoverIssuer, IssuerUnavailableError } from '../shared/auth/oidc-discovery';
 import { ConnectClient } from '../shared/connect/connect-client';
 import type { ServiceDefinition } from '../shared/service/service-definition';
@@ -24,6 +25,7 @@ export const consoleService: ServiceDefinition<ConsoleConfig, { sessions: Sessio
   async build(config, runtime) {
     const sessions = new SessionStore({
       issuerUrl: config.OIDC_ISSUER_URL,
+      discoveryUrl: discoveryUrlOf(config),
       // Refresh tokens belong to the client that was granted them: the console's own.
       clientId: config.CONSOLE_OIDC_CLIENT_ID,
       verifier: runtime.verifier,
@@ -48,9 +50,16 @@ export const consoleService: ServiceDefinition<ConsoleConfig, { sessions: Sessio
       sessionMaxAgeSeconds: Math.round(config.CONSOLE_SESSION_IDLE_MS / 1000),
       signIn: {
         issuerUrl: config.OIDC_ISSUER_URL,
+        discoveryUrl: discoveryUrlOf(config),
         clientId: config.CONSOLE_OIDC_CLIENT_ID,
+        // The browser goes there: Keycloak names its public (frontchannel) address whichever
+        // address the metadata was read from.
         authorizationEndpoint: async () => {
-          const { authorization_endpoint: endpoint } = await discoverIssuer(config.OIDC_ISSUER_URL);
+          const { authorization_endpoint: endpoint } = await discoverIssuer(
+            config.OIDC_ISSUER_URL,
+            undefined,
+            discoveryUrlOf(config),
+          );
           if (!endpoint)
             throw new IssuerUnavailableError(`${config.OIDC_ISSUER_URL} names no authorization endpoint`);
           return endpoint;

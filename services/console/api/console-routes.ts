@@ -43,6 +43,8 @@ export interface ConsoleRoutesDeps {
   /** Sign-in at the identity provider: authorization code flow with PKCE. */
   signIn: {
     issuerUrl: string;
+    /** Where this process reaches the issuer (OIDC_DISCOVERY_URL), if not at issuerUrl. */
+    discoveryUrl?: string;
     clientId: string;
     authorizationEndpoint: () => Promise<string>;
     pending: PendingSignIns;
@@ -197,6 +199,7 @@ export function consoleRoutes(deps: ConsoleRoutesDeps): Router {
       session = await sessions.open(
         await authorizationCodeGrant({
           issuerUrl: deps.signIn.issuerUrl,
+          discoveryUrl: deps.signIn.discoveryUrl,
           clientId: deps.signIn.clientId,
           code: query.code,
           redirectUri: pending.redirectUri,

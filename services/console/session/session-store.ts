@@ -22,6 +22,8 @@ interface HeldSession extends Session {
 
 export interface SessionStoreOptions {
   issuerUrl: string;
+  /** Where the issuer is reached from this process (OIDC_DISCOVERY_URL), if not at issuerUrl. */
+  discoveryUrl?: string;
   clientId: string;
   verifier: TokenVerifier;
   idleMs: number;
@@ -86,6 +88,7 @@ export class SessionStore {
     try {
       const granted = await refreshGrant({
         issuerUrl: this.options.issuerUrl,
+        discoveryUrl: this.options.discoveryUrl,
         clientId: this.options.clientId,
         refreshToken: held.refreshToken,
       });

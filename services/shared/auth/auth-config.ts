@@ -27,6 +27,13 @@ const commaList = z
  */
 export const authSchema = z.object({
   OIDC_ISSUER_URL: issuerUrl,
+  OIDC_DISCOVERY_URL: z
+    .url({ protocol: /^https?$/ })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional()
+    .describe(
+      "where this service reads the issuer's metadata and keys, when OIDC_ISSUER_URL (what tokens name) is not reachable from where it runs, e.g. http://keycloak:8180/realms/deedstream inside compose (unset: OIDC_ISSUER_URL)",
+    ),
   OIDC_AUDIENCE: z
     .string()
     .min(1)
@@ -57,6 +64,11 @@ export const authSchema = z.object({
 });
 
 export type AuthConfig = z.infer<typeof authSchema>;
+
+/** Where a service reaches its issuer: OIDC_DISCOVERY_URL, else the issuer's own URL. */
+export function discoveryUrlOf(config: Pick<AuthConfig, 'OIDC_ISSUER_URL' | 'OIDC_DISCOVERY_URL'>): string {
+  return config.OIDC_DISCOVERY_URL ?? config.OIDC_ISSUER_URL;
+}
 
 export function authConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
   return loadConfig(authSchema, env);

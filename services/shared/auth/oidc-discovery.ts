@@ -20,16 +20,22 @@ export class IssuerUnavailableError extends Error {
 }
 
 /**
- * Reads <issuer>/.well-known/openid-configuration. The document must name the issuer it was
- * fetched from: a mismatch means a misconfigured OIDC_ISSUER_URL (e.g. Keycloak's hostname).
+ * Reads the issuer's /.well-known/openid-configuration, from `discoveryUrl`: the issuer's own
+ * address by default, or another way to reach it (a service inside a network where the public
+ * issuer URL does not resolve, OIDC_DISCOVERY_URL). The document must name `issuerUrl`: a
+ * mismatch means a misconfigured OIDC_ISSUER_URL (e.g. Keycloak's hostname).
  */
-export async function discoverIssuer(issuerUrl: string, timeoutMs = 5_000): Promise<IssuerMetadata> {
-  const url = `${issuerUrl}/.well-known/openid-configuration`;
+export async function discoverIssuer(
+  issuerUrl: string,
+  timeoutMs = 5_000,
+  discoveryUrl = issuerUrl,
+): Promise<IssuerMetadata> {
+  const url = `${discoveryUrl}/.well-known/openid-configuration`;
   let response: Response;
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
-    throw new IssuerUnavailableError(`cannot reach the OIDC issuer at ${issuerUrl} (${reasonOf(error)})`, {
+    throw new IssuerUnavailableError(`cannot reach the OIDC issuer at ${discoveryUrl} (${reasonOf(error)})`, {
       cause: error,
     });
   }

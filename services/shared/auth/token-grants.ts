@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import { discoverIssuer, IssuerUnavailableError, reasonOf } from './oidc-discovery';
 
-export interface PasswordGrantRequest {
+/** Where a grant reaches the issuer: `discoveryUrl` when its own URL is not reachable from here. */
+interface IssuerAddress {
   issuerUrl: string;
+  discoveryUrl?: string;
+}
+
+export interface PasswordGrantRequest extends IssuerAddress {
   clientId: string;
   username: string;
   password: string;
@@ -54,7 +59,7 @@ export async function passwordGrantToken(request: PasswordGrantRequest): Promise
 
 /** The password grant with everything it answers (the console keeps the refresh token server-side). */
 export function passwordGrant(request: PasswordGrantRequest): Promise<GrantedTokens> {
-  return tokenRequest(request.issuerUrl, request.clientId, request.username, request.timeoutMs, {
+  return tokenRequest(request, request.clientId, request.username, request.timeoutMs, {
     grant_type: 'password',
     username: request.username,
     password: request.password,
@@ -67,15 +72,16 @@ export function passwordGrant(request: PasswordGrantRequest): Promise<GrantedTok
  * authorization code grant with PKCE, RFC 7636): `codeVerifier` proves that whoever
  * redeems the code is who asked for it.
  */
-export function authorizationCodeGrant(request: {
-  issuerUrl: string;
-  clientId: string;
-  code: string;
-  redirectUri: string;
-  codeVerifier: string;
-  timeoutMs?: number;
-}): Promise<GrantedTokens> {
-  return tokenRequest(request.issuerUrl, request.clientId, 'the signing-in user', request.timeoutMs, {
+export function authorizationCodeGrant(
+  request: IssuerAddress & {
+    clientId: string;
+    code: string;
+    redirectUri: string;
+    codeVerifier: string;
+    timeoutMs?: number;
+  },
+): Promise<GrantedTokens> {
+  return tokenRequest(request, request.clientId, 'the signing-in user', request.timeoutMs, {
     grant_type: 'authorization_code',
     code: request.code,
     redirect_uri: request.redirectUri,
@@ -84,20 +90,17 @@ export function authorizationCodeGrant(request: {
 }
 
 /** New tokens for a refresh token (OAuth 2.0 refresh grant); refused once the session ended. */
-export function refreshGrant(request: {
-  issuerUrl: string;
-  clientId: string;
-  refreshToken: string;
-  timeoutMs?: number;
-}): Promise<GrantedTokens> {
-  return tokenRequest(request.issuerUrl, request.clientId, 'the session', request.timeoutMs, {
+export function refreshGrant(
+  request: IssuerAddress & { clientId: string; refreshToken: string; timeoutMs?: number },
+): Promise<GrantedTokens> {
+  return tokenRequest(request, request.clientId, 'the session', request.timeoutMs, {
     grant_type: 'refresh_token',
     refresh_token: request.refreshToken,
   });
 }
 
 async function tokenRequest(
-  issuerUrl: string,
+  issuer: IssuerAddress,
   clientId: string,
   username: string,
   timeout: number | undefined,
@@ -105,7 +108,11 @@ async function tokenRequest(
 ): Promise<GrantedTokens> {
   const timeoutMs = timeout ?? 10_000;
   const request = { clientId, username };
-  const { token_endpoint: tokenEndpoint } = await discoverIssuer(issuerUrl, timeoutMs);
+  const { token_endpoint: tokenEndpoint } = await discoverIssuer(
+    issuer.issuerUrl,
+    timeoutMs,
+    issuer.discoveryUrl,
+  );
   let response: Response;
   try {
     response = await fetch(tokenEndpoint, {

@@ -83,6 +83,26 @@ describe('verifyAccessToken against the local Keycloak', () => {
     },
   );
 
+  it('reads the keys where OIDC_DISCOVERY_URL says, while tokens still name the issuer', async () => {
+    // Another address of the same Keycloak, as a container reaches it by its service name.
+    const elsewhere = issuerUrl.replace('127.0.0.1', 'localhost');
+    expect(elsewhere).not.toBe(issuerUrl);
+    const verification = await verifierWith({ OIDC_DISCOVERY_URL: elsewhere }).verifyAccessToken(
+      await tokenFor('seller1'),
+    );
+    expect(verification.ok).toBe(true);
+    // Metadata read there must name the configured issuer: another realm's is refused as unavailable.
+    const otherIssuer = verifierWith({ OIDC_DISCOVERY_URL: `${keycloakUrl}/realms/master` });
+    await expect(otherIssuer.verifyAccessToken(await tokenFor('seller1'))).rejects.toThrow(
+      /names issuer .*\/realms\/master, not .*\/realms\/deedstream/,
+    );
+    // An unreachable discovery address is named in the error (a 503 at the HTTP layer).
+    const unreachable = verifierWith({ OIDC_DISCOVERY_URL: 'http://127.0.0.1:1/realms/deedstream' });
+    await expect(unreachable.verifyAccessToken(await tokenFor('seller1'))).rejects.toThrow(
+      /cannot reach the OIDC issuer at http:\/\/127\.0\.0\.1:1\/realms\/deedstream/,
+    );
+  });
+
   it('refuses a missing and a malformed token', async () => {
     const verifier = verifierWith();
     expectRefused(await verifier.verifyAccessToken(undefined), 'missing');

@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
-import type { AuthConfig } from './auth-config';
+import { discoveryUrlOf, type AuthConfig } from './auth-config';
 import { discoverIssuer, IssuerUnavailableError } from './oidc-discovery';
 import type { TokenFailureReason, TokenVerification, TokenVerifier } from './token-verification';
 import { cacheVerifiedTokens } from './verified-token-cache';
@@ -46,12 +46,13 @@ const VERIFIED_TOKENS_REMEMBERED = 10_000;
 function createSignatureVerifier(config: AuthConfig): TokenVerifier {
   let keySet: Promise<KeySet> | undefined;
   const keys = (): Promise<KeySet> => {
-    keySet ??= discoverIssuer(config.OIDC_ISSUER_URL).then(({ jwks_uri }) =>
-      createRemoteJWKSet(new URL(jwks_uri), {
-        cacheMaxAge: config.OIDC_JWKS_CACHE_SECONDS * 1000,
-        cooldownDuration: config.OIDC_JWKS_COOLDOWN_SECONDS * 1000,
-        timeoutDuration: 5_000,
-      }),
+    keySet ??= discoverIssuer(config.OIDC_ISSUER_URL, undefined, discoveryUrlOf(config)).then(
+      ({ jwks_uri }) =>
+        createRemoteJWKSet(new URL(jwks_uri), {
+          cacheMaxAge: config.OIDC_JWKS_CACHE_SECONDS * 1000,
+          cooldownDuration: config.OIDC_JWKS_COOLDOWN_SECONDS * 1000,
+          timeoutDuration: 5_000,
+        }),
     );
     // A failed discovery is retried by the next request rather than remembered.
     keySet.catch(() => (keySet = undefined));
