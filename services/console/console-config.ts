@@ -19,9 +19,11 @@ export const consoleConfigSchema = infrastructureSchema.extend({
   CONSOLE_PORT: portVariable(3000, 'the web console'),
   CONSOLE_UPSTREAM_HOST: z
     .string()
-    .min(1)
+    .regex(/^[A-Za-z0-9.:[\]{}_-]+$/, 'a host name or address, where {service} stands for each service name')
     .default('127.0.0.1')
-    .describe('host the other services listen on (each at its *_PORT)'),
+    .describe(
+      'host the other services listen on (each at its *_PORT); {service} stands for the service name where each has a host of its own (compose: {service} reaches http://property:3001 and so on)',
+    ),
   PROPERTY_PORT: portVariable(3001, 'the property service (as the console reaches it)'),
   SEARCH_PORT: portVariable(3002, 'the search service (as the console reaches it)'),
   ANALYTICS_PORT: portVariable(3003, 'the analytics service (as the console reaches it)'),
@@ -57,16 +59,17 @@ export function consoleConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConf
 
 /** The services the console calls, by name, and their base URLs. */
 export function upstreamsOf(config: ConsoleConfig): Record<UpstreamName, string> {
-  const at = (port: number) => `http://${config.CONSOLE_UPSTREAM_HOST}:${port}`;
+  const at = (service: UpstreamName, port: number) =>
+    `http://${config.CONSOLE_UPSTREAM_HOST.replaceAll('{service}', service)}:${port}`;
   return {
-    property: at(config.PROPERTY_PORT),
-    search: at(config.SEARCH_PORT),
-    analytics: at(config.ANALYTICS_PORT),
-    transaction: at(config.TRANSACTION_PORT),
-    payment: at(config.PAYMENT_PORT),
-    contract: at(config.CONTRACT_PORT),
-    title: at(config.TITLE_PORT),
-    people: at(config.PEOPLE_PORT),
+    property: at('property', config.PROPERTY_PORT),
+    search: at('search', config.SEARCH_PORT),
+    analytics: at('analytics', config.ANALYTICS_PORT),
+    transaction: at('transaction', config.TRANSACTION_PORT),
+    payment: at('payment', config.PAYMENT_PORT),
+    contract: at('contract', config.CONTRACT_PORT),
+    title: at('title', config.TITLE_PORT),
+    people: at('people', config.PEOPLE_PORT),
   };
 }
 

@@ -4,8 +4,9 @@ import type { Express } from 'express';
 import { answerClientError } from '../http/client-error';
 
 /**
- * Starts and stops an express app on 127.0.0.1. In a cluster worker (a replica under
- * the supervisor) the same port is shared with the other replicas of the service.
+ * Starts and stops an express app on one address (HTTP_HOST: 127.0.0.1 unless a container
+ * publishes the port). In a cluster worker (a replica under the supervisor) the same port is
+ * shared with the other replicas of the service.
  */
 export class HttpListener {
   private current: Server | undefined;
@@ -22,9 +23,9 @@ export class HttpListener {
     return (this.server.address() as AddressInfo).port;
   }
 
-  listen(port: number): Promise<Server> {
+  listen(port: number, host: string): Promise<Server> {
     return new Promise((resolve, reject) => {
-      const server = this.app.listen(port, '127.0.0.1', () => resolve(server));
+      const server = this.app.listen(port, host, () => resolve(server));
       server.once('error', reject);
       // Requests Node refuses before express (a head over 16 KB) get a problem body too.
       server.on('clientError', answerClientError);

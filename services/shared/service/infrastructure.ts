@@ -85,6 +85,12 @@ export const infrastructureSchema = z
       1_000,
       'consumers: consumed offsets are committed at most this often (0: after every batch); a crash redelivers at most this much, which every consumer takes',
     ).pipe(z.number().max(60_000)),
+    HTTP_HOST: z
+      .union([z.ipv4(), z.ipv6()])
+      .default('127.0.0.1')
+      .describe(
+        'address the HTTP API listens on: 127.0.0.1 reaches it from this machine only; 0.0.0.0 in a container whose port is published (compose, Kubernetes)',
+      ),
     SHUTDOWN_TIMEOUT_MS: millisecondsVariable(
       10_000,
       'a stopping process finishes in-flight work for at most this long, then exits anyway',

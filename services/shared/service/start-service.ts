@@ -87,7 +87,7 @@ export async function startService<C extends InfrastructureConfig, T>(
         readiness: () => runtime.readiness.report(),
       }),
     );
-    await http.listen(options.port ?? definition.port(config));
+    await http.listen(options.port ?? definition.port(config), config.HTTP_HOST);
 
     const startWorkers = async () => {
       for (const worker of components.workers.filter((w) => !started.includes(w))) {
@@ -117,7 +117,7 @@ export async function startService<C extends InfrastructureConfig, T>(
       internals: components.internals,
       workers: components.workers,
       port: http.port,
-      url: `http://127.0.0.1:${http.port}`,
+      url: `http://${localAddressOf(config.HTTP_HOST)}:${http.port}`,
       startWorkers,
       stop,
     };
@@ -125,4 +125,11 @@ export async function startService<C extends InfrastructureConfig, T>(
     await stop();
     throw error;
   }
+}
+
+/** How this process reaches its own listener: a wildcard address is reached on loopback. */
+function localAddressOf(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }
