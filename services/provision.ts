@@ -17,11 +17,13 @@ import { loadTopicPlan } from './shared/kafka/topic-plan';
 /**
  * Everything the services expect to exist, made once before they start (all idempotent):
  * each service's schema migrated, every Avro schema registered, the declared topics
- * created and every outbox connector applied and RUNNING.
+ * created and every outbox connector applied and RUNNING. Each connector config it replaces
+ * is kept in `connectorStateDir` for `npm run connectors -- rollback`.
  */
 export async function provision(
   config: InfrastructureConfig,
   say: (line: string) => void = () => undefined,
+  connectorStateDir = defaultConnectorStateDir,
 ): Promise<void> {
   say('» migrations');
   const database = createDatabase<unknown>({ connectionString: config.DATABASE_URL, maxConnections: 2 });
@@ -57,7 +59,7 @@ export async function provision(
   const slots = createDatabase<unknown>({ connectionString: config.DATABASE_URL, maxConnections: 1 });
   try {
     for (const name of connectorNames()) {
-      const result = await applyConnector(connect, slots, loadConnector(name), defaultConnectorStateDir);
+      const result = await applyConnector(connect, slots, loadConnector(name), connectorStateDir);
       say(
         `  ${name}: ${result.changed ? `applied ${result.changes.length} change(s)` : 'unchanged'}, RUNNING`,
       );
