@@ -49,7 +49,11 @@ export async function provision(
   const admin = createKafka(config.KAFKA_BROKERS, 'deedstream-provision').admin();
   await admin.connect();
   try {
-    for (const change of await applyTopics(admin, loadTopicPlan())) say(`  ${describeChange(change)}`);
+    for (const change of await applyTopics(
+      admin,
+      loadTopicPlan(undefined, { replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR }),
+    ))
+      say(`  ${describeChange(change)}`);
   } finally {
     await admin.disconnect();
   }

@@ -15,7 +15,9 @@ program
   .description('create missing topics, add partitions, set configs (idempotent)')
   .option('-f, --file <path>', 'topic declarations', defaultTopicsFile)
   .action(async (options: { file: string }) => {
-    const plan = loadTopicPlan(options.file);
+    const plan = loadTopicPlan(options.file, {
+      replicationFactor: infrastructureConfig().KAFKA_TOPIC_REPLICATION_FACTOR,
+    });
     await withAdmin(async (admin) => {
       const changes = await applyTopics(admin, plan);
       if (changes.length === 0) console.log(`topics: all ${plan.length} topics already as declared`);
@@ -28,7 +30,9 @@ program
   .description('show each declared topic: partitions, configs and any drift from the declaration')
   .option('-f, --file <path>', 'topic declarations', defaultTopicsFile)
   .action(async (options: { file: string }) => {
-    const plan = loadTopicPlan(options.file);
+    const plan = loadTopicPlan(options.file, {
+      replicationFactor: infrastructureConfig().KAFKA_TOPIC_REPLICATION_FACTOR,
+    });
     await withAdmin(async (admin) => {
       const current = await describeTopics(admin, plan);
       for (const topic of plan) {

@@ -38,7 +38,10 @@ export const defaultTopicsFile = path.join(repoRoot, 'connectors', 'topics.json'
  * `*.events` topic that is compacted or has finite retention is refused here, before
  * it can reach a broker.
  */
-export function loadTopicPlan(file = defaultTopicsFile): DesiredTopic[] {
+export function loadTopicPlan(
+  file = defaultTopicsFile,
+  overrides: { replicationFactor?: number } = {},
+): DesiredTopic[] {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -54,7 +57,8 @@ export function loadTopicPlan(file = defaultTopicsFile): DesiredTopic[] {
     name: t.name,
     purpose: t.purpose,
     partitions: t.partitions ?? parsed.data.defaults.partitions,
-    replicationFactor: t.replicationFactor ?? parsed.data.defaults.replicationFactor,
+    replicationFactor:
+      t.replicationFactor ?? overrides.replicationFactor ?? parsed.data.defaults.replicationFactor,
     config: t.config,
   }));
   for (const topic of topics.filter((t) => /\.events$/.test(t.name))) {

@@ -28,6 +28,19 @@ export interface RefreshIntervals {
   facts: string;
 }
 
+/**
+ * How a projection's indices are laid out on the cluster: primary shards (fixed when an index
+ * is made; a change takes a rebuild) and replicas of each (0 on one node; a change applies at
+ * the next start).
+ */
+export interface IndexLayout {
+  shards: number;
+  replicas: number;
+}
+
+/** One node, one shard: the local stack. */
+export const singleNodeLayout: IndexLayout = { shards: 1, replicas: 0 };
+
 export class LoadedDocuments<D> extends Map<string, D> {
   readonly versions = new Map<string, ReadVersion>();
 }
@@ -42,6 +55,7 @@ export class DocumentStore<D extends VersionedDocument> {
   constructor(
     private readonly es: Client,
     private readonly projection: Projection<D>,
+    private readonly layout: IndexLayout = singleNodeLayout,
   ) {}
 
   /** The alias of the fact documents, if the projection has facts. */
@@ -58,11 +72,15 @@ export class DocumentStore<D extends VersionedDocument> {
     const alias = this.projection.alias;
     if (await this.es.indices.existsAlias({ name: alias })) {
       const current = await this.es.indices.getAlias({ name: alias });
-      await this.es.indices.putSettings({ index: alias, settings: { refresh_interval: refresh.documents } });
+      const replicas = this.layout.replicas;
+      await this.es.indices.putSettings({
+        index: alias,
+        settings: { refresh_interval: refresh.documents, number_of_replicas: replicas },
+      });
       if (this.projection.facts)
         await this.es.indices.putSettings({
           index: this.factsAlias,
-          settings: { refresh_interval: refresh.facts },
+          settings: { refresh_interval: refresh.facts, number_of_replicas: replicas },
         });
       // Fields added to the mappings since the index was made are added to it (adding is
       // always allowed; a changed field type fails here, and needs a rebuild instead).
@@ -91,8 +109,8 @@ export class DocumentStore<D extends VersionedDocument> {
       this.es.indices.create({
         index,
         settings: {
-          number_of_shards: 1,
-          number_of_replicas: 0,
+          number_of_shards: this.layout.shards,
+          number_of_replicas: this.layout.replicas,
           ...(refreshInterval ? { refresh_interval: refreshInterval } : {}),
         },
         mappings,

@@ -26,6 +26,8 @@ export class ParkedKeys {
   constructor(
     private readonly es: Client,
     private readonly projection: string,
+    /** Replicas of the parking index (shared by every projection: one shard is plenty). */
+    private readonly replicas = 0,
   ) {}
 
   async ensureIndex(): Promise<void> {
@@ -34,7 +36,7 @@ export class ParkedKeys {
     await this.es.indices
       .create({
         index: parkingIndex,
-        settings: { number_of_replicas: 0 },
+        settings: { number_of_replicas: this.replicas },
         mappings: {
           dynamic: 'strict',
           properties: {

@@ -38,6 +38,24 @@ export const projectionConfigSchema = infrastructureSchema.extend({
     '250ms',
     'refresh_interval of the live document index: how soon writes become searchable',
   ),
+  PROJECTION_INDEX_SHARDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(1)
+    .describe(
+      'primary shards of each index a projector makes (fixed per index: a change applies at the next rebuild)',
+    ),
+  PROJECTION_INDEX_REPLICAS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(5)
+    .default(0)
+    .describe(
+      'replicas of each shard of the read-model indices: 0 on one Elasticsearch node, 1 or more on a cluster (applies at the next start)',
+    ),
   PROJECTION_FACTS_REFRESH_INTERVAL: refreshIntervalVariable(
     '1s',
     'refresh_interval of the facts indices (market statistics): each refresh costs a new segment',

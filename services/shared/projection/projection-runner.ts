@@ -9,7 +9,7 @@ import type { DeferredCommits } from '../kafka/deferred-commits';
 import { defaultGroupSettings, type GroupSettings } from '../kafka/group-consumer';
 import type { GroupMembership } from '../kafka/group-membership';
 import type { Worker } from '../service/worker';
-import { DocumentStore, type RefreshIntervals } from './document-store';
+import { DocumentStore, singleNodeLayout, type IndexLayout, type RefreshIntervals } from './document-store';
 import { decodeEvent } from '../kafka/relayed-message';
 import { foldEvent, type Fact } from './fold';
 import { FlushTrace } from './flush-trace';
@@ -40,6 +40,8 @@ export interface RunnerOptions {
   partitionsConcurrently: number;
   /** The live indices' `refresh_interval`s: how soon a write becomes searchable. */
   refresh: RefreshIntervals;
+  /** Shards and replicas of the indices the runner makes (default: one shard, no replica). */
+  layout?: IndexLayout;
   /** Another consumer group than `projection.<name>`: a second reader of the same topics (a replay). */
   groupId?: string;
   /** Write to these physical indices instead of through the alias (a rebuild). */
@@ -103,8 +105,9 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
     readonly projection: Projection<D>,
     private readonly options: RunnerOptions = defaultRunnerOptions,
   ) {
-    this.store = new DocumentStore(deps.es, projection);
-    this.parkedKeys = new ParkedKeys(deps.es, projection.name);
+    const layout = options.layout ?? singleNodeLayout;
+    this.store = new DocumentStore(deps.es, projection, layout);
+    this.parkedKeys = new ParkedKeys(deps.es, projection.name, layout.replicas);
     this.session = new ConsumerSession(deps, {
       name: this.name,
       groupId: this.groupId,

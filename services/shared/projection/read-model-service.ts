@@ -47,6 +47,7 @@ export function runnerOptionsOf(config: ProjectionConfig): RunnerOptions {
     stuckWarnMs: config.CONSUMER_STUCK_WARN_MS,
     partitionsConcurrently: config.PROJECTION_PARTITIONS_CONCURRENTLY,
     batchIntervalMs: config.PROJECTION_BATCH_INTERVAL_MS,
+    layout: { shards: config.PROJECTION_INDEX_SHARDS, replicas: config.PROJECTION_INDEX_REPLICAS },
     refresh: {
       documents: config.PROJECTION_REFRESH_INTERVAL,
       facts: config.PROJECTION_FACTS_REFRESH_INTERVAL,

@@ -47,6 +47,15 @@ export const infrastructureSchema = z
       .min(1)
       .default('deedstream-connect')
       .describe("password of Kafka Connect's REST API; the default is the local stack's (development only)"),
+    KAFKA_TOPIC_REPLICATION_FACTOR: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7)
+      .optional()
+      .describe(
+        "replication factor of the topics provisioning creates (unset: connectors/topics.json's default, 1 for the one-broker stack; 3 on a cluster)",
+      ),
     CONSUMER_STUCK_WARN_MS: z.coerce
       .number()
       .int()

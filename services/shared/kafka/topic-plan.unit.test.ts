@@ -1,0 +1,21 @@
+import { loadTopicPlan } from './topic-plan';
+
+/** connectors/topics.json as provisioning reads it. */
+describe('the topic plan', () => {
+  it("takes the file's replication factor, or the one a deployment sets for every topic", () => {
+    const asDeclared = loadTopicPlan();
+    expect(new Set(asDeclared.map((t) => t.replicationFactor))).toEqual(new Set([1]));
+    const onACluster = loadTopicPlan(undefined, { replicationFactor: 3 });
+    expect(onACluster.map((t) => t.name)).toEqual(asDeclared.map((t) => t.name));
+    expect(new Set(onACluster.map((t) => t.replicationFactor))).toEqual(new Set([3]));
+  });
+
+  it("keeps every event topic's full history", () => {
+    for (const topic of loadTopicPlan().filter((t) => t.name.endsWith('.events'))) {
+      expect([topic.name, topic.config]).toEqual([
+        topic.name,
+        expect.objectContaining({ 'cleanup.policy': 'delete', 'retention.ms': '-1' }),
+      ]);
+    }
+  });
+});
