@@ -8,6 +8,7 @@ import { ConnectClient } from '../shared/connect/connect-client';
 import { loadConnector } from '../shared/connect/connector-file';
 import { createDatabase } from '../shared/db/database';
 import { createKafka } from '../shared/kafka/kafka-client';
+import { waitFor } from '../../test/support/wait-for';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'connectors-cli-'));
@@ -144,9 +145,10 @@ describe('npm run connectors', () => {
       db,
     );
     const connect = ConnectClient.of(infrastructureConfig());
-    const deadline = Date.now() + 30_000;
-    while ((await connect.offsets(name)).offsets.length === 0 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 250));
+    await waitFor(`${name}'s first offsets`, async () => (await connect.offsets(name)).offsets.length > 0, {
+      timeoutMs: 30_000,
+      pollMs: 250,
+    });
     expect(cli('offsets', 'show', name).out).toContain(`"server": "${prefix}"`);
     const reset = cli('offsets', 'reset', name);
     expect(reset.err).toBe('');

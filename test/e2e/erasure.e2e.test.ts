@@ -28,7 +28,7 @@ import { readModelService } from '../../services/shared/projection/read-model-se
 import { rebuildProjection } from '../../services/shared/projection/rebuild';
 import { startService, type RunningService } from '../../services/shared/service/start-service';
 import { freshUser, type Identity } from '../support/identities';
-import { waitForValue } from '../support/wait-for';
+import { waitFor, waitForValue } from '../support/wait-for';
 import { ensurePipeline, kafka } from '../support/pipeline';
 import {
   jsonClient,
@@ -147,10 +147,6 @@ afterAll(async () => {
   await db?.destroy();
 });
 
-/** Polls `probe` until it gives a value, at most `timeoutMs`: the pipeline is asynchronous. */
-const eventually = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> =>
-  waitForValue(what, probe, timeoutMs);
-
 interface SearchItem {
   id: string;
   listingAgent: { agentId: string; name: string | null; agency: string | null; erased: boolean } | null;
@@ -236,8 +232,10 @@ describe('erasing a listing agent (issue 13)', () => {
     expect((await jsonClient(people.url)('GET', `/people/${agent.subject}`)).status).toBe(404);
 
     // The property service forgets the card (and the cached key) when PersonErased arrives.
-    await eventually('the property service drops the agent card', async () =>
-      (await agentCardOf(db, agent.subject)) === null ? true : undefined,
+    await waitFor(
+      'the property service to drop the agent card',
+      async () => (await agentCardOf(db, agent.subject)) === null,
+      60_000,
     );
     for (const { id } of listed) {
       const state = await property.anonymous('GET', `/properties/${id}`);
@@ -250,8 +248,8 @@ describe('erasing a listing agent (issue 13)', () => {
       noPlaintext(JSON.stringify(state.body));
     }
     // Search holds no copy to scrub; its key cache forgets within KEYSTORE_CACHE_TTL_MS.
-    const afterWindow = await eventually(
-      'search shows the card erased',
+    const afterWindow = await waitForValue(
+      'search to show the card erased',
       async () => {
         const answer = await searchByAgent();
         return answer.items.every((item) => item.listingAgent?.erased) ? answer : undefined;

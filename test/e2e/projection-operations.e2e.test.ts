@@ -13,6 +13,7 @@ import { rebuildProjection } from '../../services/shared/projection/rebuild';
 import { verifyProjection } from '../../services/shared/projection/verify';
 import { listing, startPropertyService, type PropertyHarness } from '../support/property-harness';
 import { ensurePipeline, kafka } from '../support/pipeline';
+import { waitFor } from '../support/wait-for';
 
 /** Rebuild and verify of a projection of its own (name, alias, group), on the real pipeline. */
 const suffix = randomUUID().slice(0, 8);
@@ -47,22 +48,25 @@ afterAll(async () => {
 
 /** Waits (bounded) until the projection holds `version` of a property: the relay and the runner are asynchronous. */
 async function applied(id: string, version: number): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (((await runner.store.getMany([id])).get(id)?.version ?? 0) < version) {
-    if (Date.now() > deadline) throw new Error(`${id} not at v${version} in time`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitFor(
+    `${id} at v${version}`,
+    async () => ((await runner.store.getMany([id])).get(id)?.version ?? 0) >= version,
+    { timeoutMs: 120_000, pollMs: 100 },
+  );
 }
 
 /** Waits (bounded) until the live runner has consumed everything on the topic. */
 async function caughtUp(): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    const lag = await consumerGroupLag(admin, runner.groupId, projectionTopics(projection));
-    if (lag.every((p) => p.lag === 0)) return;
-    if (Date.now() > deadline) throw new Error(`runner still ${lag.reduce((s, p) => s + p.lag, 0)} behind`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  let behind = 0;
+  await waitFor(
+    () => `the runner to catch up (still ${behind} behind)`,
+    async () => {
+      const lag = await consumerGroupLag(admin, runner.groupId, projectionTopics(projection));
+      behind = lag.reduce((sum, p) => sum + p.lag, 0);
+      return behind === 0;
+    },
+    { timeoutMs: 180_000, pollMs: 200 },
+  );
 }
 
 async function allDocuments(): Promise<PropertySearchDocument[]> {

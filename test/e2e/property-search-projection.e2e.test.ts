@@ -17,6 +17,7 @@ import { elasticsearch } from '../../stack/components/elasticsearch';
 import { listing, startPropertyService, type PropertyHarness } from '../support/property-harness';
 import { ensurePipeline, kafka } from '../support/pipeline';
 import { readTopicToEnd } from '../../services/shared/kafka/topic-reader';
+import { waitFor, waitForValue } from '../support/wait-for';
 
 /**
  * The property search projection against the real pipeline (service → Postgres →
@@ -65,14 +66,15 @@ async function docOf(id: string): Promise<PropertySearchDocument | undefined> {
 
 /** Bounded wait for the projection to hold at least `version` of a property. */
 async function applied(id: string, version: number, timeoutMs = 120_000): Promise<PropertySearchDocument> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const doc = await docOf(id);
-    if (doc && doc.version >= version) return doc;
-    if (Date.now() > deadline)
-      throw new Error(`${id} not at v${version} after ${timeoutMs} ms (has v${doc?.version ?? 'none'})`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  let last: PropertySearchDocument | undefined;
+  return waitForValue(
+    () => `${id} at v${version} (has v${last?.version ?? 'none'})`,
+    async () => {
+      last = await docOf(id);
+      return last && last.version >= version ? last : undefined;
+    },
+    { timeoutMs, pollMs: 100 },
+  );
 }
 
 async function list(): Promise<string> {
@@ -117,13 +119,11 @@ describe('property search projection', () => {
     await applied(other, 2);
     const parkedFor = async () => (await parkedMessages(kafka, projection, stuck)).map((r) => r.message);
     let parked = await parkedFor();
-    for (
-      const deadline = Date.now() + 60_000;
-      parked.length < 2 && Date.now() < deadline;
-      parked = await parkedFor()
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await waitFor(
+      () => `two parked messages of ${stuck} (has ${parked.length})`,
+      async () => (parked = await parkedFor()).length >= 2,
+      { timeoutMs: 60_000, pollMs: 200 },
+    );
     expect(parked.map((m) => [header(m, 'aggregateVersion'), header(m, 'dlqReason')])).toEqual([
       ['2', 'handler-error'],
       ['3', 'parked-behind'],
@@ -170,14 +170,14 @@ describe('property search projection', () => {
     await producer.disconnect();
     const after = await list();
     await applied(after, 1);
-    let parked = await parkedMessages(kafka, projection, garbageKey);
-    for (
-      const deadline = Date.now() + 60_000;
-      parked.length === 0 && Date.now() < deadline;
-      parked = await parkedMessages(kafka, projection, garbageKey)
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const parked = await waitForValue(
+      `the undecodable message parked under ${garbageKey}`,
+      async () => {
+        const found = await parkedMessages(kafka, projection, garbageKey);
+        return found.length > 0 ? found : undefined;
+      },
+      { timeoutMs: 60_000, pollMs: 200 },
+    );
     expect(parked).toHaveLength(1);
     const message = parked[0]!.message;
     expect(header(message, 'dlqReason')).toBe('undecodable');
@@ -220,14 +220,14 @@ describe('property search projection', () => {
     await replayer.start();
     const admin = kafka.admin();
     await admin.connect();
-    for (
-      const deadline = Date.now() + 180_000;
-      Date.now() < deadline;
-      await new Promise((r) => setTimeout(r, 250))
-    ) {
-      const lag = await consumerGroupLag(admin, `replay-${suffix}`, projectionTopics(projection));
-      if (lag.every((p) => p.lag === 0)) break;
-    }
+    await waitFor(
+      'the replay to read every message',
+      async () =>
+        (await consumerGroupLag(admin, `replay-${suffix}`, projectionTopics(projection))).every(
+          (p) => p.lag === 0,
+        ),
+      { timeoutMs: 180_000, pollMs: 250 },
+    );
     await admin.disconnect();
     await replayer.stop();
     expect(await snapshot()).toEqual(before);

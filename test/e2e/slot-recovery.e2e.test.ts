@@ -37,7 +37,8 @@ import {
   type ReceivedMessage,
 } from '../support/pipeline';
 import { listing, startPropertyService, type PropertyHarness } from '../support/property-harness';
-import { eventually, startSteadyLoad } from '../support/steady-load';
+import { startSteadyLoad } from '../support/steady-load';
+import { waitFor } from '../support/wait-for';
 import { messageOf } from '../../services/shared/errors/message-of';
 
 const repoRoot = path.resolve(__dirname, '../..');
@@ -182,7 +183,7 @@ describe('losing a replication slot is recoverable (property: event-sourced)', (
       await load.waitForMore(80, 60_000);
       // What Postgres does to an invalidated slot's consumer: its walsender is terminated;
       // then the slot is gone while the connector is down.
-      await eventually(
+      await waitFor(
         `slot ${slot} dropped`,
         async () => {
           await sql`SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots
@@ -195,15 +196,15 @@ describe('losing a replication slot is recoverable (property: event-sourced)', (
             throw error;
           }
         },
-        30_000,
+        { timeoutMs: 30_000, pollMs: 200 },
       );
       // Commands keep coming during the gap; none of them reaches Kafka now. Debezium
       // retries, then fails for good: its offset is no longer available in any slot.
       await load.waitForMore(80, 60_000);
-      await eventually(
+      await waitFor(
         `${connector} task FAILED`,
         async () => (await connect.status(connector)).tasks.some((t) => t.state === 'FAILED'),
-        90_000,
+        { timeoutMs: 90_000, pollMs: 200 },
       );
 
       const status = await cli(['status', connector]);

@@ -1,5 +1,6 @@
 import { consumerGroupLag } from '../../services/shared/projection/consumer-lag';
 import { kafka } from './pipeline';
+import { waitFor } from './wait-for';
 
 /** The consumer groups of the pipeline and what they read. */
 export const pipelineGroups = {
@@ -18,18 +19,19 @@ export async function awaitCaughtUp(
 ): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  const deadline = Date.now() + timeoutMs;
+  let behind = 0;
   try {
-    for (;;) {
-      let behind = 0;
-      for (const [group, topics] of Object.entries(groups)) {
-        behind += (await consumerGroupLag(admin, group, [...topics])).reduce((sum, p) => sum + p.lag, 0);
-      }
-      if (behind === 0) return;
-      if (Date.now() > deadline)
-        throw new Error(`consumer groups still ${behind} messages behind after ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    await waitFor(
+      () => `the consumer groups to catch up (still ${behind} messages behind)`,
+      async () => {
+        behind = 0;
+        for (const [group, topics] of Object.entries(groups)) {
+          behind += (await consumerGroupLag(admin, group, [...topics])).reduce((sum, p) => sum + p.lag, 0);
+        }
+        return behind === 0;
+      },
+      { timeoutMs, pollMs: 500 },
+    );
   } finally {
     await admin.disconnect();
   }

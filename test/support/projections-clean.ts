@@ -3,6 +3,7 @@ import { eventSourceOf, projections } from '../../services/cli/projection-set';
 import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { DocumentStore } from '../../services/shared/projection/document-store';
 import { verifyProjection, type Drift } from '../../services/shared/projection/verify';
+import { waitFor } from './wait-for';
 
 /**
  * Waits (bounded) until the read model behind `queryUrl` has applied the newest accepted
@@ -17,12 +18,17 @@ export async function awaitProjected(
   for (const { id, version } of accepted) newest.set(id, Math.max(version, newest.get(id) ?? 0));
   const deadline = Date.now() + timeoutMs;
   for (const [id, version] of newest) {
-    for (;;) {
-      const response = await fetch(queryUrl(id), { headers: { 'X-Consistency-Token': `${id}@${version}` } });
-      if (response.status === 200) break;
-      if (Date.now() > deadline)
-        throw new Error(`${id}@${version} not projected within ${timeoutMs} ms (${response.status})`);
-    }
+    let status = 0;
+    // Each look waits server-side for the token (CONSISTENCY_WAIT_MS), so none is skipped.
+    await waitFor(
+      () => `${id}@${version} projected (last answer ${status})`,
+      async () => {
+        const headers = { 'X-Consistency-Token': `${id}@${version}` };
+        status = (await fetch(queryUrl(id), { headers })).status;
+        return status === 200;
+      },
+      { timeoutMs: Math.max(0, deadline - Date.now()), pollMs: 0 },
+    );
   }
 }
 

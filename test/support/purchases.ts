@@ -1,6 +1,7 @@
 import { freshUser, localUser, type Identity } from './identities';
 import { listing } from './property-harness';
 import { urlOf } from './service-processes';
+import { waitForValue } from './wait-for';
 
 type Json = Record<string, unknown>;
 
@@ -65,15 +66,16 @@ export async function purchaseOutcome(
   buyer: Identity,
   timeoutMs = 120_000,
 ): Promise<Json> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await fetch(`${urlOf('transaction')}/transactions/${transactionId}`, {
-      headers: await buyer.headers(),
-    });
-    const saga = (await response.json()) as Json;
-    if (['COMPLETED', 'COMPENSATED', 'FAILED'].includes(saga.status as string)) return saga;
-    if (Date.now() > deadline)
-      throw new Error(`purchase ${transactionId} still ${saga.status} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  let saga: Json = {};
+  return waitForValue(
+    () => `purchase ${transactionId} to end (still ${String(saga.status)})`,
+    async () => {
+      const response = await fetch(`${urlOf('transaction')}/transactions/${transactionId}`, {
+        headers: await buyer.headers(),
+      });
+      saga = (await response.json()) as Json;
+      return ['COMPLETED', 'COMPENSATED', 'FAILED'].includes(saga.status as string) ? saga : undefined;
+    },
+    { timeoutMs, pollMs: 250 },
+  );
 }

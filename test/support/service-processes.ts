@@ -2,6 +2,7 @@ import path from 'node:path';
 import { awaitReady } from './await-ready';
 import type { ChildOutput } from './child-output';
 import { stopEveryChild, TrackedChild } from './tracked-child';
+import { waitForValue } from './wait-for';
 
 const repo = path.resolve(__dirname, '../..');
 /**
@@ -92,17 +93,14 @@ export async function startSupervised(options: {
     output,
     pids,
     async restarted(label, oldPid, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const pid = pids().get(label);
-        if (pid !== undefined && pid !== oldPid) return pid;
-        if (Date.now() > deadline) {
-          throw new Error(
-            `${label} was not restarted within ${timeoutMs} ms:\n${output.lines.slice(-15).join('\n')}`,
-          );
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      return waitForValue(
+        () => `${label} to be restarted; the supervisor's last lines:\n${output.lines.slice(-15).join('\n')}`,
+        async () => {
+          const pid = pids().get(label);
+          return pid !== undefined && pid !== oldPid ? pid : undefined;
+        },
+        { timeoutMs, pollMs: 100 },
+      );
     },
     async stop() {
       await child.stop('SIGTERM', 60_000);

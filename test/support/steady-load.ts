@@ -1,3 +1,4 @@
+import { waitFor } from './wait-for';
 /**
  * A steady stream of work for tests that break something while traffic flows: `workers`
  * loops call `step` until `stop()`, each pausing `paceMs` between steps so the rate is
@@ -37,31 +38,15 @@ export function startSteadyLoad(
     failed: () => bad,
     waitForMore: async (count, timeoutMs) => {
       const target = ok + count;
-      const deadline = Date.now() + timeoutMs;
-      while (ok < target) {
-        if (Date.now() > deadline)
-          throw new Error(`load: ${ok}/${target} steps succeeded after ${timeoutMs} ms (${bad} failed)`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+      await waitFor(
+        () => `${target} load steps to succeed (${ok} did, ${bad} failed)`,
+        () => ok >= target,
+        timeoutMs,
+      );
     },
     stop: async () => {
       running = false;
       await Promise.all(loops);
     },
   };
-}
-
-/** Polls `condition` until it holds; fails after `timeoutMs` naming `what`. */
-export async function eventually<T>(
-  what: string,
-  condition: () => Promise<T | undefined | false>,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await condition();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }

@@ -1,4 +1,5 @@
 import { zipkinUrl } from '../../stack/components/zipkin';
+import { waitFor } from './wait-for';
 
 /** A span as Zipkin's query API (v2 JSON) returns it. */
 export interface ZipkinSpan {
@@ -39,17 +40,21 @@ export async function awaitTrace(
   missing: (spans: ZipkinSpan[]) => string | undefined,
   timeoutMs: number,
 ): Promise<ZipkinSpan[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const spans = await zipkinTrace(traceId);
-    const lacking = missing(spans);
-    if (lacking === undefined) return spans;
-    if (Date.now() > deadline) {
+  let spans: ZipkinSpan[] = [];
+  let lacking: string | undefined;
+  await waitFor(
+    () => {
       const seen = spans.map((s) => `${s.localEndpoint?.serviceName}:${s.name}`).join(', ');
-      throw new Error(`trace ${traceId} still lacks ${lacking} after ${timeoutMs} ms; it has: ${seen}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+      return `trace ${traceId} to have ${lacking}; it has: ${seen}`;
+    },
+    async () => {
+      spans = await zipkinTrace(traceId);
+      lacking = missing(spans);
+      return lacking === undefined;
+    },
+    { timeoutMs, pollMs: 250 },
+  );
+  return spans;
 }
 
 /** The chain of parents of a span within its trace, nearest first (stops at a parent Zipkin lacks). */

@@ -6,6 +6,7 @@ import { authConfig, tokenClientConfig } from './auth-config';
 import { passwordGrantToken } from './token-grants';
 import type { TokenVerification } from './token-verification';
 import { createTokenVerifier } from './token-verifier';
+import { waitFor } from '../../../test/support/wait-for';
 
 const realm = 'deedstream';
 const { OIDC_ISSUER_URL: issuerUrl, OIDC_CLIENT_ID: clientId } = tokenClientConfig();
@@ -228,12 +229,12 @@ describe('verifyAccessToken against the local Keycloak', () => {
       if (Date.now() < expiresAt) expect(first.ok).toBe(true);
 
       // Bounded by the token's lifetime, the tolerance and a margin: no open-ended wait.
-      const deadline = expiresAt + 1_000 + 3_000;
       let result = first;
-      while (result.ok && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        result = await verifier.verifyAccessToken(token);
-      }
+      await waitFor(
+        'the token to be refused',
+        async () => !(result = await verifier.verifyAccessToken(token)).ok,
+        { timeoutMs: Math.max(0, expiresAt + 1_000 + 3_000 - Date.now()), pollMs: 200 },
+      );
       expectRefused(result, 'expired');
       expect(Date.now()).toBeGreaterThanOrEqual(expiresAt + 1_000);
     } finally {
