@@ -9,7 +9,13 @@ import type { DeferredCommits } from '../kafka/deferred-commits';
 import { defaultGroupSettings, type GroupSettings } from '../kafka/group-consumer';
 import type { GroupMembership } from '../kafka/group-membership';
 import type { Worker } from '../service/worker';
-import { DocumentStore, singleNodeLayout, type IndexLayout, type RefreshIntervals } from './document-store';
+import {
+  DocumentStore,
+  singleNodeLayout,
+  type IndexLayout,
+  type LoadedDocuments,
+  type RefreshIntervals,
+} from './document-store';
 import { decodeEvent } from '../kafka/relayed-message';
 import { foldEvent, type Fact } from './fold';
 import { FlushTrace } from './flush-trace';
@@ -85,6 +91,54 @@ type Item = {
   event?: ProjectedEvent;
   failure?: { reason: ParkReason; error: string };
 };
+
+/** The aggregate a message belongs to: its event's, or the key it was sent with. */
+const keyOf = (item: Item) => item.event?.aggregateId ?? item.message.key?.toString() ?? '';
+
+/** One batch on its way through the runner: what it read, what it changed, what it parks. */
+class Batch<D> {
+  readonly changed = new Map<string, D>();
+  readonly facts: Fact[] = [];
+  readonly toPark = new Map<string, ParkedMessage[]>();
+  /** Per document, the aggregates whose events of this batch went into it. */
+  private readonly contributors = new Map<string, Set<string>>();
+
+  constructor(
+    readonly items: Item[],
+    readonly flush: FlushTrace,
+    /** Aggregates parked before this batch: everything of theirs waits for a replay. */
+    private readonly parkedBefore: Set<string>,
+    readonly documents: LoadedDocuments<D>,
+  ) {}
+
+  isParked(key: string): boolean {
+    return this.parkedBefore.has(key) || this.toPark.has(key);
+  }
+
+  park(item: Item, reason: ParkReason, error: string): void {
+    this.flush.note(item.message, 'parked', reason);
+    const key = keyOf(item);
+    const parked = { topic: item.topic, partition: item.partition, message: item.message, reason, error };
+    this.toPark.set(key, [...(this.toPark.get(key) ?? []), parked]);
+  }
+
+  /** An event of `key` was folded into document `docId`, adding `facts`. */
+  applied(key: string, docId: string, facts: readonly Fact[]): void {
+    this.changed.set(docId, this.documents.get(docId) as D);
+    this.facts.push(...facts);
+    this.contributors.set(docId, (this.contributors.get(docId) ?? new Set()).add(key));
+  }
+
+  /** Document `docId` was refused: every event of this batch that went into it is parked. */
+  parkContributors(docId: string, reason: string): void {
+    for (const key of this.contributors.get(docId) ?? []) {
+      const alreadyParked = (item: Item) => this.toPark.get(key)?.some((p) => p.message === item.message);
+      for (const item of this.items.filter((i) => keyOf(i) === key && !alreadyParked(i))) {
+        this.park(item, 'rejected-document', reason);
+      }
+    }
+  }
+}
 
 /**
  * Runs one projection as a Kafka consumer group. Per batch: decode, fold events into the
@@ -229,6 +283,15 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
   }
 
   private async applyChunks(chunks: PartitionChunk[], flush: FlushTrace): Promise<void> {
+    const items = await this.decodeChunks(chunks);
+    const batch = await this.loadBatch(items, flush);
+    this.foldBatch(batch);
+    await this.writeBatch(batch);
+    await this.parkBatch(batch);
+  }
+
+  /** Each message decoded, or marked undecodable (a registry that is down is transient: retried). */
+  private async decodeChunks(chunks: PartitionChunk[]): Promise<Item[]> {
     const items: Item[] = [];
     for (const { topic, partition, messages } of chunks) {
       for (const message of messages) {
@@ -242,80 +305,77 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
         }
       }
     }
-    const name = this.projection.name;
-    const keyOf = (item: Item) => item.event?.aggregateId ?? item.message.key?.toString() ?? '';
+    return items;
+  }
+
+  /**
+   * The parking of every key and every document the items touch, in one request: at moderate
+   * rates a batch holds a message or two, and Elasticsearch's cost is per request more than
+   * per document.
+   */
+  private async loadBatch(items: Item[], flush: FlushTrace): Promise<Batch<D>> {
     const docIds = [...new Set(items.flatMap((i) => (i.event ? [this.projection.documentId(i.event)] : [])))];
-    // The parking of every key and every document, in one request: at moderate rates a batch
-    // holds a message or two, and Elasticsearch's cost is per request more than per document.
     const parking = this.parkedKeys.lookups([...new Set(items.map(keyOf))]);
     const reads = [...parking, ...this.store.lookups(docIds, this.options.target?.index)];
     const answers = reads.length > 0 ? (await this.deps.es.mget({ docs: reads, realtime: true })).docs : [];
-    const parkedBefore = this.parkedKeys.parkedFrom(answers.slice(0, parking.length));
-    const documents = this.store.loadedFrom(answers.slice(parking.length));
-    const changed = new Map<string, D>();
-    const facts: Fact[] = [];
-    const contributors = new Map<string, Set<string>>();
-    const toPark = new Map<string, ParkedMessage[]>();
-    const park = (item: Item, reason: ParkReason, error: string) => {
-      flush.note(item.message, 'parked', reason);
-      const key = keyOf(item);
-      toPark.set(key, [
-        ...(toPark.get(key) ?? []),
-        { topic: item.topic, partition: item.partition, message: item.message, reason, error },
-      ]);
-    };
+    return new Batch(
+      items,
+      flush,
+      this.parkedKeys.parkedFrom(answers.slice(0, parking.length)),
+      this.store.loadedFrom(answers.slice(parking.length)),
+    );
+  }
 
-    for (const item of items) {
+  /** Folds each item into its document, in order; parks what cannot be applied, and what follows it. */
+  private foldBatch(batch: Batch<D>): void {
+    for (const item of batch.items) {
       const key = keyOf(item);
-      if (parkedBefore.has(key) || toPark.has(key)) {
-        park(item, 'parked-behind', `an earlier message of ${key} is parked; replay it first`);
+      if (batch.isParked(key)) {
+        batch.park(item, 'parked-behind', `an earlier message of ${key} is parked; replay it first`);
         continue;
       }
       if (item.failure || !item.event) {
-        park(item, item.failure?.reason ?? 'undecodable', item.failure?.error ?? 'undecodable');
+        batch.park(item, item.failure?.reason ?? 'undecodable', item.failure?.error ?? 'undecodable');
         continue;
       }
       const event = item.event;
       let folded: ReturnType<typeof foldEvent<D>>;
       try {
-        folded = foldEvent(this.projection, documents, event);
+        folded = foldEvent(this.projection, batch.documents, event);
       } catch (error) {
-        park(item, 'handler-error', `${event.eventType} v${event.version}: ${messageOf(error)}`);
+        batch.park(item, 'handler-error', `${event.eventType} v${event.version}: ${messageOf(error)}`);
         continue;
       }
-      this.deps.metrics.events.inc({
-        projection: name,
-        outcome: folded.outcome === 'duplicate' ? 'duplicate' : 'applied',
-      });
-      flush.note(item.message, folded.outcome);
-      if (folded.outcome !== 'applied') continue;
-      changed.set(folded.docId, documents.get(folded.docId) as D);
-      facts.push(...folded.facts);
-      contributors.set(folded.docId, (contributors.get(folded.docId) ?? new Set()).add(key));
+      const outcome = folded.outcome === 'duplicate' ? 'duplicate' : 'applied';
+      this.deps.metrics.events.inc({ projection: this.projection.name, outcome });
+      batch.flush.note(item.message, folded.outcome);
+      if (folded.outcome === 'applied') batch.applied(key, folded.docId, folded.facts);
     }
+  }
 
-    const outcomes = await flush.bulkWrite(changed.size + facts.length, () =>
-      this.store.write(changed, facts, this.options.target, documents.versions),
+  /**
+   * One bulk write of the changed documents and new facts. A transient failure or a document
+   * another writer changed meanwhile retries the whole batch (re-read, fold again); a refused
+   * document parks every event of the batch that went into it.
+   */
+  private async writeBatch(batch: Batch<D>): Promise<void> {
+    const outcomes = await batch.flush.bulkWrite(batch.changed.size + batch.facts.length, () =>
+      this.store.write(batch.changed, batch.facts, this.options.target, batch.documents.versions),
     );
     const transient = outcomes.find((o) => o.result === 'transient');
     if (transient && transient.result === 'transient')
       throw new TransientError(`bulk write of ${transient.id}: ${transient.reason}`);
     const conflict = outcomes.find((o) => o.result === 'conflict');
-    // Another writer (a replay, a second runner) changed a document since it was read: re-read and fold again.
     if (conflict) throw new TransientError(`document ${conflict.id} changed while this batch was applied`);
     for (const outcome of outcomes) {
-      if (outcome.result !== 'rejected') continue;
-      // The document (all this chunk's events of its aggregate) was refused: park those events.
-      for (const key of contributors.get(outcome.id) ?? []) {
-        for (const item of items.filter(
-          (i) => keyOf(i) === key && !toPark.get(key)?.some((p) => p.message === i.message),
-        )) {
-          park(item, 'rejected-document', outcome.reason);
-        }
-      }
+      if (outcome.result === 'rejected') batch.parkContributors(outcome.id, outcome.reason);
     }
+  }
 
-    for (const [key, parked] of toPark) {
+  /** Sends what the batch parked to the DLQ, in offset order, and marks each key parked. */
+  private async parkBatch(batch: Batch<D>): Promise<void> {
+    const name = this.projection.name;
+    for (const [key, parked] of batch.toPark) {
       parked.sort((a, b) => Number(BigInt(a.message.offset) - BigInt(b.message.offset)));
       const producer = this.session.current?.producer;
       if (!producer) throw new TransientError(`${name} is not running: no DLQ producer`);

@@ -1,0 +1,22 @@
+import type { CommandRunner } from '../../shared/http/command-runner';
+import type { EventSourcedRepository } from '../../shared/event-sourcing/repository';
+import type { Caller } from '../../shared/http/caller';
+import type { Property } from '../domain/property';
+import type { ListingAgentCard, PropertyEvent } from '../published/property-events';
+import type { PublicAgentCard } from '../published/listing-agent-view';
+
+/** What the property API needs: the command path, the repository, and the People service's cards. */
+export interface PropertyApiDeps {
+  runner: CommandRunner<PropertyEvent, Property>;
+  repository: EventSourcedRepository<PropertyEvent, Property>;
+  /** The card an agent's listing carries (from their profile); null for a seller. */
+  listingAgentOf?: (caller: Caller) => Promise<ListingAgentCard | null>;
+  /**
+   * Waits (bounded, else a 503) until the agent's card has the version of a profile
+   * consistency token ("<personId>@<version>" from PUT /people/me).
+   */
+  awaitAgentCard?: (token: string) => Promise<void>;
+  /** The public card of a listing's agent, decrypted now (erased once their key is gone). */
+  agentCardView?: (card: ListingAgentCard | null) => Promise<PublicAgentCard | null>;
+  clock?: () => Date;
+}
