@@ -9,7 +9,7 @@ import {
 import { commandHeaders, instantSchema, moneyJsonSchema } from '../../shared/http/openapi/common-schemas';
 import { consistencyHeaders } from '../../shared/http/openapi/read-model-operations';
 import type { Phase, SagaStatus } from '../domain/purchase-saga';
-import { purchasesQuery, startBody } from './transaction-routes';
+import { purchasesQuery, startBody } from './request-schemas';
 
 const sagaStatuses = [
   'RUNNING',
