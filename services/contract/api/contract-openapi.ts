@@ -7,7 +7,7 @@ import {
 } from '../../shared/http/openapi/api-description';
 import { instantSchema, moneyJsonSchema } from '../../shared/http/openapi/common-schemas';
 import type { ContractStatus } from '../contract-tables';
-import { contractsQuery } from './contract-routes';
+import { contractsQuery } from './request-schemas';
 
 const contractStatuses = ['SIGNED', 'VOIDED'] as const satisfies readonly ContractStatus[];
 

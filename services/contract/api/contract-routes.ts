@@ -27,8 +27,7 @@ function contractJson(row: Selectable<ContractsTable>): z.output<typeof contract
   };
 }
 
-/** GET /contracts?propertyId=… */
-export const contractsQuery = z.strictObject({ propertyId: identifier });
+import { contractsQuery } from './request-schemas';
 
 /** Access rules of the contract service, by name (each refusal is a 403 naming one). */
 export const contractRules = {

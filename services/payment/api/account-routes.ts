@@ -5,33 +5,15 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { maxAmountMinor, moneyFromMinor, toMajor } from '../../shared/domain/money';
 import { forbidden, hasRole, requireCaller, requireRole, type Caller } from '../../shared/http/caller';
-import { identifier } from '../../shared/http/identifier';
 import { IdempotencyStore, idempotentRequest, type HttpResult } from '../../shared/http/idempotency';
-import { moneyBody, moneyFromBody, moneyJson } from '../../shared/http/money-json';
+import { moneyFromBody, moneyJson } from '../../shared/http/money-json';
 import { recordOperatorAction } from '../../shared/db/operator-actions';
 import { HttpProblem } from '../../shared/http/problem';
 import { sendResult } from '../../shared/http/send-result';
 import { parseOr400 } from '../../shared/http/validation';
 import type { PaymentTables } from '../payment-tables';
 
-export const buyerIdParam = identifier;
-export const openAccountBody = z
-  .strictObject({
-    /** Only an operator opens an account for someone else; a buyer's account is their own. */
-    buyerId: buyerIdParam.optional(),
-    /** Only an operator may open an account with money in it. */
-    balance: moneyBody.optional(),
-    /** The currency of an account opened empty (default EUR). */
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')
-      .optional(),
-  })
-  .refine((b) => !(b.balance && b.currency && b.balance.currency !== b.currency), {
-    message: 'give the currency once: balance.currency and currency differ',
-    path: ['currency'],
-  });
-export const depositBody = z.strictObject({ amount: moneyBody });
+import { buyerIdParam, depositBody, openAccountBody } from './request-schemas';
 
 /** Access rules of the payment service, by name (each refusal is a 403 naming one). */
 export const paymentRules = {

@@ -6,7 +6,7 @@ import {
 } from '../../shared/http/openapi/api-description';
 import { commandHeaders, instantSchema, moneyJsonSchema } from '../../shared/http/openapi/common-schemas';
 import type { ReservationStatus } from '../domain/account';
-import { buyerIdParam, depositBody, openAccountBody } from './account-routes';
+import { buyerIdParam, depositBody, openAccountBody } from './request-schemas';
 
 const reservationStatuses = [
   'RESERVED',
