@@ -19,6 +19,8 @@ import { createDatabase } from '../shared/db/database';
 import { connectorsCliConfig } from './connectors-config';
 import { slotRecoveryDeps } from './slot-recovery-deps';
 import { messageOf } from '../shared/errors/message-of';
+import { defaultStrimziTargets } from '../shared/connect/strimzi-resources';
+import { strimziManifestsDir, writeStrimziManifests } from './strimzi-manifests';
 
 const config = () => connectorsCliConfig();
 const client = () => ConnectClient.of(config());
@@ -204,6 +206,54 @@ simple(
   (c, n) => c.delete(n),
   'deleted',
 );
+
+program
+  .command('render')
+  .description(
+    'write the topics and connectors as Kubernetes resources of an operator (changes nothing live)',
+  )
+  .requiredOption(
+    '--target <operator>',
+    'strimzi: KafkaTopic and KafkaConnector resources (kafka.strimzi.io/v1)',
+  )
+  .option('--out <dir>', 'folder to write them to', strimziManifestsDir)
+  .option(
+    '--kafka-cluster <name>',
+    'the Kafka resource the topics belong to',
+    defaultStrimziTargets.kafkaCluster,
+  )
+  .option('--connect-cluster <name>', 'the KafkaConnect resource', defaultStrimziTargets.connectCluster)
+  .option('--replicas <n>', 'replicas of every topic', String(defaultStrimziTargets.replicas))
+  .option(
+    '--min-insync-replicas <n>',
+    'min.insync.replicas of every topic',
+    String(defaultStrimziTargets.minInsyncReplicas),
+  )
+  .action(
+    (options: {
+      target: string;
+      out: string;
+      kafkaCluster: string;
+      connectCluster: string;
+      replicas: string;
+      minInsyncReplicas: string;
+    }) => {
+      if (options.target !== 'strimzi')
+        throw new Error(`--target ${options.target}: only strimzi is supported`);
+      const count = (flag: string, value: string) => {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} ${value}: expected a whole number ≥ 1`);
+        return n;
+      };
+      const written = writeStrimziManifests(options.out, {
+        kafkaCluster: options.kafkaCluster,
+        connectCluster: options.connectCluster,
+        replicas: count('--replicas', options.replicas),
+        minInsyncReplicas: count('--min-insync-replicas', options.minInsyncReplicas),
+      });
+      for (const file of written) console.log(`render: wrote ${path.relative(process.cwd(), file)}`);
+    },
+  );
 
 const offsets = program.command('offsets').description('read or reset a connector’s source offsets');
 offsets
