@@ -60,6 +60,10 @@ async function startContainer(service: ContainerService): Promise<void> {
       name,
       '--network',
       'host',
+      // As Kubernetes runs it (deploy/kubernetes): nothing writable but /tmp.
+      '--read-only',
+      '--tmpfs',
+      '/tmp',
       ...Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
       image,
       service,
@@ -103,12 +107,15 @@ afterAll(async () => {
 }, 60_000);
 
 describe('the container image', () => {
-  it('runs property and search, ready, as a user other than root', async () => {
+  it('runs property and search, ready, as a user other than root, on a read-only root', async () => {
     for (const service of ['property', 'search'] as const) {
       const { name, url } = container(service);
       expect((await fetch(`${url}/health/ready`)).status).toBe(200);
       // A shell in the container, and the service itself (PID 1: node, no init).
       expect((await podman(['exec', name, 'id', '-u'], { capture: true })).trim()).not.toBe('0');
+      // Nothing but /tmp can be written (a service that needed to would fail here first).
+      await expect(podman(['exec', name, 'touch', '/app/probe'], { capture: true })).rejects.toThrow();
+      await podman(['exec', name, 'touch', '/tmp/probe'], { capture: true });
       const status = await podman(['exec', name, 'cat', '/proc/1/status', '/proc/1/cmdline'], {
         capture: true,
       });
