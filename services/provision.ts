@@ -51,7 +51,10 @@ export async function provision(
   try {
     for (const change of await applyTopics(
       admin,
-      loadTopicPlan(undefined, { replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR }),
+      loadTopicPlan(undefined, {
+        replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR,
+        minInsyncReplicas: config.KAFKA_TOPIC_MIN_INSYNC_REPLICAS,
+      }),
     ))
       say(`  ${describeChange(change)}`);
   } finally {

@@ -15,9 +15,7 @@ program
   .description('create missing topics, add partitions, set configs (idempotent)')
   .option('-f, --file <path>', 'topic declarations', defaultTopicsFile)
   .action(async (options: { file: string }) => {
-    const plan = loadTopicPlan(options.file, {
-      replicationFactor: infrastructureConfig().KAFKA_TOPIC_REPLICATION_FACTOR,
-    });
+    const plan = loadTopicPlan(options.file, topicOverrides());
     await withAdmin(async (admin) => {
       const changes = await applyTopics(admin, plan);
       if (changes.length === 0) console.log(`topics: all ${plan.length} topics already as declared`);
@@ -30,9 +28,7 @@ program
   .description('show each declared topic: partitions, configs and any drift from the declaration')
   .option('-f, --file <path>', 'topic declarations', defaultTopicsFile)
   .action(async (options: { file: string }) => {
-    const plan = loadTopicPlan(options.file, {
-      replicationFactor: infrastructureConfig().KAFKA_TOPIC_REPLICATION_FACTOR,
-    });
+    const plan = loadTopicPlan(options.file, topicOverrides());
     await withAdmin(async (admin) => {
       const current = await describeTopics(admin, plan);
       for (const topic of plan) {
@@ -73,3 +69,12 @@ program.parseAsync().catch((error: unknown) => {
   console.error(`topics: ${messageOf(error)}`);
   process.exit(1);
 });
+
+/** The deployment's replication settings (KAFKA_TOPIC_REPLICATION_FACTOR, KAFKA_TOPIC_MIN_INSYNC_REPLICAS). */
+function topicOverrides() {
+  const config = infrastructureConfig();
+  return {
+    replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR,
+    minInsyncReplicas: config.KAFKA_TOPIC_MIN_INSYNC_REPLICAS,
+  };
+}

@@ -40,7 +40,7 @@ export const defaultTopicsFile = path.join(repoRoot, 'connectors', 'topics.json'
  */
 export function loadTopicPlan(
   file = defaultTopicsFile,
-  overrides: { replicationFactor?: number } = {},
+  overrides: { replicationFactor?: number; minInsyncReplicas?: number } = {},
 ): DesiredTopic[] {
   let raw: unknown;
   try {
@@ -59,7 +59,10 @@ export function loadTopicPlan(
     partitions: t.partitions ?? parsed.data.defaults.partitions,
     replicationFactor:
       t.replicationFactor ?? overrides.replicationFactor ?? parsed.data.defaults.replicationFactor,
-    config: t.config,
+    config:
+      overrides.minInsyncReplicas === undefined
+        ? t.config
+        : { ...t.config, 'min.insync.replicas': String(overrides.minInsyncReplicas) },
   }));
   for (const topic of topics.filter((t) => /\.events$/.test(t.name))) {
     if (topic.config['cleanup.policy'] !== 'delete' || topic.config['retention.ms'] !== '-1') {

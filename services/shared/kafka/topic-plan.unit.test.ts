@@ -5,9 +5,11 @@ describe('the topic plan', () => {
   it("takes the file's replication factor, or the one a deployment sets for every topic", () => {
     const asDeclared = loadTopicPlan();
     expect(new Set(asDeclared.map((t) => t.replicationFactor))).toEqual(new Set([1]));
-    const onACluster = loadTopicPlan(undefined, { replicationFactor: 3 });
+    const onACluster = loadTopicPlan(undefined, { replicationFactor: 3, minInsyncReplicas: 2 });
     expect(onACluster.map((t) => t.name)).toEqual(asDeclared.map((t) => t.name));
     expect(new Set(onACluster.map((t) => t.replicationFactor))).toEqual(new Set([3]));
+    expect(new Set(onACluster.map((t) => t.config['min.insync.replicas']))).toEqual(new Set(['2']));
+    expect(asDeclared.some((t) => 'min.insync.replicas' in t.config)).toBe(false);
   });
 
   it("keeps every event topic's full history", () => {

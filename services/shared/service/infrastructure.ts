@@ -56,6 +56,15 @@ export const infrastructureSchema = z
       .describe(
         "replication factor of the topics provisioning creates (unset: connectors/topics.json's default, 1 for the one-broker stack; 3 on a cluster)",
       ),
+    KAFKA_TOPIC_MIN_INSYNC_REPLICAS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7)
+      .optional()
+      .describe(
+        'min.insync.replicas of the topics provisioning creates: with every producer at acks=all, a write is acknowledged once this many replicas have it (unset: the broker default, 1; 2 with 3 replicas)',
+      ),
     CONSUMER_STUCK_WARN_MS: z.coerce
       .number()
       .int()
