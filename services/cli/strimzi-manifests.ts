@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
 import { connectorNames, loadConnector } from '../shared/connect/connector-file';
 import { kafkaConnector, kafkaTopics, type StrimziTargets } from '../shared/connect/strimzi-resources';
 import { loadTopicPlan } from '../shared/kafka/topic-plan';
 import { repoRoot } from '../shared/config/repo-root';
+import { yamlStream } from './yaml-stream';
 
 /** Where the rendering is committed (a kustomize folder), kept in step with connectors/ by a unit test. */
 export const strimziManifestsDir = path.join(repoRoot, 'deploy', 'kubernetes', 'strimzi');
@@ -18,16 +18,20 @@ export const strimziManifestFiles = {
 const header = (what: string) =>
   `# ${what}, rendered from connectors/ by \`npm run connectors -- render --target strimzi\`: edit those files, not this one.\n`;
 
-/** Documents as one YAML stream. */
-const yamlStream = (documents: readonly object[]) =>
-  documents.map((document) => `---\n${stringify(document, { lineWidth: 0 })}`).join('');
-
 /** The Strimzi rendering of connectors/topics.json and every connector file, by file name. */
 export function renderStrimziManifests(targets: StrimziTargets): Record<string, string> {
   return {
     [strimziManifestFiles.topics]:
       header('KafkaTopic of every topic in connectors/topics.json') +
-      yamlStream(kafkaTopics(loadTopicPlan(), targets)),
+      yamlStream(
+        kafkaTopics(
+          loadTopicPlan(undefined, {
+            replicationFactor: targets.replicas,
+            minInsyncReplicas: targets.minInsyncReplicas,
+          }),
+          targets,
+        ),
+      ),
     [strimziManifestFiles.connectors]:
       header('KafkaConnector of every connector in connectors/*.json') +
       yamlStream(connectorNames().map((name) => kafkaConnector(loadConnector(name), targets))),

@@ -46,13 +46,11 @@ export function resourceNameOf(name: string): string {
   return cleaned;
 }
 
-/** One KafkaTopic per declared topic, replicated as `targets` say. */
+/**
+ * One KafkaTopic per declared topic, as the plan has it: load the plan with the cluster's
+ * replication (`loadTopicPlan(file, { replicationFactor, minInsyncReplicas })`).
+ */
 export function kafkaTopics(plan: readonly DesiredTopic[], targets: StrimziTargets): CustomResource[] {
-  if (targets.minInsyncReplicas > targets.replicas) {
-    throw new Error(
-      `min.insync.replicas ${targets.minInsyncReplicas} exceeds the ${targets.replicas} replicas: no write could succeed`,
-    );
-  }
   return plan.map((topic) => ({
     apiVersion: 'kafka.strimzi.io/v1',
     kind: 'KafkaTopic',
@@ -60,8 +58,8 @@ export function kafkaTopics(plan: readonly DesiredTopic[], targets: StrimziTarge
     spec: {
       topicName: topic.name,
       partitions: topic.partitions,
-      replicas: targets.replicas,
-      config: { ...topic.config, 'min.insync.replicas': String(targets.minInsyncReplicas) },
+      replicas: topic.replicationFactor,
+      config: topic.config,
     },
   }));
 }

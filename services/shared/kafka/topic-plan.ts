@@ -33,14 +33,22 @@ export interface DesiredTopic {
 
 export const defaultTopicsFile = path.join(repoRoot, 'connectors', 'topics.json');
 
+/** A deployment's replication of every topic, over what the file declares. */
+export interface ReplicationOverrides {
+  replicationFactor?: number;
+  /** min.insync.replicas: with producers at acks=all, a write needs this many replicas. */
+  minInsyncReplicas?: number;
+}
+
 /**
- * Reads the versioned topic declarations. Event topics must keep their history: a
- * `*.events` topic that is compacted or has finite retention is refused here, before
- * it can reach a broker.
+ * Reads the versioned topic declarations, with a deployment's replication applied. Event
+ * topics must keep their history: a `*.events` topic that is compacted or has finite
+ * retention is refused here, before it can reach a broker; so is a topic whose
+ * min.insync.replicas exceeds its replicas, on which no acknowledged write could succeed.
  */
 export function loadTopicPlan(
   file = defaultTopicsFile,
-  overrides: { replicationFactor?: number; minInsyncReplicas?: number } = {},
+  overrides: ReplicationOverrides = {},
 ): DesiredTopic[] {
   let raw: unknown;
   try {
@@ -64,6 +72,14 @@ export function loadTopicPlan(
         ? t.config
         : { ...t.config, 'min.insync.replicas': String(overrides.minInsyncReplicas) },
   }));
+  for (const topic of topics) {
+    const minInsync = Number(topic.config['min.insync.replicas'] ?? 1);
+    if (minInsync > topic.replicationFactor) {
+      throw new Error(
+        `${file}: topic ${topic.name} has min.insync.replicas ${minInsync} but ${topic.replicationFactor} replicas: no write could succeed`,
+      );
+    }
+  }
   for (const topic of topics.filter((t) => /\.events$/.test(t.name))) {
     if (topic.config['cleanup.policy'] !== 'delete' || topic.config['retention.ms'] !== '-1') {
       throw new Error(

@@ -10,6 +10,10 @@ describe('the topic plan', () => {
     expect(new Set(onACluster.map((t) => t.replicationFactor))).toEqual(new Set([3]));
     expect(new Set(onACluster.map((t) => t.config['min.insync.replicas']))).toEqual(new Set(['2']));
     expect(asDeclared.some((t) => 'min.insync.replicas' in t.config)).toBe(false);
+    // More replicas in sync than there are: no write could ever be acknowledged.
+    expect(() => loadTopicPlan(undefined, { replicationFactor: 1, minInsyncReplicas: 2 })).toThrow(
+      /min.insync.replicas 2 but 1 replicas: no write could succeed/,
+    );
   });
 
   it("keeps every event topic's full history", () => {

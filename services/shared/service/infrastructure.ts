@@ -5,6 +5,10 @@ import type { GroupSettings } from '../kafka/group-consumer';
 import { loadConfig } from '../config/load-config';
 import { deploymentVariable, millisecondsVariable } from '../config/variables';
 
+/** A count of Kafka replicas; unset leaves what connectors/topics.json or the broker says. */
+const replicaCount = (description: string) =>
+  z.coerce.number().int().min(1).max(7).optional().describe(description);
+
 /**
  * Where the shared infrastructure is (the identity provider's settings included: every
  * API checks bearer tokens). Every default points at the native stack
@@ -47,24 +51,12 @@ export const infrastructureSchema = z
       .min(1)
       .default('deedstream-connect')
       .describe("password of Kafka Connect's REST API; the default is the local stack's (development only)"),
-    KAFKA_TOPIC_REPLICATION_FACTOR: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(7)
-      .optional()
-      .describe(
-        "replication factor of the topics provisioning creates (unset: connectors/topics.json's default, 1 for the one-broker stack; 3 on a cluster)",
-      ),
-    KAFKA_TOPIC_MIN_INSYNC_REPLICAS: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(7)
-      .optional()
-      .describe(
-        'min.insync.replicas of the topics provisioning creates: with every producer at acks=all, a write is acknowledged once this many replicas have it (unset: the broker default, 1; 2 with 3 replicas)',
-      ),
+    KAFKA_TOPIC_REPLICATION_FACTOR: replicaCount(
+      "replication factor of the topics provisioning creates (unset: connectors/topics.json's default, 1 for the one-broker stack; 3 on a cluster)",
+    ),
+    KAFKA_TOPIC_MIN_INSYNC_REPLICAS: replicaCount(
+      'min.insync.replicas of the topics provisioning creates: with every producer at acks=all, a write is acknowledged once this many replicas have it (unset: the broker default, 1; 2 with 3 replicas)',
+    ),
     CONSUMER_STUCK_WARN_MS: z.coerce
       .number()
       .int()
