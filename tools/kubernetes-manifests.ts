@@ -7,9 +7,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
 import { version } from '../package.json';
 import { serviceNamed, serviceNames, type ServiceName } from '../services/catalog';
+import { yamlStream } from '../services/cli/yaml-stream';
 
 const root = path.join(__dirname, '..');
 export const servicesManifestFile = path.join(root, 'deploy', 'kubernetes', 'base', 'services.yaml');
@@ -196,9 +196,7 @@ export function serviceManifests(): object[] {
 export function renderServiceManifests(): string {
   return (
     '# The services and the provisioning Job, rendered from services/catalog.ts by `npm run manifests`: edit the tool, not this file.\n' +
-    serviceManifests()
-      .map((document) => `---\n${stringify(document, { lineWidth: 0 })}`)
-      .join('')
+    yamlStream(serviceManifests())
   );
 }
 

@@ -39,6 +39,10 @@ const base: Resource[] = [
   ...documentsOf(read(path.join(deployDir, 'base', 'config.yaml'))),
   ...documentsOf(read(servicesManifestFile)),
 ].map((document) => resource.parse(document));
+const configMap = z
+  .object({ data: z.record(z.string(), z.string()) })
+  .loose()
+  .parse(parse(read(path.join(deployDir, 'base', 'config.yaml'))));
 const named = (kind: string, name: string) => base.find((r) => r.kind === kind && r.metadata.name === name);
 
 /** Kubernetes' schema of each core kind deedstream uses: its validate() throws what is wrong. */
@@ -98,12 +102,9 @@ describe('the Kubernetes manifests', () => {
     const definition = serviceNamed(name);
     const deployment = named('Deployment', serviceHostOf(name));
     const [container] = deploymentSpec.parse(deployment).spec.template.spec.containers;
-    const config = parse(read(path.join(deployDir, 'base', 'config.yaml'))) as {
-      data: Record<string, string>;
-    };
     // The settings the service would run with: the ConfigMap and a value for each secret it reads.
     const env = {
-      ...config.data,
+      ...configMap.data,
       ...Object.fromEntries(
         (container?.env ?? []).map((e) => [e.name, 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTEyMzQ=']),
       ),
