@@ -9,7 +9,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { PropertyHarness } from '../test/support/property-harness';
 import { listing } from '../test/support/property-harness';
-import { Property } from '../services/property/domain/property';
+import { listedProperty } from '../services/property/domain/property';
 import { moneyFromMajor } from '../services/shared/domain/money';
 import { percentile } from './support/measure';
 
@@ -97,7 +97,7 @@ async function seededStream(harness: PropertyHarness, ownerId: string, events: n
   const { repository } = harness.service;
   const id = randomUUID();
   const input = listing();
-  const property = Property.list(
+  const property = listedProperty(
     id,
     {
       address: input.address,
@@ -118,7 +118,7 @@ async function seededStream(harness: PropertyHarness, ownerId: string, events: n
   };
   for (;;) {
     while (property.version < events && property.uncommittedEvents.length < 100)
-      property.changePrice(moneyFromMajor(500_000 + property.version, 'EUR'));
+      property.execute({ type: 'ChangePrice', price: moneyFromMajor(500_000 + property.version, 'EUR') });
     // Saved and committed, the same aggregate takes the next batch.
     await repository.save(property, property.persistedVersion, context);
     if (property.version >= events) return id;

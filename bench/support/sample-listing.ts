@@ -1,9 +1,9 @@
 import { moneyFromMajor } from '../../services/shared/domain/money';
-import { Property } from '../../services/property/domain/property';
+import { listedProperty, type Property } from '../../services/property/domain/property';
 
 /** A realistic canal-side listing, so bench payloads have the size real events have. */
 export function sampleListing(id: string, houseNumber: number): Property {
-  return Property.list(
+  return listedProperty(
     id,
     {
       address: {

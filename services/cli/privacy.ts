@@ -11,7 +11,7 @@ import {
   peopleUpcasters,
   type PersonEvent,
 } from '../people/published';
-import { Person } from '../people/domain/person';
+import { blankPerson, type Person } from '../people/domain/person';
 import { erasePerson } from '../people/privacy/erase-person';
 import { AvroEventCodec } from '../shared/codec/avro-event-codec';
 import { infrastructureConfig } from '../shared/service/infrastructure';
@@ -69,7 +69,7 @@ program
     const repository = new EventSourcedRepository<PersonEvent, Person>(
       db.withSchema(peopleSchema) as Kysely<EventStoreTables>,
       new PostgresEventStore<PersonEvent>(peopleStreamType, codec, peopleUpcasters),
-      (id) => Person.empty(id),
+      blankPerson,
     );
     const keys = new PostgresKeyStore(db, masterKey);
     const outcome = await erasePerson(

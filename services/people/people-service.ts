@@ -20,7 +20,7 @@ import type { PersonEvent } from './published/people-events';
 import { peopleUpcasters } from './published/people-stream';
 import { loadPeopleEventSchemas } from './published/schemas/people-schemas';
 import { peopleSchema, peopleStreamType, peopleTopic } from './published/topics';
-import { Person } from './domain/person';
+import { blankPerson, type Person } from './domain/person';
 import { peopleConfig, type PeopleConfig } from './people-config';
 import type { PersonErasureDeps } from './privacy/erase-person';
 
@@ -57,7 +57,7 @@ export const peopleService: ServiceDefinition<PeopleConfig, PeopleInternals> = {
     });
     const codec = new AvroEventCodec(runtime.registry, peopleTopic, await loadPeopleEventSchemas());
     const events = new PostgresEventStore<PersonEvent>(peopleStreamType, codec, peopleUpcasters);
-    const repository = new EventSourcedRepository<PersonEvent, Person>(db, events, (id) => Person.empty(id));
+    const repository = new EventSourcedRepository<PersonEvent, Person>(db, events, blankPerson);
     const runner = new CommandRunner(repository, IdempotencyStore.of(db), runtime.metrics, peopleStreamType);
     const readCipher = new FieldCipher(keys);
     const erasure: PersonErasureDeps = {

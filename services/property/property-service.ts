@@ -18,7 +18,7 @@ import type { ServiceDefinition } from '../shared/service/service-definition';
 import { propertyRoutes } from './api/property-routes';
 import { propertyUpcasters } from './published/property-stream';
 import { propertySchema, propertyStreamType, propertyTopic } from './published/topics';
-import { Property } from './domain/property';
+import { blankProperty, type Property } from './domain/property';
 import { propertySnapshots } from './domain/property-snapshot';
 import type { PropertyEvent } from './published/property-events';
 import { propertyCommandHandlers } from './handlers/property-command-handlers';
@@ -89,7 +89,7 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
     const repository = new EventSourcedRepository<PropertyEvent, Property>(
       db,
       store,
-      (id) => Property.empty(id),
+      blankProperty,
       snapshots,
     );
     const participant = await createParticipant(

@@ -11,7 +11,7 @@ import type { FieldCipher } from '../../shared/privacy/field-cipher';
 import { NoActiveKeyError } from '../../shared/privacy/field-cipher';
 import type { KeyStore } from '../../shared/privacy/key-store';
 import type { PersonEvent } from '../published/people-events';
-import { Person } from '../domain/person';
+import { blankPerson, personView, type Person } from '../domain/person';
 import { erasePerson, type PersonErasureDeps } from '../privacy/erase-person';
 import { isErased, openProfile, plainOrNull, sealProfile } from '../privacy/profile-sealing';
 import { profileBody } from './request-schemas';
@@ -59,9 +59,9 @@ export function peopleRoutes({
       throw forbidden(peopleRules.agentDetailsAgentsOnly, 'agency and licenceNumber are for agents only');
     }
     const id = caller.subject;
-    const person = (await repository.load(id)) ?? Person.empty(id);
+    const person = (await repository.load(id)) ?? blankPerson(id);
     // A first registration, or one after an erasure, gets a key (a new one after an erasure).
-    if (!person.isActive) await writeKeys.ensureKey(id);
+    if (person.state.status !== 'active') await writeKeys.ensureKey(id);
     const profile = await sealProfile(
       writeCipher,
       id,
@@ -93,9 +93,9 @@ export function peopleRoutes({
       context: req.commandContext,
       idempotency: idempotentRequest(req.header('idempotency-key'), `${id} PUT /people/me`, body),
       execute: (aggregate) => {
-        const outcome = aggregate.writeProfile(profile, clock());
+        const [written] = aggregate.execute({ type: 'WriteProfile', profile, now: clock() });
         return {
-          status: outcome === 'registered' ? 201 : 200,
+          status: written?.type === 'PersonRegistered' ? 201 : 200,
           body: {
             id,
             version: aggregate.version,
@@ -111,7 +111,7 @@ export function peopleRoutes({
   router.get('/people/:id', async (req: Request<{ id: string }>, res) => {
     const id = req.params.id;
     const person = await repository.load(id);
-    const view = person?.toView();
+    const view = person && personView(person);
     if (!view || view.status === 'unregistered') throw HttpProblem.notFound(`person ${id}`);
     const self = req.caller?.subject === id || hasRole(req.caller, 'ops');
     // That someone was erased is itself about them: only they and ops learn it (410);

@@ -1,4 +1,5 @@
-import { EventSourcedAggregate } from '../../shared/event-sourcing/aggregate';
+import { Aggregate } from '../../shared/event-sourcing/aggregate';
+import type { Decider } from '../../shared/event-sourcing/decider';
 import { DomainError } from '../../shared/errors/domain-error';
 import type { PersonEvent, PersonProfileData } from '../published/people-events';
 
@@ -6,9 +7,8 @@ import type { PersonEvent, PersonProfileData } from '../published/people-events'
 export type PersonStatus = 'unregistered' | 'active' | 'erased';
 
 /** A person's state: the profile (encrypted as the events carry it) while active. */
-export interface PersonView {
+export interface PersonState {
   readonly id: string;
-  readonly version: number;
   readonly status: PersonStatus;
   /** Null unless active. */
   readonly profile: PersonProfileData | null;
@@ -20,94 +20,84 @@ export interface PersonView {
   readonly registrations: number;
 }
 
+/** A person's state with the stream's version, as the API shows it. */
+export type PersonView = PersonState & { readonly version: number };
+
 /**
- * One identity's profile, event-sourced: its id is the identity provider's subject. The
- * personal values arrive already encrypted with the person's data key (encrypting needs
- * the key store, which a pure aggregate does not reach); the aggregate decides what may
- * happen. After an erasure the same identity may register again: a new registration on
- * the same stream, whose values are sealed with a new key.
+ * What can be asked of a person's stream. The personal values arrive already encrypted with
+ * the person's data key (encrypting needs the key store, which a pure decider does not
+ * reach); the clock is read by the caller.
  */
-export class Person extends EventSourcedAggregate<PersonEvent> {
-  private status: PersonStatus = 'unregistered';
-  private profile: PersonProfileData | null = null;
-  private registeredAt: string | null = null;
-  private erasedAt: string | null = null;
-  private registrations = 0;
+export type PersonCommand =
+  | { readonly type: 'WriteProfile'; readonly profile: PersonProfileData; readonly now: Date }
+  | { readonly type: 'Erase'; readonly now: Date };
 
-  private constructor(id: string) {
-    super(id);
-  }
+/**
+ * One identity's profile, event-sourced: its id is the identity provider's subject. A write
+ * registers (unregistered or erased) or replaces the profile (active). After an erasure the
+ * same identity may register again: a new registration on the same stream, whose values are
+ * sealed with a new key.
+ */
+export const personDecider: Decider<PersonState, PersonCommand, PersonEvent> = {
+  initialState: (id) => ({
+    id,
+    status: 'unregistered',
+    profile: null,
+    registeredAt: null,
+    erasedAt: null,
+    registrations: 0,
+  }),
 
-  /** A blank aggregate for the repository to load history into (or to register). */
-  static empty(id: string): Person {
-    if (id.trim() === '') throw new DomainError('person-id-required', 'A person needs an id');
-    return new Person(id);
-  }
-
-  get isActive(): boolean {
-    return this.status === 'active';
-  }
-
-  get personStatus(): PersonStatus {
-    return this.status;
-  }
-
-  /** Registers (unregistered or erased) or replaces the profile (active). */
-  writeProfile(profile: PersonProfileData, now: Date): 'registered' | 'updated' {
-    if (this.status === 'active') {
-      this.raise({ type: 'PersonProfileUpdated', data: copyProfile(profile) });
-      return 'updated';
+  decide(command, state) {
+    if (command.type === 'WriteProfile') {
+      const profile = copyProfile(command.profile);
+      if (state.status === 'active') return [{ type: 'PersonProfileUpdated', data: profile }];
+      return [{ type: 'PersonRegistered', data: { ...profile, registeredAt: command.now.toISOString() } }];
     }
-    this.raise({
-      type: 'PersonRegistered',
-      data: { ...copyProfile(profile), registeredAt: now.toISOString() },
-    });
-    return 'registered';
-  }
+    // Only an active person can be erased; the caller destroys the key.
+    if (state.status === 'erased')
+      throw new DomainError('person-already-erased', `person ${state.id} is erased`);
+    if (state.status !== 'active')
+      throw new DomainError('person-not-registered', `person ${state.id} has no profile`);
+    return [{ type: 'PersonErased', data: { erasedAt: command.now.toISOString() } }];
+  },
 
-  /** Records the erasure (the caller destroys the key). Only an active person can be erased. */
-  erase(now: Date): void {
-    if (this.status === 'erased')
-      throw new DomainError('person-already-erased', `person ${this.id} is erased`);
-    if (this.status !== 'active')
-      throw new DomainError('person-not-registered', `person ${this.id} has no profile`);
-    this.raise({ type: 'PersonErased', data: { erasedAt: now.toISOString() } });
-  }
-
-  toView(): PersonView {
-    return {
-      id: this.id,
-      version: this.version,
-      status: this.status,
-      profile: this.profile && copyProfile(this.profile),
-      registeredAt: this.registeredAt,
-      erasedAt: this.erasedAt,
-      registrations: this.registrations,
-    };
-  }
-
-  protected apply(event: PersonEvent): void {
+  evolve(state, event) {
     switch (event.type) {
       case 'PersonRegistered': {
         const { registeredAt, ...profile } = event.data;
-        this.status = 'active';
-        this.profile = copyProfile(profile);
-        this.registeredAt = registeredAt;
-        this.registrations += 1;
-        return;
+        return {
+          ...state,
+          status: 'active',
+          profile: copyProfile(profile),
+          registeredAt,
+          registrations: state.registrations + 1,
+        };
       }
       case 'PersonProfileUpdated':
-        this.profile = copyProfile(event.data);
-        return;
+        return { ...state, profile: copyProfile(event.data) };
       case 'PersonErased':
-        this.status = 'erased';
-        this.profile = null;
-        this.registeredAt = null;
-        this.erasedAt = event.data.erasedAt;
-        return;
+        return {
+          ...state,
+          status: 'erased',
+          profile: null,
+          registeredAt: null,
+          erasedAt: event.data.erasedAt,
+        };
     }
-  }
+  },
+};
+
+/** One person's stream between a load and a save. */
+export type Person = Aggregate<PersonState, PersonCommand, PersonEvent>;
+
+/** A person with no events yet (to fold history into, or to register). */
+export function blankPerson(id: string): Person {
+  if (id.trim() === '') throw new DomainError('person-id-required', 'A person needs an id');
+  return Aggregate.blank(personDecider, id);
 }
+
+export const personView = (person: Person): PersonView => ({ ...person.state, version: person.version });
 
 function copyProfile(profile: PersonProfileData): PersonProfileData {
   return {

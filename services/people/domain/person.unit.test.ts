@@ -1,7 +1,7 @@
-import { DomainError } from '../../shared/errors/domain-error';
 import type { EncryptedField } from '../../shared/privacy/encrypted-field';
-import type { PersonProfileData } from '../published/people-events';
-import { Person } from './person';
+import type { PersonEvent, PersonProfileData } from '../published/people-events';
+import { DeciderSpecification } from '../../../test/support/decider-specification';
+import { blankPerson, personDecider, personView } from './person';
 
 const sealed = (text: string, keyId = 'key-1'): EncryptedField => ({
   keyId,
@@ -17,57 +17,80 @@ const profile = (keyId = 'key-1'): PersonProfileData => ({
   agent: true,
 });
 const now = new Date('2026-12-01T10:00:00.000Z');
+const later = new Date('2026-12-02T00:00:00.000Z');
 
-describe('Person', () => {
-  it('registers on the first write and updates the whole profile on the next', () => {
-    const person = Person.empty('subject-1');
-    expect(person.writeProfile(profile(), now)).toBe('registered');
-    expect(person.writeProfile({ ...profile(), agency: null }, now)).toBe('updated');
-    expect(person.uncommittedEvents.map((e) => e.type)).toEqual(['PersonRegistered', 'PersonProfileUpdated']);
-    expect(person.uncommittedEvents[0]?.data).toEqual({ ...profile(), registeredAt: now.toISOString() });
-    expect(person.toView()).toMatchObject({
-      status: 'active',
-      version: 2,
-      registeredAt: now.toISOString(),
-      registrations: 1,
-      profile: { agency: null },
-    });
+const registered = (keyId = 'key-1'): PersonEvent => ({
+  type: 'PersonRegistered',
+  data: { ...profile(keyId), registeredAt: now.toISOString() },
+});
+const erased: PersonEvent = { type: 'PersonErased', data: { erasedAt: later.toISOString() } };
+
+const spec = DeciderSpecification.for(personDecider, 'subject-1');
+
+describe('person decider', () => {
+  it('registers on the first write', () => {
+    spec.given([]).when({ type: 'WriteProfile', profile: profile(), now }).then([registered()]);
   });
 
-  it('forgets the profile when erased, and registers again afterwards with a new key', () => {
-    const person = Person.empty('subject-1');
-    person.writeProfile(profile('key-1'), now);
-    person.erase(new Date('2026-12-02T00:00:00.000Z'));
-    expect(person.toView()).toMatchObject({
+  it('replaces the whole profile on the next write', () => {
+    const changed = { ...profile(), agency: null };
+    spec
+      .given([registered()])
+      .when({ type: 'WriteProfile', profile: changed, now: later })
+      .then([{ type: 'PersonProfileUpdated', data: changed }]);
+  });
+
+  it('registers again after an erasure, and counts the registration', () => {
+    const { events, state } = spec
+      .given([registered('key-1'), erased])
+      .when({ type: 'WriteProfile', profile: profile('key-2'), now })
+      .decided();
+    expect(events.map((e) => e.type)).toEqual(['PersonRegistered']);
+    expect(state).toMatchObject({ status: 'active', registrations: 2, erasedAt: later.toISOString() });
+    expect(state.profile?.name.keyId).toBe('key-2');
+  });
+
+  it('forgets the profile when erased', () => {
+    spec.given([registered()]).when({ type: 'Erase', now: later }).then([erased]);
+    expect(spec.given([registered(), erased]).state).toMatchObject({
       status: 'erased',
       profile: null,
       registeredAt: null,
-      erasedAt: '2026-12-02T00:00:00.000Z',
+      erasedAt: later.toISOString(),
     });
-    expect(person.writeProfile(profile('key-2'), now)).toBe('registered');
-    const view = person.toView();
-    expect(view).toMatchObject({ status: 'active', version: 3, registrations: 2 });
-    expect(view.profile?.name.keyId).toBe('key-2');
   });
 
   it('refuses to erase someone who never registered, or twice', () => {
-    const never = Person.empty('subject-2');
-    expect(() => never.erase(now)).toThrow(
-      new DomainError('person-not-registered', 'person subject-2 has no profile'),
-    );
-    const person = Person.empty('subject-3');
-    person.writeProfile(profile(), now);
-    person.erase(now);
-    expect(() => person.erase(now)).toThrow(/is erased/);
+    spec
+      .given([])
+      .when({ type: 'Erase', now })
+      .thenRefuses('person-not-registered', /subject-1 has no profile/);
+    spec.given([registered(), erased]).when({ type: 'Erase', now }).thenRefuses('person-already-erased');
   });
 
-  it('folds the same state from its history', () => {
-    const person = Person.empty('subject-4');
-    person.writeProfile(profile(), now);
-    person.erase(now);
-    person.writeProfile(profile('key-2'), now);
-    const replayed = Person.empty('subject-4');
+  it('copies the profile, so a caller changing its object later cannot alter the event', () => {
+    const mine = profile();
+    const { events } = spec.given([]).when({ type: 'WriteProfile', profile: mine, now }).decided();
+    mine.name.keyId = 'tampered';
+    expect(events[0]?.data).toMatchObject({ name: { keyId: 'key-1' } });
+  });
+});
+
+describe('Person (the decider between load and save)', () => {
+  it('keeps what it raised as uncommitted, and folds the same state from that history', () => {
+    const person = blankPerson('subject-4');
+    person.execute({ type: 'WriteProfile', profile: profile(), now });
+    person.execute({ type: 'Erase', now });
+    person.execute({ type: 'WriteProfile', profile: profile('key-2'), now });
+    expect(person.version).toBe(3);
+    expect(person.persistedVersion).toBe(0);
+    const replayed = blankPerson('subject-4');
     replayed.loadFromHistory(person.uncommittedEvents);
-    expect(replayed.toView()).toEqual(person.toView());
+    expect(personView(replayed)).toEqual(personView(person));
+    expect(replayed.uncommittedEvents).toHaveLength(0);
+  });
+
+  it('refuses a blank id', () => {
+    expect(() => blankPerson(' ')).toThrow(expect.objectContaining({ rule: 'person-id-required' }));
   });
 });

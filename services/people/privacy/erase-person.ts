@@ -6,7 +6,7 @@ import type { ErasureEvidenceStore } from '../../shared/privacy/erasure-evidence
 import type { FieldCipher } from '../../shared/privacy/field-cipher';
 import type { DestroyResult, KeyStore } from '../../shared/privacy/key-store';
 import type { PersonEvent } from '../published/people-events';
-import type { Person } from '../domain/person';
+import { personView, type Person } from '../domain/person';
 import { formerValuesOf, openProfile } from './profile-sealing';
 
 export interface PersonErasureDeps {
@@ -47,7 +47,7 @@ export async function erasePerson(
   const clock = deps.clock ?? (() => new Date());
   for (let attempt = 1; ; attempt += 1) {
     const person = await deps.repository.load(personId);
-    const view = person?.toView();
+    const view = person && personView(person);
     if (!person || !view || view.status === 'unregistered') return { outcome: 'not-found' };
     if (view.status === 'erased') {
       // A registration that created a key but never committed leaves an active key behind.
@@ -60,7 +60,7 @@ export async function erasePerson(
       formerValues.length > 0
         ? await shredSubject(deps.keys, deps.evidence, personId, formerValues)
         : { ...(await deps.keys.destroySubject(personId)), evidence: undefined };
-    person.erase(clock());
+    person.execute({ type: 'Erase', now: clock() });
     try {
       await deps.repository.save(person, person.persistedVersion, context);
     } catch (error) {

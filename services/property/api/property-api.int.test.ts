@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { listing, startPropertyService, type PropertyHarness } from '../../../test/support/property-harness';
-import { Property } from '../domain/property';
+import type { Property } from '../domain/property';
 
 let api: PropertyHarness;
 beforeAll(async () => {
@@ -197,8 +197,8 @@ describe('commands', () => {
     await api.call('POST', `/properties/${id}/offers/${offerId}/accept`);
     // Reservation and sale are the purchase saga's messages, not public endpoints: drive the aggregate directly.
     const property = (await api.service.repository.load(id)) as Property;
-    property.reserve('tx-1', offerId, api.buyer.subject);
-    property.markSold('tx-1');
+    property.execute({ type: 'Reserve', transactionId: 'tx-1', offerId, buyerId: api.buyer.subject });
+    property.execute({ type: 'MarkSold', transactionId: 'tx-1' });
     await api.service.repository.save(property, property.persistedVersion, {
       correlationId: 'test',
       causationId: null,
@@ -286,8 +286,8 @@ describe('optimistic concurrency', () => {
     const id = await listProperty();
     const a = (await api.service.repository.load(id)) as Property;
     const b = (await api.service.repository.load(id)) as Property;
-    a.changePrice({ amountMinor: 60_000_000, currency: 'EUR' });
-    b.changePrice({ amountMinor: 61_000_000, currency: 'EUR' });
+    a.execute({ type: 'ChangePrice', price: { amountMinor: 60_000_000, currency: 'EUR' } });
+    b.execute({ type: 'ChangePrice', price: { amountMinor: 61_000_000, currency: 'EUR' } });
     const context = { correlationId: 'race', causationId: null, traceparent: null, actor: null };
     const outcomes = await Promise.allSettled([
       api.service.repository.save(a, 1, context),

@@ -9,7 +9,7 @@ import { CONSISTENCY_HEADER } from '../../shared/http/read-model';
 import { parseConsistencyToken } from '../../shared/projection/consistency-token';
 import { sendResult } from '../../shared/http/send-result';
 import { parseOr400 } from '../../shared/http/validation';
-import { Property } from '../domain/property';
+import { listedProperty, type Property } from '../domain/property';
 import type { PropertyApiDeps } from './property-api-deps';
 import { propertyId } from './property-id';
 import { offerBuyerOnly, ownerOnly, propertyRules } from './property-access';
@@ -100,7 +100,7 @@ export function listProperty({
     const result = await runner.run({
       describe: 'new property',
       create: () =>
-        Property.list(
+        listedProperty(
           randomUUID(),
           {
             address: body.address,
@@ -140,29 +140,32 @@ function listingCommands(command: Command) {
   return {
     updateDetails: command(updateDetailsBody, (property, body, caller) => {
       ownerOnly(property, caller, 'change its details');
-      property.updateDetails({
-        address: body.address ?? null,
-        bedrooms: body.bedrooms ?? null,
-        bathrooms: body.bathrooms ?? null,
-        areaSqm: body.areaSqm ?? null,
-        propertyType: body.type ?? null,
-        description: body.description ?? null,
+      property.execute({
+        type: 'UpdateDetails',
+        changes: {
+          address: body.address ?? null,
+          bedrooms: body.bedrooms ?? null,
+          bathrooms: body.bathrooms ?? null,
+          areaSqm: body.areaSqm ?? null,
+          propertyType: body.type ?? null,
+          description: body.description ?? null,
+        },
       });
       return accepted(property);
     }),
     changePrice: command(changePriceBody, (property, body, caller) => {
       ownerOnly(property, caller, 'change its price');
-      property.changePrice(moneyFromBody(body.price));
+      property.execute({ type: 'ChangePrice', price: moneyFromBody(body.price) });
       return accepted(property);
     }),
     withdraw: command(reasonBody, (property, body, caller) => {
       ownerOnly(property, caller, 'withdraw it');
-      property.withdrawListing(body.reason ?? null);
+      property.execute({ type: 'WithdrawListing', reason: body.reason ?? null });
       return accepted(property);
     }),
     relist: command(relistBody, (property, body, caller) => {
       ownerOnly(property, caller, 'relist it');
-      property.relist(body.price ? moneyFromBody(body.price) : null);
+      property.execute({ type: 'Relist', price: body.price ? moneyFromBody(body.price) : null });
       return accepted(property);
     }),
   };
@@ -192,13 +195,20 @@ function offerCommands(command: Command) {
         );
       }
       const offerId = randomUUID();
-      property.receiveOffer(offerId, caller.subject, moneyFromBody(body.amount));
+      property.execute({
+        type: 'ReceiveOffer',
+        offerId,
+        buyerId: caller.subject,
+        amount: moneyFromBody(body.amount),
+      });
       return accepted(property, 201, { offerId });
     }),
-    acceptOffer: onOffer(ownerDecides('accept an offer'), (p, offerId) => p.acceptOffer(offerId)),
-    rejectOffer: onOffer(ownerDecides('reject an offer'), (p, offerId, reason) =>
-      p.rejectOffer(offerId, reason),
+    acceptOffer: onOffer(ownerDecides('accept an offer'), (p, offerId) =>
+      p.execute({ type: 'AcceptOffer', offerId }),
     ),
-    withdrawOffer: onOffer(offerBuyerOnly, (p, offerId) => p.withdrawOffer(offerId)),
+    rejectOffer: onOffer(ownerDecides('reject an offer'), (p, offerId, reason) =>
+      p.execute({ type: 'RejectOffer', offerId, reason }),
+    ),
+    withdrawOffer: onOffer(offerBuyerOnly, (p, offerId) => p.execute({ type: 'WithdrawOffer', offerId })),
   };
 }

@@ -3,6 +3,7 @@ import { HttpProblem } from '../../shared/http/problem';
 import { parseOr400 } from '../../shared/http/validation';
 import type { PropertyApiDeps } from './property-api-deps';
 import { propertyId } from './property-id';
+import { ownerOf, propertyView } from '../domain/property';
 import { Viewer } from './redaction';
 import { etag, eventJson, propertyJson } from './representation';
 import { historyQuery, stateQuery } from './request-schemas';
@@ -28,11 +29,11 @@ export function propertyState({
         `version ${query.version} of property ${id} (latest is ${property.version})`,
       );
     }
-    const view = property.toView();
+    const view = propertyView(property);
     res
       .set('ETag', etag(property.version))
       .json(
-        propertyJson(view, new Viewer(req.caller, property.ownerId), await agentCardView(view.listingAgent)),
+        propertyJson(view, new Viewer(req.caller, ownerOf(property)), await agentCardView(view.listingAgent)),
       );
   };
 }
@@ -45,7 +46,8 @@ export function propertyHistory({ repository }: PropertyApiDeps): RequestHandler
     const events = await repository.history(id, query.after, query.limit);
     if (events.length === 0 && query.after === 0) throw HttpProblem.notFound(`property ${id}`);
     // Who owns it decides who sees buyers' ids; a page after the first needs the first event.
-    const owner = (await repository.load(id, { toVersion: 1 }))?.ownerId ?? null;
+    const firstVersion = await repository.load(id, { toVersion: 1 });
+    const owner = firstVersion ? ownerOf(firstVersion) : null;
     const viewer = new Viewer(req.caller, owner);
     const last = events.at(-1);
     res.json({

@@ -17,6 +17,7 @@ export const propertyRules = [
   'offer-amount-not-positive',
   'reason-required',
   'property-not-found',
+  'property-already-listed',
   'property-not-listed',
   'property-not-withdrawn',
   'property-reserved',

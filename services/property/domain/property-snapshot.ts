@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { SnapshotFormat } from '../../shared/event-sourcing/snapshot-format';
 import { propertyTypes } from '../published/property-type';
-import { Property } from './property';
-import type { PropertyView } from './property-view';
+import { restoredProperty, type Property } from './property';
+import type { ListingState } from './property-state';
 
 const money = z.strictObject({ amountMinor: z.number().int(), currency: z.string().length(3) });
 const encryptedField = z.strictObject({ keyId: z.string(), iv: z.string(), ciphertext: z.string() });
 
-/** A property's state in a snapshot: its view without id and version (the row holds those). */
-export type PropertySnapshot = Omit<PropertyView, 'id' | 'version'>;
+/** A property's state in a snapshot: its listing (the row holds id and version). */
+export type PropertySnapshot = ListingState;
 
 const propertySnapshotSchema: z.ZodType<PropertySnapshot> = z.strictObject({
   status: z.enum(['listed', 'reserved', 'sold', 'withdrawn']),
@@ -54,13 +54,14 @@ const propertySnapshotSchema: z.ZodType<PropertySnapshot> = z.strictObject({
   priceChangeCount: z.number().int().min(0),
 });
 
-/** Format 1: the PropertyView of the aggregate's state (see property-view.ts). */
+/** Format 1: the listing's state (see property-state.ts), the fields of a PropertyView. */
 export const propertySnapshots: SnapshotFormat<Property, PropertySnapshot> = {
   format: 1,
   schema: propertySnapshotSchema,
   take(property) {
-    const { id: _id, version: _version, ...state } = property.toView();
-    return state;
+    const { listing } = property.state;
+    if (listing === null) throw new Error(`Property ${property.id} has no listing to snapshot`);
+    return listing;
   },
-  restore: (id, version, state) => Property.fromSnapshot(id, version, state),
+  restore: (id, version, listing) => restoredProperty(id, version, listing),
 };

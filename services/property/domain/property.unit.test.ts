@@ -1,7 +1,14 @@
 import { DomainError } from '../../shared/errors/domain-error';
 import type { Address } from './address';
 import { moneyFromMajor, type Money } from '../../shared/domain/money';
-import { Property, type ListPropertyInput } from './property';
+import {
+  blankProperty,
+  listedProperty,
+  propertyView,
+  type ListPropertyInput,
+  type Property,
+  type PropertyDetailsChanges,
+} from './property';
 import type { PropertyEvent } from '../published/property-events';
 import { propertyRules, type PropertyRule } from './property-rules';
 
@@ -30,6 +37,14 @@ const listing: ListPropertyInput = {
   ownerId: 'seller-1',
 };
 
+const statusOf = (property: Property) => property.state.listing?.status ?? null;
+
+function folded(id: string, history: readonly PropertyEvent[]): Property {
+  const property = blankProperty(id);
+  property.loadFromHistory(history);
+  return property;
+}
+
 /** Each builder returns an aggregate with nothing uncommitted, so a test sees only what it raises. */
 function committed(property: Property): Property {
   property.markCommitted();
@@ -37,44 +52,44 @@ function committed(property: Property): Property {
 }
 
 function listed(input: Partial<ListPropertyInput> = {}): Property {
-  return committed(Property.list('property-1', { ...listing, ...input }, listedAt));
+  return committed(listedProperty('property-1', { ...listing, ...input }, listedAt));
 }
 
 function withOffers(): Property {
   const property = listed();
-  property.receiveOffer('offer-1', 'buyer-1', eur(440_000));
-  property.receiveOffer('offer-2', 'buyer-2', eur(430_000));
+  property.execute({ type: 'ReceiveOffer', offerId: 'offer-1', buyerId: 'buyer-1', amount: eur(440_000) });
+  property.execute({ type: 'ReceiveOffer', offerId: 'offer-2', buyerId: 'buyer-2', amount: eur(430_000) });
   return committed(property);
 }
 
 function withAcceptedOffer(): Property {
   const property = withOffers();
-  property.acceptOffer('offer-1');
+  property.execute({ type: 'AcceptOffer', offerId: 'offer-1' });
   return committed(property);
 }
 
 function reserved(): Property {
   const property = withAcceptedOffer();
-  property.reserve('tx-1', 'offer-1', 'buyer-1');
+  property.execute({ type: 'Reserve', transactionId: 'tx-1', offerId: 'offer-1', buyerId: 'buyer-1' });
   return committed(property);
 }
 
 function sold(): Property {
   const property = reserved();
-  property.markSold('tx-1');
+  property.execute({ type: 'MarkSold', transactionId: 'tx-1' });
   return committed(property);
 }
 
 function withdrawn(): Property {
   const property = listed();
-  property.withdrawListing('Owner moved back in');
+  property.execute({ type: 'WithdrawListing', reason: 'Owner moved back in' });
   return committed(property);
 }
 
 function expectRefused(property: Property, rule: PropertyRule, command: (p: Property) => void): void {
   const version = property.version;
   const pending = property.uncommittedEvents.length;
-  const before = property.status === null ? null : property.toView();
+  const before = statusOf(property) === null ? null : propertyView(property);
   let thrown: unknown;
   try {
     command(property);
@@ -86,7 +101,7 @@ function expectRefused(property: Property, rule: PropertyRule, command: (p: Prop
   expect((thrown as DomainError).message).not.toBe('');
   expect(property.version).toBe(version);
   expect(property.uncommittedEvents).toHaveLength(pending);
-  if (before !== null) expect(property.toView()).toEqual(before);
+  if (before !== null) expect(propertyView(property)).toEqual(before);
 }
 
 function raised(property: Property): readonly PropertyEvent[] {
@@ -95,7 +110,7 @@ function raised(property: Property): readonly PropertyEvent[] {
 
 describe('Property.list', () => {
   it('raises PropertyListed with the validated input and the given time', () => {
-    const property = Property.list(
+    const property = listedProperty(
       'property-1',
       {
         ...listing,
@@ -123,7 +138,7 @@ describe('Property.list', () => {
     ]);
     expect(property.version).toBe(1);
     expect(property.persistedVersion).toBe(0);
-    expect(property.status).toBe('listed');
+    expect(statusOf(property)).toBe('listed');
   });
 
   it('records a missing or blank description as null', () => {
@@ -133,16 +148,16 @@ describe('Property.list', () => {
       { ...listing, description: '   ' },
       { ...listing, description: null },
     ]) {
-      const [event] = raised(Property.list('property-1', input, listedAt));
+      const [event] = raised(listedProperty('property-1', input, listedAt));
       expect(event?.type === 'PropertyListed' && event.data.description).toBeNull();
     }
   });
 
   it('copies its input so later changes by the caller cannot alter the event', () => {
     const price = { amountMinor: 100, currency: 'EUR' };
-    const property = Property.list('property-1', { ...listing, price }, listedAt);
+    const property = listedProperty('property-1', { ...listing, price }, listedAt);
     price.amountMinor = 1;
-    expect(property.toView().price).toEqual({ amountMinor: 100, currency: 'EUR' });
+    expect(propertyView(property).price).toEqual({ amountMinor: 100, currency: 'EUR' });
   });
 
   it.each<[PropertyRule, Partial<ListPropertyInput>]>([
@@ -160,52 +175,55 @@ describe('Property.list', () => {
     ['invalid-area', { areaSqm: Number.POSITIVE_INFINITY }],
     ['invalid-property-type', { propertyType: 'castle' as ListPropertyInput['propertyType'] }],
   ])('refuses with %s for %p', (rule, change) => {
-    expect(() => Property.list('property-1', { ...listing, ...change }, listedAt)).toThrow(
+    expect(() => listedProperty('property-1', { ...listing, ...change }, listedAt)).toThrow(
       expect.objectContaining({ rule }),
     );
   });
 
   it('accepts the bounds of the room counts', () => {
-    expect(() => Property.list('p', { ...listing, bedrooms: 0, bathrooms: 100 }, listedAt)).not.toThrow();
+    expect(() => listedProperty('p', { ...listing, bedrooms: 0, bathrooms: 100 }, listedAt)).not.toThrow();
   });
 
   it('refuses an empty id and an invalid clock reading', () => {
-    expect(() => Property.list(' ', listing, listedAt)).toThrow(
+    expect(() => listedProperty(' ', listing, listedAt)).toThrow(
       expect.objectContaining({ rule: 'invalid-id' }),
     );
-    expect(() => Property.list('p', listing, new Date(Number.NaN))).toThrow(RangeError);
+    expect(() => listedProperty('p', listing, new Date(Number.NaN))).toThrow(RangeError);
   });
 });
 
 describe('commands on a property that was never listed', () => {
   it.each<[string, (p: Property) => void]>([
-    ['updateDetails', (p) => p.updateDetails({ bedrooms: 4 })],
-    ['changePrice', (p) => p.changePrice(eur(1))],
-    ['receiveOffer', (p) => p.receiveOffer('o', 'b', eur(1))],
-    ['acceptOffer', (p) => p.acceptOffer('o')],
-    ['rejectOffer', (p) => p.rejectOffer('o', null)],
-    ['withdrawOffer', (p) => p.withdrawOffer('o')],
-    ['reserve', (p) => p.reserve('t', 'o', 'b')],
-    ['releaseReservation', (p) => p.releaseReservation('t', 'r')],
-    ['markSold', (p) => p.markSold('t')],
-    ['withdrawListing', (p) => p.withdrawListing(null)],
-    ['relist', (p) => p.relist(null)],
+    ['updateDetails', (p) => p.execute({ type: 'UpdateDetails', changes: { bedrooms: 4 } })],
+    ['changePrice', (p) => p.execute({ type: 'ChangePrice', price: eur(1) })],
+    ['receiveOffer', (p) => p.execute({ type: 'ReceiveOffer', offerId: 'o', buyerId: 'b', amount: eur(1) })],
+    ['acceptOffer', (p) => p.execute({ type: 'AcceptOffer', offerId: 'o' })],
+    ['rejectOffer', (p) => p.execute({ type: 'RejectOffer', offerId: 'o', reason: null })],
+    ['withdrawOffer', (p) => p.execute({ type: 'WithdrawOffer', offerId: 'o' })],
+    ['reserve', (p) => p.execute({ type: 'Reserve', transactionId: 't', offerId: 'o', buyerId: 'b' })],
+    ['releaseReservation', (p) => p.execute({ type: 'ReleaseReservation', transactionId: 't', reason: 'r' })],
+    ['markSold', (p) => p.execute({ type: 'MarkSold', transactionId: 't' })],
+    ['withdrawListing', (p) => p.execute({ type: 'WithdrawListing', reason: null })],
+    ['relist', (p) => p.execute({ type: 'Relist', price: null })],
   ])('%s is refused with property-not-found', (_name, command) => {
-    expectRefused(Property.empty('ghost'), 'property-not-found', command);
+    expectRefused(blankProperty('ghost'), 'property-not-found', command);
   });
 
   it('has no status and no view', () => {
-    const property = Property.empty('ghost');
-    expect(property.status).toBeNull();
+    const property = blankProperty('ghost');
+    expect(statusOf(property)).toBeNull();
     expect(property.version).toBe(0);
-    expect(() => property.toView()).toThrow(/no history/);
+    expect(() => propertyView(property)).toThrow(/no history/);
   });
 });
 
 describe('updateDetails', () => {
   it('records only the fields that change', () => {
     const property = listed();
-    property.updateDetails({ bedrooms: 4, bathrooms: 2, areaSqm: 130, propertyType: null });
+    property.execute({
+      type: 'UpdateDetails',
+      changes: { bedrooms: 4, bathrooms: 2, areaSqm: 130, propertyType: null },
+    });
     expect(raised(property)).toEqual([
       {
         type: 'PropertyDetailsUpdated',
@@ -219,13 +237,16 @@ describe('updateDetails', () => {
         },
       },
     ]);
-    expect(property.toView()).toMatchObject({ bedrooms: 4, bathrooms: 2, areaSqm: 130, version: 2 });
+    expect(propertyView(property)).toMatchObject({ bedrooms: 4, bathrooms: 2, areaSqm: 130, version: 2 });
   });
 
   it('changes address, type and description', () => {
     const property = listed();
     const moved = { ...address, street: 'Herengracht 1', lat: 52.38 };
-    property.updateDetails({ address: moved, propertyType: 'condo', description: 'Renovated' });
+    property.execute({
+      type: 'UpdateDetails',
+      changes: { address: moved, propertyType: 'condo', description: 'Renovated' },
+    });
     expect(raised(property)[0]?.data).toEqual({
       address: moved,
       bedrooms: null,
@@ -234,7 +255,7 @@ describe('updateDetails', () => {
       propertyType: 'condo',
       description: 'Renovated',
     });
-    expect(property.toView()).toMatchObject({
+    expect(propertyView(property)).toMatchObject({
       address: moved,
       propertyType: 'condo',
       description: 'Renovated',
@@ -243,72 +264,86 @@ describe('updateDetails', () => {
 
   it('removes the description when given a blank one, recording it as an empty string', () => {
     const property = listed();
-    property.updateDetails({ description: '  ' });
+    property.execute({ type: 'UpdateDetails', changes: { description: '  ' } });
     expect(raised(property)[0]?.data).toMatchObject({ description: '' });
-    expect(property.toView().description).toBeNull();
+    expect(propertyView(property).description).toBeNull();
   });
 
   it('is allowed while reserved and while withdrawn', () => {
     for (const property of [reserved(), withdrawn()]) {
-      property.updateDetails({ bathrooms: 3 });
-      expect(property.toView().bathrooms).toBe(3);
+      property.execute({ type: 'UpdateDetails', changes: { bathrooms: 3 } });
+      expect(propertyView(property).bathrooms).toBe(3);
     }
   });
 
-  it.each<[string, Parameters<Property['updateDetails']>[0]]>([
+  it.each<[string, PropertyDetailsChanges]>([
     ['nothing', {}],
     ['only nulls', { address: null, bedrooms: null, description: null }],
     ['current values', { bedrooms: 3, bathrooms: 2, areaSqm: 120.5, propertyType: 'apartment' }],
     ['the same address, differently padded', { address: { ...address, city: ' Amsterdam ' } }],
     ['the same description', { description: ' Canal-side apartment ' }],
   ])('refuses no-changes for %s', (_case, changes) => {
-    expectRefused(listed(), 'no-changes', (p) => p.updateDetails(changes));
+    expectRefused(listed(), 'no-changes', (p) => p.execute({ type: 'UpdateDetails', changes }));
   });
 
   it('refuses no-changes when removing a description there is none of', () => {
-    expectRefused(listed({ description: null }), 'no-changes', (p) => p.updateDetails({ description: '' }));
+    expectRefused(listed({ description: null }), 'no-changes', (p) =>
+      p.execute({ type: 'UpdateDetails', changes: { description: '' } }),
+    );
   });
 
   it('refuses on a sold property', () => {
-    expectRefused(sold(), 'property-sold', (p) => p.updateDetails({ bedrooms: 4 }));
+    expectRefused(sold(), 'property-sold', (p) =>
+      p.execute({ type: 'UpdateDetails', changes: { bedrooms: 4 } }),
+    );
   });
 
-  it.each<[PropertyRule, Parameters<Property['updateDetails']>[0]]>([
+  it.each<[PropertyRule, PropertyDetailsChanges]>([
     ['invalid-bedrooms', { bedrooms: -1 }],
     ['invalid-bathrooms', { bathrooms: 101 }],
     ['invalid-area', { areaSqm: 0 }],
     ['invalid-address', { address: { ...address, lon: 200 } }],
     ['invalid-property-type', { propertyType: 'igloo' as 'house' }],
   ])('refuses %s even when other fields are valid', (rule, change) => {
-    expectRefused(listed(), rule, (p) => p.updateDetails({ bedrooms: 5, ...change }));
+    expectRefused(listed(), rule, (p) =>
+      p.execute({ type: 'UpdateDetails', changes: { bedrooms: 5, ...change } }),
+    );
   });
 
   it('validates a value even when it equals nothing new', () => {
-    expectRefused(listed(), 'invalid-bedrooms', (p) => p.updateDetails({ bedrooms: 3.5 }));
+    expectRefused(listed(), 'invalid-bedrooms', (p) =>
+      p.execute({ type: 'UpdateDetails', changes: { bedrooms: 3.5 } }),
+    );
   });
 });
 
 describe('changePrice', () => {
   it('raises PriceChanged with the previous and new price', () => {
     const property = listed();
-    property.changePrice(eur(425_000));
+    property.execute({ type: 'ChangePrice', price: eur(425_000) });
     expect(raised(property)).toEqual([
       { type: 'PriceChanged', data: { previousPrice: eur(450_000), newPrice: eur(425_000) } },
     ]);
-    expect(property.toView()).toMatchObject({ price: eur(425_000), priceChangeCount: 1 });
+    expect(propertyView(property)).toMatchObject({ price: eur(425_000), priceChangeCount: 1 });
   });
 
   it('refuses price-unchanged', () => {
-    expectRefused(listed(), 'price-unchanged', (p) => p.changePrice(eur(450_000)));
+    expectRefused(listed(), 'price-unchanged', (p) =>
+      p.execute({ type: 'ChangePrice', price: eur(450_000) }),
+    );
   });
 
   it('refuses currency-mismatch', () => {
-    expectRefused(listed(), 'currency-mismatch', (p) => p.changePrice(usd(400_000)));
+    expectRefused(listed(), 'currency-mismatch', (p) =>
+      p.execute({ type: 'ChangePrice', price: usd(400_000) }),
+    );
   });
 
   it('refuses a zero price and malformed money', () => {
-    expectRefused(listed(), 'price-not-positive', (p) => p.changePrice(eur(0)));
-    expectRefused(listed(), 'invalid-money', (p) => p.changePrice({ amountMinor: -5, currency: 'EUR' }));
+    expectRefused(listed(), 'price-not-positive', (p) => p.execute({ type: 'ChangePrice', price: eur(0) }));
+    expectRefused(listed(), 'invalid-money', (p) =>
+      p.execute({ type: 'ChangePrice', price: { amountMinor: -5, currency: 'EUR' } }),
+    );
   });
 
   it.each<[string, () => Property]>([
@@ -316,208 +351,273 @@ describe('changePrice', () => {
     ['sold', sold],
     ['withdrawn', withdrawn],
   ])('refuses property-not-listed while %s', (_status, build) => {
-    expectRefused(build(), 'property-not-listed', (p) => p.changePrice(eur(400_000)));
+    expectRefused(build(), 'property-not-listed', (p) =>
+      p.execute({ type: 'ChangePrice', price: eur(400_000) }),
+    );
   });
 });
 
 describe('receiveOffer', () => {
   it('raises OfferReceived and tracks the offer as pending', () => {
     const property = listed();
-    property.receiveOffer('offer-1', 'buyer-1', eur(440_000));
+    property.execute({ type: 'ReceiveOffer', offerId: 'offer-1', buyerId: 'buyer-1', amount: eur(440_000) });
     expect(raised(property)).toEqual([
       { type: 'OfferReceived', data: { offerId: 'offer-1', buyerId: 'buyer-1', amount: eur(440_000) } },
     ]);
-    expect(property.toView().offers).toEqual([
+    expect(propertyView(property).offers).toEqual([
       { offerId: 'offer-1', buyerId: 'buyer-1', amount: eur(440_000), status: 'pending' },
     ]);
   });
 
   it('accepts further offers, above the price too, while another is accepted', () => {
     const property = withAcceptedOffer();
-    property.receiveOffer('offer-3', 'buyer-3', eur(460_000));
-    expect(property.toView().offers.map((offer) => offer.offerId)).toEqual(['offer-1', 'offer-2', 'offer-3']);
+    property.execute({ type: 'ReceiveOffer', offerId: 'offer-3', buyerId: 'buyer-3', amount: eur(460_000) });
+    expect(propertyView(property).offers.map((offer) => offer.offerId)).toEqual([
+      'offer-1',
+      'offer-2',
+      'offer-3',
+    ]);
   });
 
   it('refuses offer-on-sold-property', () => {
-    expectRefused(sold(), 'offer-on-sold-property', (p) => p.receiveOffer('offer-9', 'buyer-9', eur(1)));
+    expectRefused(sold(), 'offer-on-sold-property', (p) =>
+      p.execute({ type: 'ReceiveOffer', offerId: 'offer-9', buyerId: 'buyer-9', amount: eur(1) }),
+    );
   });
 
   it('refuses listing-withdrawn', () => {
-    expectRefused(withdrawn(), 'listing-withdrawn', (p) => p.receiveOffer('offer-9', 'buyer-9', eur(1)));
+    expectRefused(withdrawn(), 'listing-withdrawn', (p) =>
+      p.execute({ type: 'ReceiveOffer', offerId: 'offer-9', buyerId: 'buyer-9', amount: eur(1) }),
+    );
   });
 
   it('refuses property-reserved', () => {
-    expectRefused(reserved(), 'property-reserved', (p) => p.receiveOffer('offer-9', 'buyer-9', eur(1)));
+    expectRefused(reserved(), 'property-reserved', (p) =>
+      p.execute({ type: 'ReceiveOffer', offerId: 'offer-9', buyerId: 'buyer-9', amount: eur(1) }),
+    );
   });
 
   it('refuses a zero amount, malformed money and another currency', () => {
-    expectRefused(listed(), 'offer-amount-not-positive', (p) => p.receiveOffer('o', 'b', eur(0)));
-    expectRefused(listed(), 'invalid-money', (p) =>
-      p.receiveOffer('o', 'b', { amountMinor: 1, currency: 'X' }),
+    expectRefused(listed(), 'offer-amount-not-positive', (p) =>
+      p.execute({ type: 'ReceiveOffer', offerId: 'o', buyerId: 'b', amount: eur(0) }),
     );
-    expectRefused(listed(), 'currency-mismatch', (p) => p.receiveOffer('o', 'b', usd(440_000)));
+    expectRefused(listed(), 'invalid-money', (p) =>
+      p.execute({
+        type: 'ReceiveOffer',
+        offerId: 'o',
+        buyerId: 'b',
+        amount: { amountMinor: 1, currency: 'X' },
+      }),
+    );
+    expectRefused(listed(), 'currency-mismatch', (p) =>
+      p.execute({ type: 'ReceiveOffer', offerId: 'o', buyerId: 'b', amount: usd(440_000) }),
+    );
   });
 
   it('refuses duplicate-offer, also for an offer that is closed', () => {
-    expectRefused(withOffers(), 'duplicate-offer', (p) => p.receiveOffer('offer-1', 'buyer-1', eur(1)));
+    expectRefused(withOffers(), 'duplicate-offer', (p) =>
+      p.execute({ type: 'ReceiveOffer', offerId: 'offer-1', buyerId: 'buyer-1', amount: eur(1) }),
+    );
     const property = withOffers();
-    property.withdrawOffer('offer-2');
-    expectRefused(property, 'duplicate-offer', (p) => p.receiveOffer('offer-2', 'buyer-2', eur(1)));
+    property.execute({ type: 'WithdrawOffer', offerId: 'offer-2' });
+    expectRefused(property, 'duplicate-offer', (p) =>
+      p.execute({ type: 'ReceiveOffer', offerId: 'offer-2', buyerId: 'buyer-2', amount: eur(1) }),
+    );
   });
 
   it('refuses empty ids', () => {
-    expectRefused(listed(), 'invalid-id', (p) => p.receiveOffer('', 'buyer-1', eur(1)));
-    expectRefused(listed(), 'invalid-id', (p) => p.receiveOffer('offer-1', ' ', eur(1)));
+    expectRefused(listed(), 'invalid-id', (p) =>
+      p.execute({ type: 'ReceiveOffer', offerId: '', buyerId: 'buyer-1', amount: eur(1) }),
+    );
+    expectRefused(listed(), 'invalid-id', (p) =>
+      p.execute({ type: 'ReceiveOffer', offerId: 'offer-1', buyerId: ' ', amount: eur(1) }),
+    );
   });
 });
 
 describe('acceptOffer', () => {
   it('raises OfferAccepted with the offer’s buyer and amount', () => {
     const property = withOffers();
-    property.acceptOffer('offer-2');
+    property.execute({ type: 'AcceptOffer', offerId: 'offer-2' });
     expect(raised(property)).toEqual([
       { type: 'OfferAccepted', data: { offerId: 'offer-2', buyerId: 'buyer-2', amount: eur(430_000) } },
     ]);
-    const view = property.toView();
+    const view = propertyView(property);
     expect(view.acceptedOfferId).toBe('offer-2');
     expect(view.offers.map((offer) => offer.status)).toEqual(['pending', 'accepted']);
     expect(view.status).toBe('listed');
   });
 
   it('refuses offer-not-found', () => {
-    expectRefused(withOffers(), 'offer-not-found', (p) => p.acceptOffer('offer-9'));
+    expectRefused(withOffers(), 'offer-not-found', (p) =>
+      p.execute({ type: 'AcceptOffer', offerId: 'offer-9' }),
+    );
   });
 
   it('refuses offer-not-pending for a rejected or withdrawn offer', () => {
     const property = withOffers();
-    property.rejectOffer('offer-1', 'Too low');
-    property.withdrawOffer('offer-2');
-    expectRefused(property, 'offer-not-pending', (p) => p.acceptOffer('offer-1'));
-    expectRefused(property, 'offer-not-pending', (p) => p.acceptOffer('offer-2'));
+    property.execute({ type: 'RejectOffer', offerId: 'offer-1', reason: 'Too low' });
+    property.execute({ type: 'WithdrawOffer', offerId: 'offer-2' });
+    expectRefused(property, 'offer-not-pending', (p) =>
+      p.execute({ type: 'AcceptOffer', offerId: 'offer-1' }),
+    );
+    expectRefused(property, 'offer-not-pending', (p) =>
+      p.execute({ type: 'AcceptOffer', offerId: 'offer-2' }),
+    );
   });
 
   it('refuses offer-already-accepted for a second offer and for the same one again', () => {
-    expectRefused(withAcceptedOffer(), 'offer-already-accepted', (p) => p.acceptOffer('offer-2'));
-    expectRefused(withAcceptedOffer(), 'offer-already-accepted', (p) => p.acceptOffer('offer-1'));
+    expectRefused(withAcceptedOffer(), 'offer-already-accepted', (p) =>
+      p.execute({ type: 'AcceptOffer', offerId: 'offer-2' }),
+    );
+    expectRefused(withAcceptedOffer(), 'offer-already-accepted', (p) =>
+      p.execute({ type: 'AcceptOffer', offerId: 'offer-1' }),
+    );
   });
 
   it('allows another offer once the accepted one is withdrawn', () => {
     const property = withAcceptedOffer();
-    property.withdrawOffer('offer-1');
-    property.acceptOffer('offer-2');
-    expect(property.toView().acceptedOfferId).toBe('offer-2');
+    property.execute({ type: 'WithdrawOffer', offerId: 'offer-1' });
+    property.execute({ type: 'AcceptOffer', offerId: 'offer-2' });
+    expect(propertyView(property).acceptedOfferId).toBe('offer-2');
   });
 
   it.each<[PropertyRule, () => Property]>([
     ['property-reserved', reserved],
     ['offer-on-sold-property', sold],
   ])('refuses %s', (rule, build) => {
-    expectRefused(build(), rule, (p) => p.acceptOffer('offer-2'));
+    expectRefused(build(), rule, (p) => p.execute({ type: 'AcceptOffer', offerId: 'offer-2' }));
   });
 
   it('refuses listing-withdrawn', () => {
     const property = withOffers();
-    property.withdrawListing(null);
-    expectRefused(property, 'listing-withdrawn', (p) => p.acceptOffer('offer-1'));
+    property.execute({ type: 'WithdrawListing', reason: null });
+    expectRefused(property, 'listing-withdrawn', (p) =>
+      p.execute({ type: 'AcceptOffer', offerId: 'offer-1' }),
+    );
   });
 });
 
 describe('rejectOffer', () => {
   it('raises OfferRejected with the trimmed reason, or null', () => {
     const property = withOffers();
-    property.rejectOffer('offer-1', ' Too low ');
-    property.rejectOffer('offer-2', '');
+    property.execute({ type: 'RejectOffer', offerId: 'offer-1', reason: ' Too low ' });
+    property.execute({ type: 'RejectOffer', offerId: 'offer-2', reason: '' });
     expect(raised(property)).toEqual([
       { type: 'OfferRejected', data: { offerId: 'offer-1', reason: 'Too low' } },
       { type: 'OfferRejected', data: { offerId: 'offer-2', reason: null } },
     ]);
-    expect(property.toView().offers.map((offer) => offer.status)).toEqual(['rejected', 'rejected']);
+    expect(propertyView(property).offers.map((offer) => offer.status)).toEqual(['rejected', 'rejected']);
   });
 
   it('lets the seller back out of an accepted offer before a reservation', () => {
     const property = withAcceptedOffer();
-    property.rejectOffer('offer-1', null);
-    expect(property.toView()).toMatchObject({ acceptedOfferId: null, status: 'listed' });
+    property.execute({ type: 'RejectOffer', offerId: 'offer-1', reason: null });
+    expect(propertyView(property)).toMatchObject({ acceptedOfferId: null, status: 'listed' });
   });
 
   it('closes a pending backup offer while reserved or after the sale', () => {
     for (const property of [reserved(), sold()]) {
-      property.rejectOffer('offer-2', 'Sold to another buyer');
-      expect(property.toView().offers[1]?.status).toBe('rejected');
+      property.execute({ type: 'RejectOffer', offerId: 'offer-2', reason: 'Sold to another buyer' });
+      expect(propertyView(property).offers[1]?.status).toBe('rejected');
     }
   });
 
   it('refuses offer-not-found and offer-not-pending', () => {
-    expectRefused(withOffers(), 'offer-not-found', (p) => p.rejectOffer('offer-9', null));
+    expectRefused(withOffers(), 'offer-not-found', (p) =>
+      p.execute({ type: 'RejectOffer', offerId: 'offer-9', reason: null }),
+    );
     const property = withOffers();
-    property.withdrawOffer('offer-1');
-    expectRefused(property, 'offer-not-pending', (p) => p.rejectOffer('offer-1', null));
+    property.execute({ type: 'WithdrawOffer', offerId: 'offer-1' });
+    expectRefused(property, 'offer-not-pending', (p) =>
+      p.execute({ type: 'RejectOffer', offerId: 'offer-1', reason: null }),
+    );
   });
 
   it('refuses property-reserved for the reserved offer and offer-on-sold-property for the sold one', () => {
-    expectRefused(reserved(), 'property-reserved', (p) => p.rejectOffer('offer-1', null));
-    expectRefused(sold(), 'offer-on-sold-property', (p) => p.rejectOffer('offer-1', null));
+    expectRefused(reserved(), 'property-reserved', (p) =>
+      p.execute({ type: 'RejectOffer', offerId: 'offer-1', reason: null }),
+    );
+    expectRefused(sold(), 'offer-on-sold-property', (p) =>
+      p.execute({ type: 'RejectOffer', offerId: 'offer-1', reason: null }),
+    );
   });
 });
 
 describe('withdrawOffer', () => {
   it('withdraws a pending offer', () => {
     const property = withOffers();
-    property.withdrawOffer('offer-2');
+    property.execute({ type: 'WithdrawOffer', offerId: 'offer-2' });
     expect(raised(property)).toEqual([{ type: 'OfferWithdrawn', data: { offerId: 'offer-2' } }]);
-    expect(property.toView().offers[1]?.status).toBe('withdrawn');
+    expect(propertyView(property).offers[1]?.status).toBe('withdrawn');
   });
 
   it('withdraws an accepted offer before a reservation, freeing the property for another', () => {
     const property = withAcceptedOffer();
-    property.withdrawOffer('offer-1');
-    expect(property.toView()).toMatchObject({ acceptedOfferId: null });
-    expect(property.toView().offers[0]?.status).toBe('withdrawn');
+    property.execute({ type: 'WithdrawOffer', offerId: 'offer-1' });
+    expect(propertyView(property)).toMatchObject({ acceptedOfferId: null });
+    expect(propertyView(property).offers[0]?.status).toBe('withdrawn');
   });
 
   it('lets a backup buyer withdraw while reserved', () => {
     const property = reserved();
-    property.withdrawOffer('offer-2');
-    expect(property.toView().offers[1]?.status).toBe('withdrawn');
+    property.execute({ type: 'WithdrawOffer', offerId: 'offer-2' });
+    expect(propertyView(property).offers[1]?.status).toBe('withdrawn');
   });
 
   it('refuses property-reserved for the offer a transaction holds', () => {
-    expectRefused(reserved(), 'property-reserved', (p) => p.withdrawOffer('offer-1'));
+    expectRefused(reserved(), 'property-reserved', (p) =>
+      p.execute({ type: 'WithdrawOffer', offerId: 'offer-1' }),
+    );
   });
 
   it('refuses offer-on-sold-property for the offer that bought the property', () => {
-    expectRefused(sold(), 'offer-on-sold-property', (p) => p.withdrawOffer('offer-1'));
+    expectRefused(sold(), 'offer-on-sold-property', (p) =>
+      p.execute({ type: 'WithdrawOffer', offerId: 'offer-1' }),
+    );
   });
 
   it('refuses offer-not-found and offer-not-pending', () => {
-    expectRefused(withOffers(), 'offer-not-found', (p) => p.withdrawOffer('offer-9'));
+    expectRefused(withOffers(), 'offer-not-found', (p) =>
+      p.execute({ type: 'WithdrawOffer', offerId: 'offer-9' }),
+    );
     const property = withOffers();
-    property.rejectOffer('offer-1', null);
-    expectRefused(property, 'offer-not-pending', (p) => p.withdrawOffer('offer-1'));
+    property.execute({ type: 'RejectOffer', offerId: 'offer-1', reason: null });
+    expectRefused(property, 'offer-not-pending', (p) =>
+      p.execute({ type: 'WithdrawOffer', offerId: 'offer-1' }),
+    );
   });
 });
 
 describe('reserve', () => {
   it('raises PropertyReserved for the accepted offer and its buyer', () => {
     const property = withAcceptedOffer();
-    property.reserve('tx-1', 'offer-1', 'buyer-1');
+    property.execute({ type: 'Reserve', transactionId: 'tx-1', offerId: 'offer-1', buyerId: 'buyer-1' });
     expect(raised(property)).toEqual([
       { type: 'PropertyReserved', data: { transactionId: 'tx-1', offerId: 'offer-1', buyerId: 'buyer-1' } },
     ]);
-    expect(property.toView()).toMatchObject({
+    expect(propertyView(property)).toMatchObject({
       status: 'reserved',
       reservation: { transactionId: 'tx-1', offerId: 'offer-1', buyerId: 'buyer-1' },
     });
   });
 
   it('refuses offer-not-accepted for a pending offer, or the accepted offer with another buyer', () => {
-    expectRefused(withAcceptedOffer(), 'offer-not-accepted', (p) => p.reserve('tx-1', 'offer-2', 'buyer-2'));
-    expectRefused(withAcceptedOffer(), 'offer-not-accepted', (p) => p.reserve('tx-1', 'offer-1', 'buyer-2'));
-    expectRefused(withOffers(), 'offer-not-accepted', (p) => p.reserve('tx-1', 'offer-1', 'buyer-1'));
+    expectRefused(withAcceptedOffer(), 'offer-not-accepted', (p) =>
+      p.execute({ type: 'Reserve', transactionId: 'tx-1', offerId: 'offer-2', buyerId: 'buyer-2' }),
+    );
+    expectRefused(withAcceptedOffer(), 'offer-not-accepted', (p) =>
+      p.execute({ type: 'Reserve', transactionId: 'tx-1', offerId: 'offer-1', buyerId: 'buyer-2' }),
+    );
+    expectRefused(withOffers(), 'offer-not-accepted', (p) =>
+      p.execute({ type: 'Reserve', transactionId: 'tx-1', offerId: 'offer-1', buyerId: 'buyer-1' }),
+    );
   });
 
   it('refuses offer-not-found', () => {
-    expectRefused(withAcceptedOffer(), 'offer-not-found', (p) => p.reserve('tx-1', 'offer-9', 'buyer-1'));
+    expectRefused(withAcceptedOffer(), 'offer-not-found', (p) =>
+      p.execute({ type: 'Reserve', transactionId: 'tx-1', offerId: 'offer-9', buyerId: 'buyer-1' }),
+    );
   });
 
   it.each<[string, () => Property]>([
@@ -525,22 +625,26 @@ describe('reserve', () => {
     ['sold', sold],
     ['withdrawn', withdrawn],
   ])('refuses property-not-listed while %s', (_status, build) => {
-    expectRefused(build(), 'property-not-listed', (p) => p.reserve('tx-2', 'offer-1', 'buyer-1'));
+    expectRefused(build(), 'property-not-listed', (p) =>
+      p.execute({ type: 'Reserve', transactionId: 'tx-2', offerId: 'offer-1', buyerId: 'buyer-1' }),
+    );
   });
 
   it('refuses an empty transaction id', () => {
-    expectRefused(withAcceptedOffer(), 'invalid-id', (p) => p.reserve('', 'offer-1', 'buyer-1'));
+    expectRefused(withAcceptedOffer(), 'invalid-id', (p) =>
+      p.execute({ type: 'Reserve', transactionId: '', offerId: 'offer-1', buyerId: 'buyer-1' }),
+    );
   });
 });
 
 describe('releaseReservation', () => {
   it('puts the property back on the market, keeping the offer accepted', () => {
     const property = reserved();
-    property.releaseReservation('tx-1', 'Financing fell through');
+    property.execute({ type: 'ReleaseReservation', transactionId: 'tx-1', reason: 'Financing fell through' });
     expect(raised(property)).toEqual([
       { type: 'ReservationReleased', data: { transactionId: 'tx-1', reason: 'Financing fell through' } },
     ]);
-    expect(property.toView()).toMatchObject({
+    expect(propertyView(property)).toMatchObject({
       status: 'listed',
       reservation: null,
       acceptedOfferId: 'offer-1',
@@ -549,13 +653,13 @@ describe('releaseReservation', () => {
 
   it('lets the same offer be reserved again, or be closed so another can be accepted', () => {
     const property = reserved();
-    property.releaseReservation('tx-1', 'Survey delayed');
-    property.reserve('tx-2', 'offer-1', 'buyer-1');
-    property.releaseReservation('tx-2', 'Buyer walked away');
-    property.withdrawOffer('offer-1');
-    property.acceptOffer('offer-2');
-    property.reserve('tx-3', 'offer-2', 'buyer-2');
-    expect(property.toView().reservation).toEqual({
+    property.execute({ type: 'ReleaseReservation', transactionId: 'tx-1', reason: 'Survey delayed' });
+    property.execute({ type: 'Reserve', transactionId: 'tx-2', offerId: 'offer-1', buyerId: 'buyer-1' });
+    property.execute({ type: 'ReleaseReservation', transactionId: 'tx-2', reason: 'Buyer walked away' });
+    property.execute({ type: 'WithdrawOffer', offerId: 'offer-1' });
+    property.execute({ type: 'AcceptOffer', offerId: 'offer-2' });
+    property.execute({ type: 'Reserve', transactionId: 'tx-3', offerId: 'offer-2', buyerId: 'buyer-2' });
+    expect(propertyView(property).reservation).toEqual({
       transactionId: 'tx-3',
       offerId: 'offer-2',
       buyerId: 'buyer-2',
@@ -563,30 +667,38 @@ describe('releaseReservation', () => {
   });
 
   it('refuses not-reserved', () => {
-    expectRefused(withAcceptedOffer(), 'not-reserved', (p) => p.releaseReservation('tx-1', 'reason'));
-    expectRefused(sold(), 'not-reserved', (p) => p.releaseReservation('tx-1', 'reason'));
+    expectRefused(withAcceptedOffer(), 'not-reserved', (p) =>
+      p.execute({ type: 'ReleaseReservation', transactionId: 'tx-1', reason: 'reason' }),
+    );
+    expectRefused(sold(), 'not-reserved', (p) =>
+      p.execute({ type: 'ReleaseReservation', transactionId: 'tx-1', reason: 'reason' }),
+    );
   });
 
   it('refuses reservation-mismatch', () => {
-    expectRefused(reserved(), 'reservation-mismatch', (p) => p.releaseReservation('tx-2', 'reason'));
+    expectRefused(reserved(), 'reservation-mismatch', (p) =>
+      p.execute({ type: 'ReleaseReservation', transactionId: 'tx-2', reason: 'reason' }),
+    );
   });
 
   it('refuses reason-required', () => {
-    expectRefused(reserved(), 'reason-required', (p) => p.releaseReservation('tx-1', '  '));
+    expectRefused(reserved(), 'reason-required', (p) =>
+      p.execute({ type: 'ReleaseReservation', transactionId: 'tx-1', reason: '  ' }),
+    );
   });
 });
 
 describe('markSold', () => {
   it('sells at the accepted offer’s amount', () => {
     const property = reserved();
-    property.markSold('tx-1');
+    property.execute({ type: 'MarkSold', transactionId: 'tx-1' });
     expect(raised(property)).toEqual([
       {
         type: 'PropertySold',
         data: { transactionId: 'tx-1', offerId: 'offer-1', buyerId: 'buyer-1', salePrice: eur(440_000) },
       },
     ]);
-    expect(property.toView()).toMatchObject({
+    expect(propertyView(property)).toMatchObject({
       status: 'sold',
       salePrice: eur(440_000),
       price: eur(450_000),
@@ -595,21 +707,25 @@ describe('markSold', () => {
   });
 
   it('refuses not-reserved, also when already sold', () => {
-    expectRefused(withAcceptedOffer(), 'not-reserved', (p) => p.markSold('tx-1'));
-    expectRefused(sold(), 'not-reserved', (p) => p.markSold('tx-1'));
+    expectRefused(withAcceptedOffer(), 'not-reserved', (p) =>
+      p.execute({ type: 'MarkSold', transactionId: 'tx-1' }),
+    );
+    expectRefused(sold(), 'not-reserved', (p) => p.execute({ type: 'MarkSold', transactionId: 'tx-1' }));
   });
 
   it('refuses reservation-mismatch', () => {
-    expectRefused(reserved(), 'reservation-mismatch', (p) => p.markSold('tx-2'));
+    expectRefused(reserved(), 'reservation-mismatch', (p) =>
+      p.execute({ type: 'MarkSold', transactionId: 'tx-2' }),
+    );
   });
 });
 
 describe('withdrawListing and relist', () => {
   it('withdraws a listed property', () => {
     const property = listed();
-    property.withdrawListing('  ');
+    property.execute({ type: 'WithdrawListing', reason: '  ' });
     expect(raised(property)).toEqual([{ type: 'ListingWithdrawn', data: { reason: null } }]);
-    expect(property.status).toBe('withdrawn');
+    expect(statusOf(property)).toBe('withdrawn');
   });
 
   it.each<[string, () => Property]>([
@@ -617,26 +733,36 @@ describe('withdrawListing and relist', () => {
     ['sold', sold],
     ['withdrawn', withdrawn],
   ])('refuses property-not-listed while %s', (_status, build) => {
-    expectRefused(build(), 'property-not-listed', (p) => p.withdrawListing('reason'));
+    expectRefused(build(), 'property-not-listed', (p) =>
+      p.execute({ type: 'WithdrawListing', reason: 'reason' }),
+    );
   });
 
   it('relists at the old price', () => {
     const property = withdrawn();
-    property.relist(null);
+    property.execute({ type: 'Relist', price: null });
     expect(raised(property)).toEqual([{ type: 'PropertyRelisted', data: { price: null } }]);
-    expect(property.toView()).toMatchObject({ status: 'listed', price: eur(450_000), priceChangeCount: 0 });
+    expect(propertyView(property)).toMatchObject({
+      status: 'listed',
+      price: eur(450_000),
+      priceChangeCount: 0,
+    });
   });
 
   it('relists at a new price, counting it as a price change', () => {
     const property = withdrawn();
-    property.relist(eur(399_000));
+    property.execute({ type: 'Relist', price: eur(399_000) });
     expect(raised(property)).toEqual([{ type: 'PropertyRelisted', data: { price: eur(399_000) } }]);
-    expect(property.toView()).toMatchObject({ status: 'listed', price: eur(399_000), priceChangeCount: 1 });
+    expect(propertyView(property)).toMatchObject({
+      status: 'listed',
+      price: eur(399_000),
+      priceChangeCount: 1,
+    });
   });
 
   it('records a relist at the current price as keeping the price', () => {
     const property = withdrawn();
-    property.relist(eur(450_000));
+    property.execute({ type: 'Relist', price: eur(450_000) });
     expect(raised(property)).toEqual([{ type: 'PropertyRelisted', data: { price: null } }]);
   });
 
@@ -645,43 +771,46 @@ describe('withdrawListing and relist', () => {
     ['reserved', reserved],
     ['sold', sold],
   ])('refuses property-not-withdrawn while %s', (_status, build) => {
-    expectRefused(build(), 'property-not-withdrawn', (p) => p.relist(null));
+    expectRefused(build(), 'property-not-withdrawn', (p) => p.execute({ type: 'Relist', price: null }));
   });
 
   it('refuses an invalid relisting price', () => {
-    expectRefused(withdrawn(), 'price-not-positive', (p) => p.relist(eur(0)));
-    expectRefused(withdrawn(), 'currency-mismatch', (p) => p.relist(usd(1)));
+    expectRefused(withdrawn(), 'price-not-positive', (p) => p.execute({ type: 'Relist', price: eur(0) }));
+    expectRefused(withdrawn(), 'currency-mismatch', (p) => p.execute({ type: 'Relist', price: usd(1) }));
   });
 
   it('keeps offers across a withdrawal and takes new ones after relisting', () => {
     const property = withAcceptedOffer();
-    property.withdrawListing(null);
-    property.relist(null);
-    property.receiveOffer('offer-3', 'buyer-3', eur(1));
-    property.reserve('tx-1', 'offer-1', 'buyer-1');
-    expect(property.status).toBe('reserved');
+    property.execute({ type: 'WithdrawListing', reason: null });
+    property.execute({ type: 'Relist', price: null });
+    property.execute({ type: 'ReceiveOffer', offerId: 'offer-3', buyerId: 'buyer-3', amount: eur(1) });
+    property.execute({ type: 'Reserve', transactionId: 'tx-1', offerId: 'offer-1', buyerId: 'buyer-1' });
+    expect(statusOf(property)).toBe('reserved');
   });
 });
 
 describe('rehydration', () => {
   function fullHistory(): Property {
-    const property = Property.list('property-1', listing, listedAt);
-    property.updateDetails({ bedrooms: 4, description: 'Renovated in 2023' });
-    property.changePrice(eur(430_000));
-    property.withdrawListing('Renovating');
-    property.updateDetails({ address: { ...address, postalCode: '1015 CK' }, description: '' });
-    property.relist(eur(445_000));
-    property.receiveOffer('offer-1', 'buyer-1', eur(420_000));
-    property.receiveOffer('offer-2', 'buyer-2', eur(440_000));
-    property.receiveOffer('offer-3', 'buyer-3', eur(400_000));
-    property.rejectOffer('offer-3', 'Too low');
-    property.acceptOffer('offer-1');
-    property.withdrawOffer('offer-1');
-    property.acceptOffer('offer-2');
-    property.reserve('tx-1', 'offer-2', 'buyer-2');
-    property.releaseReservation('tx-1', 'Mortgage declined');
-    property.reserve('tx-2', 'offer-2', 'buyer-2');
-    property.markSold('tx-2');
+    const property = listedProperty('property-1', listing, listedAt);
+    property.execute({ type: 'UpdateDetails', changes: { bedrooms: 4, description: 'Renovated in 2023' } });
+    property.execute({ type: 'ChangePrice', price: eur(430_000) });
+    property.execute({ type: 'WithdrawListing', reason: 'Renovating' });
+    property.execute({
+      type: 'UpdateDetails',
+      changes: { address: { ...address, postalCode: '1015 CK' }, description: '' },
+    });
+    property.execute({ type: 'Relist', price: eur(445_000) });
+    property.execute({ type: 'ReceiveOffer', offerId: 'offer-1', buyerId: 'buyer-1', amount: eur(420_000) });
+    property.execute({ type: 'ReceiveOffer', offerId: 'offer-2', buyerId: 'buyer-2', amount: eur(440_000) });
+    property.execute({ type: 'ReceiveOffer', offerId: 'offer-3', buyerId: 'buyer-3', amount: eur(400_000) });
+    property.execute({ type: 'RejectOffer', offerId: 'offer-3', reason: 'Too low' });
+    property.execute({ type: 'AcceptOffer', offerId: 'offer-1' });
+    property.execute({ type: 'WithdrawOffer', offerId: 'offer-1' });
+    property.execute({ type: 'AcceptOffer', offerId: 'offer-2' });
+    property.execute({ type: 'Reserve', transactionId: 'tx-1', offerId: 'offer-2', buyerId: 'buyer-2' });
+    property.execute({ type: 'ReleaseReservation', transactionId: 'tx-1', reason: 'Mortgage declined' });
+    property.execute({ type: 'Reserve', transactionId: 'tx-2', offerId: 'offer-2', buyerId: 'buyer-2' });
+    property.execute({ type: 'MarkSold', transactionId: 'tx-2' });
     return property;
   }
 
@@ -690,8 +819,8 @@ describe('rehydration', () => {
     const history = original.uncommittedEvents;
     expect(history).toHaveLength(17);
 
-    const rebuilt = Property.fromHistory('property-1', history);
-    expect(rebuilt.toView()).toEqual(original.toView());
+    const rebuilt = folded('property-1', history);
+    expect(propertyView(rebuilt)).toEqual(propertyView(original));
     expect(rebuilt.version).toBe(17);
     expect(rebuilt.persistedVersion).toBe(17);
     expect(rebuilt.uncommittedEvents).toEqual([]);
@@ -701,11 +830,11 @@ describe('rehydration', () => {
     const original = fullHistory();
     const stored = JSON.parse(JSON.stringify(original.uncommittedEvents)) as PropertyEvent[];
     expect(stored).toEqual(original.uncommittedEvents);
-    expect(Property.fromHistory('property-1', stored).toView()).toEqual(original.toView());
+    expect(propertyView(folded('property-1', stored))).toEqual(propertyView(original));
   });
 
   it('gives the expected final view', () => {
-    expect(fullHistory().toView()).toEqual({
+    expect(propertyView(fullHistory())).toEqual({
       id: 'property-1',
       version: 17,
       status: 'sold',
@@ -732,11 +861,8 @@ describe('rehydration', () => {
   });
 
   it('continues from a loaded state, raising only new events', () => {
-    const loaded = Property.fromHistory(
-      'property-1',
-      Property.list('property-1', listing, listedAt).uncommittedEvents,
-    );
-    loaded.changePrice(eur(1));
+    const loaded = folded('property-1', listedProperty('property-1', listing, listedAt).uncommittedEvents);
+    loaded.execute({ type: 'ChangePrice', price: eur(1) });
     expect(loaded.persistedVersion).toBe(1);
     expect(loaded.version).toBe(2);
     expect(loaded.uncommittedEvents.map((event) => event.type)).toEqual(['PriceChanged']);
@@ -752,7 +878,7 @@ describe('rehydration', () => {
   it('never throws in apply, even for a history that commands could not produce', () => {
     const odd = [
       { type: 'OfferAccepted', data: { offerId: 'x', buyerId: 'y', amount: eur(1) } },
-      ...Property.list('property-1', listing, listedAt).uncommittedEvents,
+      ...listedProperty('property-1', listing, listedAt).uncommittedEvents,
       { type: 'OfferAccepted', data: { offerId: 'unknown', buyerId: 'y', amount: eur(1) } },
       { type: 'OfferWithdrawn', data: { offerId: 'also-unknown' } },
       {
@@ -761,21 +887,21 @@ describe('rehydration', () => {
       },
       { type: 'SomethingFromTheFuture', data: {} } as unknown as PropertyEvent,
     ] satisfies PropertyEvent[];
-    const property = Property.empty('property-1');
+    const property = blankProperty('property-1');
     expect(() => property.loadFromHistory(odd)).not.toThrow();
-    expect(property.toView()).toMatchObject({ status: 'sold', version: 6, acceptedOfferId: 'unknown' });
+    expect(propertyView(property)).toMatchObject({ status: 'sold', version: 6, acceptedOfferId: 'unknown' });
   });
 });
 
 describe('toView', () => {
   it('returns a detached copy', () => {
     const property = withAcceptedOffer();
-    const view = property.toView();
+    const view = propertyView(property);
     (view.price as { amountMinor: number }).amountMinor = 1;
     (view.address as { city: string }).city = 'Elsewhere';
     (view.offers[0]?.amount as { amountMinor: number }).amountMinor = 1;
     (view.offers as unknown[]).length = 0;
-    expect(property.toView()).toMatchObject({
+    expect(propertyView(property)).toMatchObject({
       price: eur(450_000),
       address,
       offers: [{ amount: eur(440_000) }, {}],
@@ -783,7 +909,7 @@ describe('toView', () => {
   });
 
   it('is plain data', () => {
-    const view = sold().toView();
+    const view = propertyView(sold());
     expect(JSON.parse(JSON.stringify(view))).toEqual(view);
   });
 });

@@ -1,6 +1,6 @@
 import { maxAmountMinor, moneyFromMajor } from '../../shared/domain/money';
 import type { EncryptedField } from '../../shared/privacy/encrypted-field';
-import { Property } from './property';
+import { listedProperty } from './property';
 import type { PropertyEvent } from '../published/property-events';
 
 const eur = (major: number) => moneyFromMajor(major, 'EUR');
@@ -17,7 +17,7 @@ const sealed = (field: string): EncryptedField => ({
  * nullable fields appear both set and null.
  */
 export function representativeEvents(): PropertyEvent[] {
-  const property = Property.list(
+  const property = listedProperty(
     'property-1',
     {
       address: {
@@ -47,7 +47,7 @@ export function representativeEvents(): PropertyEvent[] {
     new Date('2024-03-01T10:00:00.000Z'),
   );
   // Extremes: empty optional address parts, edge coordinates, the largest amount, no description.
-  const minimal = Property.list(
+  const minimal = listedProperty(
     'property-2',
     {
       address: {
@@ -68,39 +68,47 @@ export function representativeEvents(): PropertyEvent[] {
     },
     new Date('2024-03-02T00:00:00.000Z'),
   );
-  property.updateDetails({ bedrooms: 4 });
-  property.updateDetails({
-    address: {
-      street: 'Herengracht 1',
-      city: 'Amsterdam',
-      postalCode: '1015 BZ',
-      region: 'NH',
-      country: 'NL',
-      lat: 52.38,
-      lon: 4.89,
+  property.execute({ type: 'UpdateDetails', changes: { bedrooms: 4 } });
+  property.execute({
+    type: 'UpdateDetails',
+    changes: {
+      address: {
+        street: 'Herengracht 1',
+        city: 'Amsterdam',
+        postalCode: '1015 BZ',
+        region: 'NH',
+        country: 'NL',
+        lat: 52.38,
+        lon: 4.89,
+      },
+      bathrooms: 3,
+      areaSqm: 130.25,
+      propertyType: 'condo',
+      description: '',
     },
-    bathrooms: 3,
-    areaSqm: 130.25,
-    propertyType: 'condo',
-    description: '',
   });
-  property.changePrice(eur(1_199_000));
-  property.withdrawListing(null);
-  property.relist(null);
-  property.withdrawListing('Renovating');
-  property.relist(eur(1_150_000));
-  property.receiveOffer('offer-1', 'buyer-1', eur(1_100_000));
-  property.receiveOffer('offer-2', 'buyer-2', eur(1_120_000));
-  property.receiveOffer('offer-3', 'buyer-3', eur(1_000_000));
-  property.rejectOffer('offer-3', 'Too low');
-  property.acceptOffer('offer-1');
-  property.rejectOffer('offer-1', null);
-  property.acceptOffer('offer-2');
-  property.reserve('tx-1', 'offer-2', 'buyer-2');
-  property.releaseReservation('tx-1', 'Mortgage declined');
-  property.reserve('tx-2', 'offer-2', 'buyer-2');
-  property.markSold('tx-2');
-  minimal.receiveOffer('offer-1', 'buyer-1', { amountMinor: 1, currency: 'AED' });
-  minimal.withdrawOffer('offer-1');
+  property.execute({ type: 'ChangePrice', price: eur(1_199_000) });
+  property.execute({ type: 'WithdrawListing', reason: null });
+  property.execute({ type: 'Relist', price: null });
+  property.execute({ type: 'WithdrawListing', reason: 'Renovating' });
+  property.execute({ type: 'Relist', price: eur(1_150_000) });
+  property.execute({ type: 'ReceiveOffer', offerId: 'offer-1', buyerId: 'buyer-1', amount: eur(1_100_000) });
+  property.execute({ type: 'ReceiveOffer', offerId: 'offer-2', buyerId: 'buyer-2', amount: eur(1_120_000) });
+  property.execute({ type: 'ReceiveOffer', offerId: 'offer-3', buyerId: 'buyer-3', amount: eur(1_000_000) });
+  property.execute({ type: 'RejectOffer', offerId: 'offer-3', reason: 'Too low' });
+  property.execute({ type: 'AcceptOffer', offerId: 'offer-1' });
+  property.execute({ type: 'RejectOffer', offerId: 'offer-1', reason: null });
+  property.execute({ type: 'AcceptOffer', offerId: 'offer-2' });
+  property.execute({ type: 'Reserve', transactionId: 'tx-1', offerId: 'offer-2', buyerId: 'buyer-2' });
+  property.execute({ type: 'ReleaseReservation', transactionId: 'tx-1', reason: 'Mortgage declined' });
+  property.execute({ type: 'Reserve', transactionId: 'tx-2', offerId: 'offer-2', buyerId: 'buyer-2' });
+  property.execute({ type: 'MarkSold', transactionId: 'tx-2' });
+  minimal.execute({
+    type: 'ReceiveOffer',
+    offerId: 'offer-1',
+    buyerId: 'buyer-1',
+    amount: { amountMinor: 1, currency: 'AED' },
+  });
+  minimal.execute({ type: 'WithdrawOffer', offerId: 'offer-1' });
   return [...property.uncommittedEvents, ...minimal.uncommittedEvents];
 }

@@ -6,7 +6,7 @@ import type { EventStoreTables } from '../../shared/event-store/tables';
 import { commandHandlers, type CommandHandler } from '../../shared/messaging/command-processor';
 import type { IncomingMessage } from '../../shared/messaging/incoming-message';
 import type { MessagingTables } from '../../shared/messaging/messaging-tables';
-import type { Property } from '../domain/property';
+import { propertyView, type Property } from '../domain/property';
 import type { PropertyEvent } from '../published/property-events';
 import type { PropertyCommands } from '../published/commands/property-messages';
 
@@ -50,12 +50,17 @@ export function propertyCommandHandlers(
     ReserveProperty: async (command, acknowledge) => {
       const { transactionId, propertyId, offerId, buyerId } = command.data;
       const property = await load(propertyId);
-      const view = property.toView();
+      const view = propertyView(property);
       if (view.reservation?.transactionId === transactionId && view.status === 'reserved') {
         await db.transaction().execute((trx) => acknowledge(trx, 'reserved already'));
         return;
       }
-      await decide(command, propertyId, (p) => p.reserve(transactionId, offerId, buyerId), acknowledge);
+      await decide(
+        command,
+        propertyId,
+        (p) => p.execute({ type: 'Reserve', transactionId, offerId, buyerId }),
+        acknowledge,
+      );
     },
 
     ReleasePropertyReservation: async (command, acknowledge) => {
@@ -63,7 +68,7 @@ export function propertyCommandHandlers(
       const property = await load(propertyId);
       // Compensation must not fail: nothing of this purchase to release is success, and
       // another purchase's reservation is left alone.
-      const view = property.toView();
+      const view = propertyView(property);
       if (view.reservation?.transactionId === transactionId && view.status === 'sold') {
         throw new DomainError('property-sold', `Property ${propertyId} was sold by ${transactionId}`);
       }
@@ -73,18 +78,23 @@ export function propertyCommandHandlers(
           .execute((trx) => acknowledge(trx, 'no reservation of this purchase to release'));
         return;
       }
-      await decide(command, propertyId, (p) => p.releaseReservation(transactionId, reason), acknowledge);
+      await decide(
+        command,
+        propertyId,
+        (p) => p.execute({ type: 'ReleaseReservation', transactionId, reason }),
+        acknowledge,
+      );
     },
 
     MarkPropertySold: async (command, acknowledge) => {
       const { transactionId, propertyId } = command.data;
       const property = await load(propertyId);
-      const view = property.toView();
+      const view = propertyView(property);
       if (view.reservation?.transactionId === transactionId && view.status === 'sold') {
         await db.transaction().execute((trx) => acknowledge(trx, 'sold already'));
         return;
       }
-      await decide(command, propertyId, (p) => p.markSold(transactionId), acknowledge);
+      await decide(command, propertyId, (p) => p.execute({ type: 'MarkSold', transactionId }), acknowledge);
     },
   });
 }

@@ -3,7 +3,7 @@ import type { CommandContext } from '../domain/command-context';
 import type { PostgresEventStore, ReadOptions } from '../event-store/event-store';
 import type { EventStoreTables } from '../event-store/tables';
 import { inSpan } from '../observability/trace-context';
-import type { EventSourcedAggregate } from './aggregate';
+import type { EventSourced } from './aggregate';
 import type { DomainEvent, RecordedEvent } from '../domain/domain-event';
 import type { SnapshotTables } from '../event-store/tables';
 import type { Snapshots } from './snapshot-store';
@@ -20,7 +20,7 @@ export interface SavedEvents {
 }
 
 /** Snapshots of a repository's aggregates: where they are kept and how often one is taken. */
-export interface SnapshotPolicy<E extends DomainEvent, A extends EventSourcedAggregate<E>> {
+export interface SnapshotPolicy<E extends DomainEvent, A extends EventSourced<E>> {
   store: Snapshots<A>;
   /** The service's schema, where the snapshots sit beside the events: a load reads both in one query. */
   tables: Kysely<EventStoreTables & SnapshotTables>;
@@ -39,7 +39,7 @@ export interface SnapshotPolicy<E extends DomainEvent, A extends EventSourcedAgg
  * folds only the events after it, so a load costs the same however long the stream is;
  * time travel always folds the events themselves.
  */
-export class EventSourcedRepository<E extends DomainEvent, A extends EventSourcedAggregate<E>> {
+export class EventSourcedRepository<E extends DomainEvent, A extends EventSourced<E>> {
   /** Streams whose stored snapshot was rejected: the next snapshot replaces it whatever its version. */
   private readonly rejected = new Set<string>();
 

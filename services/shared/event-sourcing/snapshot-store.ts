@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { SnapshotTables, StoredSnapshot } from '../event-store/tables';
-import type { EventSourcedAggregate } from './aggregate';
+import type { EventSourced } from './aggregate';
 import type { DomainEvent } from '../domain/domain-event';
 import type { SnapshotFormat } from './snapshot-format';
 import { messageOf } from '../errors/message-of';
@@ -29,11 +29,7 @@ export interface Snapshots<A> {
  * digest and shape and answers "none" for anything doubtful; writing keeps only the
  * newest version (an older writer never replaces a newer snapshot).
  */
-export class SnapshotStore<
-  E extends DomainEvent,
-  A extends EventSourcedAggregate<E>,
-  S,
-> implements Snapshots<A> {
+export class SnapshotStore<E extends DomainEvent, A extends EventSourced<E>, S> implements Snapshots<A> {
   constructor(
     private readonly db: Kysely<SnapshotTables>,
     private readonly snapshotFormat: SnapshotFormat<A, S>,

@@ -4,7 +4,7 @@ import { infrastructureConfig } from '../service/infrastructure';
 import { createDatabase } from '../db/database';
 import { startPropertyService, type PropertyHarness } from '../../../test/support/property-harness';
 import { moneyFromMajor } from '../domain/money';
-import { Property } from '../../property/domain/property';
+import { listedProperty } from '../../property/domain/property';
 import { PostgresEventStore } from './event-store';
 import { Upcasters } from '../codec/upcasters';
 
@@ -25,7 +25,7 @@ afterAll(async () => {
 const context = { correlationId: 'event-store-test', causationId: null, traceparent: null, actor: 'test' };
 
 const newProperty = (id = randomUUID()) =>
-  Property.list(
+  listedProperty(
     id,
     {
       address: {
@@ -67,7 +67,7 @@ async function rowsFor(id: string) {
 describe('PostgresEventStore', () => {
   it('writes one outbox row per event, with the same event id, version and the Avro bytes', async () => {
     const property = newProperty();
-    property.changePrice(moneyFromMajor(390000, 'EUR'));
+    property.execute({ type: 'ChangePrice', price: moneyFromMajor(390000, 'EUR') });
     await api.service.repository.save(property, 0, context);
     const { events, outbox } = await rowsFor(property.id);
     expect(events.map((e) => e.version)).toEqual([1, 2]);

@@ -4,7 +4,7 @@ import type { CommandContext } from '../domain/command-context';
 import { HttpProblem } from './problem';
 import { IdempotencyStore, type HttpResult, type IdempotentRequest } from './idempotency';
 import type { ServiceMetrics } from '../observability/metrics';
-import type { EventSourcedAggregate } from '../event-sourcing/aggregate';
+import type { EventSourced } from '../event-sourcing/aggregate';
 import type { DomainEvent } from '../domain/domain-event';
 import type { EventSourcedRepository } from '../event-sourcing/repository';
 
@@ -28,7 +28,7 @@ export interface CommandRequest<A> {
  * If-Match, run the domain command, then save events + outbox + idempotency record in
  * one transaction. A lost race on the same idempotency key replays the winner's answer.
  */
-export class CommandRunner<E extends DomainEvent, A extends EventSourcedAggregate<E>> {
+export class CommandRunner<E extends DomainEvent, A extends EventSourced<E>> {
   constructor(
     private readonly repository: EventSourcedRepository<E, A>,
     private readonly idempotency: IdempotencyStore,

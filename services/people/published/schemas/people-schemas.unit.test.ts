@@ -1,7 +1,7 @@
 import avro from 'avsc';
 import { checkEncryptedFieldDefinitions, type EncryptedField } from '../../../shared/privacy/encrypted-field';
 import type { EventSchema } from '../../../shared/codec/event-schema';
-import { Person } from '../../domain/person';
+import { blankPerson } from '../../domain/person';
 import { personEventSchemaVersions, personEventTypes, type PersonEvent } from '../people-events';
 import { loadPeopleEventSchemas } from './people-schemas';
 
@@ -19,10 +19,11 @@ const sealed = (field: string): EncryptedField => ({
 
 /** Events as the aggregate raises them, nullable fields both set and null. */
 function representativeEvents(): PersonEvent[] {
-  const person = Person.empty('subject-1');
+  const person = blankPerson('subject-1');
   const at = new Date('2026-12-01T10:00:00.000Z');
-  person.writeProfile(
-    {
+  person.execute({
+    type: 'WriteProfile',
+    profile: {
       name: sealed('name'),
       email: sealed('email'),
       phone: sealed('phone'),
@@ -30,10 +31,11 @@ function representativeEvents(): PersonEvent[] {
       licenceNumber: sealed('licenceNumber'),
       agent: true,
     },
-    at,
-  );
-  person.writeProfile(
-    {
+    now: at,
+  });
+  person.execute({
+    type: 'WriteProfile',
+    profile: {
       name: sealed('name'),
       email: sealed('email'),
       phone: null,
@@ -41,9 +43,9 @@ function representativeEvents(): PersonEvent[] {
       licenceNumber: null,
       agent: false,
     },
-    at,
-  );
-  person.erase(at);
+    now: at,
+  });
+  person.execute({ type: 'Erase', now: at });
   return [...person.uncommittedEvents];
 }
 
