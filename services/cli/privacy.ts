@@ -11,12 +11,12 @@ import {
   peopleUpcasters,
   type PersonEvent,
 } from '../people/published';
-import { blankPerson, type Person } from '../people/domain/person';
+import { blankPerson } from '../people/domain/person';
 import { erasePerson } from '../people/privacy/erase-person';
 import { AvroEventCodec } from '../shared/codec/avro-event-codec';
 import { infrastructureConfig } from '../shared/service/infrastructure';
 import { EventSourcedRepository } from '../shared/event-sourcing/repository';
-import { PostgresEventStore } from '../shared/event-store/event-store';
+import { PostgresEventStore } from '../shared/event-store/postgres-event-store';
 import type { EventStoreTables } from '../shared/event-store/tables';
 import { FieldCipher } from '../shared/privacy/field-cipher';
 import { createDatabase } from '../shared/db/database';
@@ -66,9 +66,13 @@ program
   .action(async (personId: string) => {
     const registry = new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL });
     const codec = new AvroEventCodec(registry, peopleTopic, await loadPeopleEventSchemas());
-    const repository = new EventSourcedRepository<PersonEvent, Person>(
-      db.withSchema(peopleSchema) as Kysely<EventStoreTables>,
-      new PostgresEventStore<PersonEvent>(peopleStreamType, codec, peopleUpcasters),
+    const repository = new EventSourcedRepository(
+      new PostgresEventStore<PersonEvent>(
+        db.withSchema(peopleSchema) as Kysely<EventStoreTables>,
+        peopleStreamType,
+        codec,
+        peopleUpcasters,
+      ),
       blankPerson,
     );
     const keys = new PostgresKeyStore(db, masterKey);

@@ -7,7 +7,7 @@ import { AvroEventCodec } from '../shared/codec/avro-event-codec';
 import { infrastructureConfig } from '../shared/service/infrastructure';
 import { createDatabase } from '../shared/db/database';
 import type { RecordedEvent } from '../shared/domain/domain-event';
-import { PostgresEventStore } from '../shared/event-store/event-store';
+import { PostgresEventStore } from '../shared/event-store/postgres-event-store';
 import type { EventStoreTables } from '../shared/event-store/tables';
 import type { Projection, VersionedDocument } from '../shared/projection/projection';
 
@@ -44,8 +44,9 @@ export function eventSourceOf(projection: Pick<Projection<VersionedDocument>, 'n
   }).withSchema(propertySchema);
   // Reading needs no encoding: the codec is never asked for a schema.
   const store = new PostgresEventStore(
+    db,
     propertyStreamType,
     new AvroEventCodec(new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL }), propertyTopic, []),
   );
-  return { readAll: (after, limit) => store.readAll(db, after, limit), close: () => db.destroy() };
+  return { readAll: (after, limit) => store.readAll(after, limit), close: () => db.destroy() };
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { AvroEventCodec } from '../shared/codec/avro-event-codec';
 import { CommandRunner } from '../shared/http/command-runner';
 import { EventSourcedRepository } from '../shared/event-sourcing/repository';
-import { PostgresEventStore } from '../shared/event-store/event-store';
+import { PostgresEventStore, type PostgresTransaction } from '../shared/event-store/postgres-event-store';
 import type { EventStoreTables } from '../shared/event-store/tables';
 import { IdempotencyStore } from '../shared/http/idempotency';
 import { CachingKeyStore } from '../shared/privacy/caching-key-store';
@@ -28,7 +28,7 @@ import type { PersonErasureDeps } from './privacy/erase-person';
 export interface PeopleInternals {
   db: Kysely<EventStoreTables>;
   codec: AvroEventCodec;
-  repository: EventSourcedRepository<PersonEvent, Person>;
+  repository: EventSourcedRepository<PersonEvent, Person, PostgresTransaction>;
   keys: CachingKeyStore;
   erasure: PersonErasureDeps;
 }
@@ -56,8 +56,11 @@ export const peopleService: ServiceDefinition<PeopleConfig, PeopleInternals> = {
       maxKeys: config.KEYSTORE_CACHE_MAX_KEYS,
     });
     const codec = new AvroEventCodec(runtime.registry, peopleTopic, await loadPeopleEventSchemas());
-    const events = new PostgresEventStore<PersonEvent>(peopleStreamType, codec, peopleUpcasters);
-    const repository = new EventSourcedRepository<PersonEvent, Person>(db, events, blankPerson);
+    const events = new PostgresEventStore<PersonEvent>(db, peopleStreamType, codec, peopleUpcasters);
+    const repository = new EventSourcedRepository<PersonEvent, Person, PostgresTransaction>(
+      events,
+      blankPerson,
+    );
     const runner = new CommandRunner(repository, IdempotencyStore.of(db), runtime.metrics, peopleStreamType);
     const readCipher = new FieldCipher(keys);
     const erasure: PersonErasureDeps = {

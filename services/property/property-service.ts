@@ -6,7 +6,7 @@ import { CommandRunner } from '../shared/http/command-runner';
 import { EventSourcedRepository } from '../shared/event-sourcing/repository';
 import type { SnapshotTables } from '../shared/event-store/tables';
 import { SnapshotStore } from '../shared/event-sourcing/snapshot-store';
-import { PostgresEventStore } from '../shared/event-store/event-store';
+import { PostgresEventStore, type PostgresTransaction } from '../shared/event-store/postgres-event-store';
 import type { EventStoreTables } from '../shared/event-store/tables';
 import { IdempotencyStore } from '../shared/http/idempotency';
 import type { MessagingTables } from '../shared/messaging/messaging-tables';
@@ -46,7 +46,7 @@ export interface PropertyInternals {
   db: Kysely<EventStoreTables>;
   codec: AvroEventCodec;
   store: PostgresEventStore<PropertyEvent>;
-  repository: EventSourcedRepository<PropertyEvent, Property>;
+  repository: EventSourcedRepository<PropertyEvent, Property, PostgresTransaction>;
   /** The purchase saga's commands (reserve, release, mark sold) on `property.commands`. */
   participant: Participant;
   /** The agents' cards from `people.events`. */
@@ -70,12 +70,13 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
     const db = tableSubset<EventStoreTables>()(tables);
     const codec = new AvroEventCodec(runtime.registry, propertyTopic, await loadPropertyEventSchemas());
     void codec.preload(); // never rejects; a registry outage later does not hold up appends
-    const store = new PostgresEventStore<PropertyEvent>(propertyStreamType, codec, propertyUpcasters);
+    const store = new PostgresEventStore<PropertyEvent>(db, propertyStreamType, codec, propertyUpcasters);
     const snapshots =
       config.PROPERTY_SNAPSHOT_EVERY > 0
         ? {
             store: new SnapshotStore(tableSubset<SnapshotTables>()(tables), propertySnapshots),
-            tables: tableSubset<EventStoreTables & SnapshotTables>()(tables),
+            readWithEvents: (streamId: string) =>
+              store.readFromSnapshot(tableSubset<EventStoreTables & SnapshotTables>()(tables), streamId),
             every: config.PROPERTY_SNAPSHOT_EVERY,
             onRejected: (streamId: string, reason: string) =>
               runtime.logger.warn(
@@ -86,8 +87,7 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
               runtime.logger.warn({ streamId, err: error }, 'property snapshot not written'),
           }
         : undefined;
-    const repository = new EventSourcedRepository<PropertyEvent, Property>(
-      db,
+    const repository = new EventSourcedRepository<PropertyEvent, Property, PostgresTransaction>(
       store,
       blankProperty,
       snapshots,

@@ -55,7 +55,7 @@ describe('Debezium outbox relay (Postgres → Connect → Kafka)', () => {
     const mine = messages.filter((m) => m.key === id && m.headers.aggregateVersion === '1');
     expect(mine).toHaveLength(1);
     const [message] = mine as [ReceivedMessage];
-    const [stored] = await api.service.store.read(api.service.db, id);
+    const [stored] = await api.service.store.read(id);
     expect(message.headers).toMatchObject({
       eventId: stored?.eventId,
       eventType: 'PropertyListed',

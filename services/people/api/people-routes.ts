@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import type { CommandRunner } from '../../shared/http/command-runner';
+import type { RunsCommands } from '../../shared/http/command-runner';
 import type { EventSourcedRepository } from '../../shared/event-sourcing/repository';
 import { forbidden, hasRole, requireCaller, type Caller } from '../../shared/http/caller';
 import { versionFromIfMatch } from '../../shared/http/conditional';
@@ -25,8 +25,8 @@ export const peopleRules = {
 } as const;
 
 export interface PeopleRoutesDeps {
-  runner: CommandRunner<PersonEvent, Person>;
-  repository: EventSourcedRepository<PersonEvent, Person>;
+  runner: RunsCommands<Person>;
+  repository: EventSourcedRepository<PersonEvent, Person, unknown>;
   /** Creates keys and encrypts with the store itself, never a cache (a key erased elsewhere must not be used). */
   writeKeys: KeyStore;
   writeCipher: FieldCipher;

@@ -10,7 +10,8 @@ import { personView, type Person } from '../domain/person';
 import { formerValuesOf, openProfile } from './profile-sealing';
 
 export interface PersonErasureDeps {
-  repository: EventSourcedRepository<PersonEvent, Person>;
+  /** Erasure appends alone: it needs no writes in the same transaction, so any store will do. */
+  repository: EventSourcedRepository<PersonEvent, Person, unknown>;
   /** The key store whose keys are destroyed (in a service, the caching store, so its own cache forgets at once). */
   keys: KeyStore;
   evidence: ErasureEvidenceStore;

@@ -1,14 +1,14 @@
-import type { CommandRunner } from '../../shared/http/command-runner';
-import type { EventSourcedRepository } from '../../shared/event-sourcing/repository';
+import type { RunsCommands } from '../../shared/http/command-runner';
+import type { AggregateReader } from '../../shared/event-sourcing/repository';
 import type { Caller } from '../../shared/http/caller';
 import type { Property } from '../domain/property';
 import type { ListingAgentCard, PropertyEvent } from '../published/property-events';
 import type { PublicAgentCard } from '../published/listing-agent-view';
 
-/** What the property API needs: the command path, the repository, and the People service's cards. */
+/** What the property API needs: the command path, the repository's reads, and the People service's cards. */
 export interface PropertyApiDeps {
-  runner: CommandRunner<PropertyEvent, Property>;
-  repository: EventSourcedRepository<PropertyEvent, Property>;
+  runner: RunsCommands<Property>;
+  repository: AggregateReader<PropertyEvent, Property>;
   /** The card an agent's listing carries (from their profile); null for a seller. */
   listingAgentOf?: (caller: Caller) => Promise<ListingAgentCard | null>;
   /**

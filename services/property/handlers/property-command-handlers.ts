@@ -3,6 +3,7 @@ import { DomainError } from '../../shared/errors/domain-error';
 import type { EventSourcedRepository } from '../../shared/event-sourcing/repository';
 import type { CommandContext } from '../../shared/domain/command-context';
 import type { EventStoreTables } from '../../shared/event-store/tables';
+import type { PostgresTransaction } from '../../shared/event-store/postgres-event-store';
 import { commandHandlers, type CommandHandler } from '../../shared/messaging/command-processor';
 import type { IncomingMessage } from '../../shared/messaging/incoming-message';
 import type { MessagingTables } from '../../shared/messaging/messaging-tables';
@@ -10,7 +11,7 @@ import { propertyView, type Property } from '../domain/property';
 import type { PropertyEvent } from '../published/property-events';
 import type { PropertyCommands } from '../published/commands/property-messages';
 
-type Repository = EventSourcedRepository<PropertyEvent, Property>;
+type Repository = EventSourcedRepository<PropertyEvent, Property, PostgresTransaction>;
 
 const sagaContext = (command: IncomingMessage<object>): CommandContext => ({
   correlationId: command.correlationId,

@@ -1,29 +1,28 @@
-import type { Kysely } from 'kysely';
 import type { CommandContext } from '../domain/command-context';
-import type { PostgresEventStore, ReadOptions } from '../event-store/event-store';
-import type { EventStoreTables } from '../event-store/tables';
+import type { EventStore, InSameTransaction, ReadOptions, SavedEvents } from '../event-store/event-store';
 import { inSpan } from '../observability/trace-context';
 import type { EventSourced } from './aggregate';
 import type { DomainEvent, RecordedEvent } from '../domain/domain-event';
-import type { SnapshotTables } from '../event-store/tables';
+import type { StoredSnapshot } from '../event-store/tables';
 import type { Snapshots } from './snapshot-store';
 import { messageOf } from '../errors/message-of';
 
-/** Extra writes that must commit or roll back together with the events (idempotency records, inbox). */
-export type InSameTransaction = (trx: Kysely<EventStoreTables>, recorded: SavedEvents) => Promise<void>;
+export type { InSameTransaction, SavedEvents };
 
-export interface SavedEvents {
-  streamId: string;
-  fromVersion: number;
-  toVersion: number;
-  eventIds: string[];
+/** What a read-only caller (a query API) needs of a repository, whichever store is behind it. */
+export interface AggregateReader<E extends DomainEvent, A> {
+  load(id: string, options?: Omit<ReadOptions, 'afterVersion'>): Promise<A | undefined>;
+  history(id: string, afterVersion: number, limit: number): Promise<RecordedEvent<E>[]>;
 }
 
 /** Snapshots of a repository's aggregates: where they are kept and how often one is taken. */
 export interface SnapshotPolicy<E extends DomainEvent, A extends EventSourced<E>> {
   store: Snapshots<A>;
-  /** The service's schema, where the snapshots sit beside the events: a load reads both in one query. */
-  tables: Kysely<EventStoreTables & SnapshotTables>;
+  /**
+   * The stream's latest snapshot and the events from its version on, read together (in
+   * Postgres one query: PostgresEventStore.readFromSnapshot), so a load costs one round trip.
+   */
+  readWithEvents(streamId: string): Promise<{ snapshot?: StoredSnapshot; events: RecordedEvent<E>[] }>;
   /** A snapshot is taken whenever a stream's version passes a multiple of this. */
   every: number;
   /** A stored snapshot was ignored (and will be replaced): the events decided instead. */
@@ -39,13 +38,16 @@ export interface SnapshotPolicy<E extends DomainEvent, A extends EventSourced<E>
  * folds only the events after it, so a load costs the same however long the stream is;
  * time travel always folds the events themselves.
  */
-export class EventSourcedRepository<E extends DomainEvent, A extends EventSourced<E>> {
+export class EventSourcedRepository<
+  E extends DomainEvent,
+  A extends EventSourced<E>,
+  Tx,
+> implements AggregateReader<E, A> {
   /** Streams whose stored snapshot was rejected: the next snapshot replaces it whatever its version. */
   private readonly rejected = new Set<string>();
 
   constructor(
-    private readonly db: Kysely<EventStoreTables>,
-    private readonly store: PostgresEventStore<E>,
+    private readonly store: EventStore<E, Tx>,
     private readonly empty: (id: string) => A,
     private readonly snapshots?: SnapshotPolicy<E, A>,
   ) {}
@@ -65,7 +67,7 @@ export class EventSourcedRepository<E extends DomainEvent, A extends EventSource
             span.setAttribute('eventstore.snapshot.version', fromSnapshot.snapshotVersion);
           return fromSnapshot.aggregate;
         }
-        const history = await this.store.read(this.db, id, options);
+        const history = await this.store.read(id, options);
         span.setAttribute('eventstore.event.count', history.length);
         if (history.length === 0) return undefined;
         // Nothing at or after the stored snapshot's version, yet the stream has events: the
@@ -94,9 +96,9 @@ export class EventSourcedRepository<E extends DomainEvent, A extends EventSource
     | { loaded: true; aggregate: A; folded: number; snapshotVersion?: number }
     | { loaded: false; nothingRead: boolean }
   > {
-    let read: Awaited<ReturnType<PostgresEventStore<E>['readFromSnapshot']>>;
+    let read: Awaited<ReturnType<SnapshotPolicy<E, A>['readWithEvents']>>;
     try {
-      read = await this.store.readFromSnapshot(policy.tables, id);
+      read = await policy.readWithEvents(id);
     } catch (error) {
       // A cache that cannot be read (table missing, a query error) must not stop loads.
       policy.onRejected(id, `the snapshot could not be read: ${messageOf(error)}`);
@@ -152,7 +154,7 @@ export class EventSourcedRepository<E extends DomainEvent, A extends EventSource
   }
 
   async history(id: string, afterVersion: number, limit: number): Promise<RecordedEvent<E>[]> {
-    return this.store.page(this.db, id, afterVersion, limit);
+    return this.store.page(id, afterVersion, limit);
   }
 
   /**
@@ -163,25 +165,15 @@ export class EventSourcedRepository<E extends DomainEvent, A extends EventSource
     aggregate: A,
     expectedVersion: number,
     context: CommandContext,
-    alsoWrite?: InSameTransaction,
+    alsoWrite?: InSameTransaction<Tx>,
   ): Promise<SavedEvents> {
-    const events = aggregate.uncommittedEvents;
-    const prepared = await this.store.prepare(aggregate.id, expectedVersion, events, context);
-    const saved: SavedEvents = {
-      streamId: aggregate.id,
-      fromVersion: expectedVersion + 1,
-      toVersion: expectedVersion + events.length,
-      eventIds: prepared.events.map((e) => e.metadata.eventId),
-    };
-    if (alsoWrite) {
-      await this.db.transaction().execute(async (trx) => {
-        await this.store.append(trx, prepared);
-        await alsoWrite(trx, saved);
-      });
-    } else {
-      // The append is one atomic statement; a transaction would only add round trips.
-      await this.store.append(this.db, prepared);
-    }
+    const saved = await this.store.append(
+      aggregate.id,
+      expectedVersion,
+      aggregate.uncommittedEvents,
+      context,
+      alsoWrite,
+    );
     aggregate.markCommitted();
     const policy = this.snapshots;
     if (policy && Math.floor(saved.toVersion / policy.every) > Math.floor(expectedVersion / policy.every))

@@ -43,7 +43,7 @@ const snapshotOf = (id: string) =>
 async function shownAndFolded(id: string) {
   const shown = await api.call('GET', `/properties/${id}`);
   expect(shown.status).toBe(200);
-  const history = await api.service.store.read(api.service.db, id);
+  const history = await api.service.store.read(id);
   const version = history.length;
   const folded = await api.call('GET', `/properties/${id}?version=${version}`);
   return { shown: shown.body, folded: folded.body };

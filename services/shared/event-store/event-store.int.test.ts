@@ -5,7 +5,8 @@ import { createDatabase } from '../db/database';
 import { startPropertyService, type PropertyHarness } from '../../../test/support/property-harness';
 import { moneyFromMajor } from '../domain/money';
 import { listedProperty } from '../../property/domain/property';
-import { PostgresEventStore } from './event-store';
+import { PostgresEventStore } from './postgres-event-store';
+import { describeEventStoreContract } from '../../../test/support/event-store-contract';
 import { Upcasters } from '../codec/upcasters';
 
 let api: PropertyHarness;
@@ -63,6 +64,8 @@ async function rowsFor(id: string) {
     .execute();
   return { events, outbox };
 }
+
+describeEventStoreContract('PostgresEventStore', () => api.service.store);
 
 describe('PostgresEventStore', () => {
   it('writes one outbox row per event, with the same event id, version and the Avro bytes', async () => {
@@ -132,8 +135,8 @@ describe('PostgresEventStore', () => {
       ...payload,
       description: 'upcast from v2',
     }));
-    const reader = new PostgresEventStore('property', api.service.codec, upcasters);
-    const [listed] = await reader.read(api.service.db, property.id);
+    const reader = new PostgresEventStore(api.service.db, 'property', api.service.codec, upcasters);
+    const [listed] = await reader.read(property.id);
     expect(listed?.schemaVersion).toBe(3);
     expect(listed?.event.data).toMatchObject({ description: 'upcast from v2', bedrooms: 2 });
   });

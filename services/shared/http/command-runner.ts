@@ -2,7 +2,7 @@ import { isUniqueViolation } from '../db/postgres-errors';
 import { ConcurrencyError } from '../errors/concurrency-error';
 import type { CommandContext } from '../domain/command-context';
 import { HttpProblem } from './problem';
-import { IdempotencyStore, type HttpResult, type IdempotentRequest } from './idempotency';
+import type { HttpResult, IdempotencyRecords, IdempotentRequest } from './idempotency';
 import type { ServiceMetrics } from '../observability/metrics';
 import type { EventSourced } from '../event-sourcing/aggregate';
 import type { DomainEvent } from '../domain/domain-event';
@@ -23,15 +23,20 @@ export interface CommandRequest<A> {
   execute: (aggregate: A) => HttpResult;
 }
 
+/** What an API needs to run its commands, whichever store is behind it. */
+export interface RunsCommands<A> {
+  run(request: CommandRequest<A>): Promise<HttpResult>;
+}
+
 /**
  * The one path every HTTP command takes: replay a known idempotency key, load, check
  * If-Match, run the domain command, then save events + outbox + idempotency record in
  * one transaction. A lost race on the same idempotency key replays the winner's answer.
  */
-export class CommandRunner<E extends DomainEvent, A extends EventSourced<E>> {
+export class CommandRunner<E extends DomainEvent, A extends EventSourced<E>, Tx> implements RunsCommands<A> {
   constructor(
-    private readonly repository: EventSourcedRepository<E, A>,
-    private readonly idempotency: IdempotencyStore,
+    private readonly repository: EventSourcedRepository<E, A, Tx>,
+    private readonly idempotency: IdempotencyRecords<Tx>,
     private readonly metrics: ServiceMetrics,
     private readonly streamType: string,
   ) {}

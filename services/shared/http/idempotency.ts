@@ -60,10 +60,34 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * Responses of idempotent commands, stored in the same transaction as the command's
+ * Responses of idempotent commands, recorded in the same transaction `Tx` as the command's
  * events: a key is recorded if and only if its command took effect.
  */
-export class IdempotencyStore {
+export interface IdempotencyRecords<Tx> {
+  /** The first response for this key, or a 422 if the key was used with another body. */
+  replay(request: IdempotentRequest): Promise<HttpResult | undefined>;
+  /** Stores the response in the command's transaction; a key recorded already makes it throw. */
+  record(tx: Tx, request: IdempotentRequest, result: HttpResult): Promise<void>;
+}
+
+/** What a stored response answers to a request with its key: a replay, or 422 for another body. */
+export function replayOf(
+  request: IdempotentRequest,
+  stored: { requestHash: string; result: HttpResult },
+): HttpResult {
+  if (stored.requestHash !== request.requestHash) {
+    throw new HttpProblem(
+      422,
+      'Idempotency key reused',
+      `Idempotency-Key "${request.key}" was already used with a different request body; use a new key for a new request`,
+    );
+  }
+  const { status, body, headers } = stored.result;
+  return { status, body, headers: { ...headers, 'Idempotent-Replayed': 'true' } };
+}
+
+/** The idempotency records in a service's Postgres schema (its idempotency_keys table). */
+export class IdempotencyStore implements IdempotencyRecords<Kysely<IdempotencyTables>> {
   private constructor(private readonly db: Kysely<IdempotencyTables>) {}
 
   /** The store in a service's schema (any schema that has an idempotency_keys table). */
@@ -71,7 +95,6 @@ export class IdempotencyStore {
     return new IdempotencyStore(idempotencyTables(db));
   }
 
-  /** The first response for this key, or a 422 if the key was used with another body. */
   async replay(request: IdempotentRequest): Promise<HttpResult | undefined> {
     const row = await this.db
       .selectFrom('idempotency_keys')
@@ -80,18 +103,10 @@ export class IdempotencyStore {
       .where('key', '=', request.key)
       .executeTakeFirst();
     if (!row) return undefined;
-    if (row.request_hash !== request.requestHash) {
-      throw new HttpProblem(
-        422,
-        'Idempotency key reused',
-        `Idempotency-Key "${request.key}" was already used with a different request body; use a new key for a new request`,
-      );
-    }
-    return {
-      status: row.response_status,
-      body: row.response_body,
-      headers: { ...row.response_headers, 'Idempotent-Replayed': 'true' },
-    };
+    return replayOf(request, {
+      requestHash: row.request_hash,
+      result: { status: row.response_status, body: row.response_body, headers: row.response_headers },
+    });
   }
 
   /** Stores the response in the caller's transaction: it commits with the command's effect or not at all. */
