@@ -1,4 +1,11 @@
-import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { z } from 'zod';
 import { discoveryUrlOf, type AuthConfig } from './auth-config';
 import { discoverIssuer, IssuerUnavailableError } from './oidc-discovery';
@@ -21,14 +28,16 @@ const allowedAlgorithms = [
 
 const realmAccessSchema = z.object({ roles: z.array(z.string()) });
 
-type KeySet = ReturnType<typeof createRemoteJWKSet>;
+/** The issuer's public keys, as jose looks one up for a token (a remote or a local key set). */
+export type IssuerKeys = JWTVerifyGetKey;
 
 /**
  * The verifier every service uses: signature and claims checked once per token, the
- * acceptance remembered until the token expires.
+ * acceptance remembered until the token expires. The keys come from the issuer's JWKS unless
+ * given: a test's own issuer (test/support/local-issuer.ts) hands its key set in directly.
  */
-export function createTokenVerifier(config: AuthConfig): TokenVerifier {
-  return cacheVerifiedTokens(createSignatureVerifier(config), {
+export function createTokenVerifier(config: AuthConfig, issuerKeys?: IssuerKeys): TokenVerifier {
+  return cacheVerifiedTokens(createSignatureVerifier(config, issuerKeys), {
     maxTokens: VERIFIED_TOKENS_REMEMBERED,
     clockToleranceSeconds: config.OIDC_CLOCK_TOLERANCE_SECONDS,
   });
@@ -43,9 +52,9 @@ const VERIFIED_TOKENS_REMEMBERED = 10_000;
  * with a key id not in the cache makes it fetch them again (at most once per
  * OIDC_JWKS_COOLDOWN_SECONDS), so a rotated key is picked up without a restart.
  */
-function createSignatureVerifier(config: AuthConfig): TokenVerifier {
-  let keySet: Promise<KeySet> | undefined;
-  const keys = (): Promise<KeySet> => {
+function createSignatureVerifier(config: AuthConfig, issuerKeys?: IssuerKeys): TokenVerifier {
+  let keySet: Promise<IssuerKeys> | undefined = issuerKeys && Promise.resolve(issuerKeys);
+  const keys = (): Promise<IssuerKeys> => {
     keySet ??= discoverIssuer(config.OIDC_ISSUER_URL, undefined, discoveryUrlOf(config)).then(
       ({ jwks_uri }) =>
         createRemoteJWKSet(new URL(jwks_uri), {
