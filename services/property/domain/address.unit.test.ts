@@ -1,15 +1,8 @@
+import { keizersgracht } from './representative-events';
 import { DomainError } from '../../shared/errors/domain-error';
 import { addressEquals, validAddress, type Address } from './address';
 
-const amsterdam: Address = {
-  street: 'Keizersgracht 123',
-  city: 'Amsterdam',
-  postalCode: '1015 CJ',
-  region: 'Noord-Holland',
-  country: 'NL',
-  lat: 52.3731,
-  lon: 4.8839,
-};
+const amsterdam: Address = keizersgracht;
 
 function ruleOf(action: () => unknown): string {
   try {

@@ -1,6 +1,7 @@
 import { DeciderSpecification } from '../../../test/support/decider-specification';
 import { moneyFromMajor } from '../../shared/domain/money';
 import type { PropertyEvent } from '../published/property-events';
+import { keizersgracht } from './representative-events';
 import { listedProperty, propertyDecider, type ListPropertyInput } from './property';
 
 // The property's life as given/when/then over its pure functions; property.unit.test.ts
@@ -9,15 +10,7 @@ const eur = (major: number) => moneyFromMajor(major, 'EUR');
 const [listed] = listedProperty(
   'property-1',
   {
-    address: {
-      street: 'Keizersgracht 123',
-      city: 'Amsterdam',
-      postalCode: '1015 CJ',
-      region: 'Noord-Holland',
-      country: 'NL',
-      lat: 52.3731,
-      lon: 4.8839,
-    },
+    address: keizersgracht,
     price: eur(450_000),
     bedrooms: 3,
     bathrooms: 2,

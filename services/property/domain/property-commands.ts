@@ -1,15 +1,13 @@
 import type { Money } from '../../shared/domain/money';
-import type { ListingAgentCard } from '../published/property-events';
+import type { ListingAgentCard, PropertyListedData } from '../published/property-events';
 import type { PropertyType } from '../published/property-type';
 import type { Address } from './address';
 
-export interface ListPropertyInput {
-  readonly address: Address;
-  readonly price: Money;
-  readonly bedrooms: number;
-  readonly bathrooms: number;
-  readonly areaSqm: number;
-  readonly propertyType: PropertyType;
+/** What a listing states: PropertyListed's facts but the time (the caller's clock) and who lists it. */
+export interface ListPropertyInput extends Pick<
+  PropertyListedData,
+  'address' | 'price' | 'bedrooms' | 'bathrooms' | 'areaSqm' | 'propertyType'
+> {
   readonly description?: string | null;
   /** Who lists it and owns the listing from then on (the caller's identity). */
   readonly ownerId: string;

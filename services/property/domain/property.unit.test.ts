@@ -1,3 +1,4 @@
+import { keizersgracht } from './representative-events';
 import { DomainError } from '../../shared/errors/domain-error';
 import type { Address } from './address';
 import { moneyFromMajor, type Money } from '../../shared/domain/money';
@@ -16,15 +17,7 @@ const listedAt = new Date('2024-03-01T10:00:00.000Z');
 const eur = (major: number): Money => moneyFromMajor(major, 'EUR');
 const usd = (major: number): Money => moneyFromMajor(major, 'USD');
 
-const address: Address = {
-  street: 'Keizersgracht 123',
-  city: 'Amsterdam',
-  postalCode: '1015 CJ',
-  region: 'Noord-Holland',
-  country: 'NL',
-  lat: 52.3731,
-  lon: 4.8839,
-};
+const address: Address = keizersgracht;
 
 const listing: ListPropertyInput = {
   address,

@@ -1,9 +1,21 @@
 import { maxAmountMinor, moneyFromMajor } from '../../shared/domain/money';
 import type { EncryptedField } from '../../shared/privacy/encrypted-field';
 import { listedProperty } from './property';
+import type { Address } from './address';
 import type { PropertyEvent } from '../published/property-events';
 
 const eur = (major: number) => moneyFromMajor(major, 'EUR');
+
+/** The address the domain's tests and representative events list at. */
+export const keizersgracht: Address = {
+  street: 'Keizersgracht 123',
+  city: 'Amsterdam',
+  postalCode: '1015 CJ',
+  region: 'Noord-Holland',
+  country: 'NL',
+  lat: 52.3731,
+  lon: 4.8839,
+};
 
 /** An encrypted field's envelope as it travels (the values are placeholders, not real ciphertext). */
 const sealed = (field: string): EncryptedField => ({
@@ -20,15 +32,7 @@ export function representativeEvents(): PropertyEvent[] {
   const property = listedProperty(
     'property-1',
     {
-      address: {
-        street: 'Keizersgracht 123',
-        city: 'Amsterdam',
-        postalCode: '1015 CJ',
-        region: 'Noord-Holland',
-        country: 'NL',
-        lat: 52.3731,
-        lon: 4.8839,
-      },
+      address: keizersgracht,
       price: eur(1_250_000.99),
       bedrooms: 3,
       bathrooms: 2,
