@@ -203,4 +203,23 @@ export class DocumentStore<D extends VersionedDocument> {
       return { id, result: 'rejected', reason };
     });
   }
+
+  /**
+   * Deletes facts by id from the facts index (`factsIndex`, else through the alias): undoes the
+   * facts of events that are parked after all. One missing is fine; any other failure is
+   * transient, so the batch is retried and deletes them again.
+   */
+  async deleteFacts(ids: readonly string[], factsIndex: string = this.factsAlias): Promise<void> {
+    if (ids.length === 0) return;
+    const response = await this.es.bulk({
+      operations: ids.map((id) => ({ delete: { _index: factsIndex, _id: id } })),
+    });
+    for (const item of response.items) {
+      const result = item.delete;
+      if (result?.error)
+        throw new TransientError(
+          `deleting fact ${result._id ?? ''}: ${result.error.type}: ${result.error.reason ?? ''}`,
+        );
+    }
+  }
 }

@@ -100,8 +100,12 @@ class Batch<D> {
   readonly changed = new Map<string, D>();
   readonly facts: Fact[] = [];
   readonly toPark = new Map<string, ParkedMessage[]>();
+  /** Facts of this batch whose events were parked after the write refused their document. */
+  readonly unwrittenFacts = new Set<string>();
   /** Per document, the aggregates whose events of this batch went into it. */
   private readonly contributors = new Map<string, Set<string>>();
+  /** Per aggregate, the facts its events of this batch added. */
+  private readonly factsOf = new Map<string, Fact[]>();
 
   constructor(
     readonly items: Item[],
@@ -109,6 +113,8 @@ class Batch<D> {
     /** Aggregates parked before this batch: everything of theirs waits for a replay. */
     private readonly parkedBefore: Set<string>,
     readonly documents: LoadedDocuments<D>,
+    /** A rebuild's reader: aggregates the live runner has parked (it parks their messages itself). */
+    readonly parkedLive: ReadonlySet<string> = new Set(),
   ) {}
 
   isParked(key: string): boolean {
@@ -126,12 +132,14 @@ class Batch<D> {
   applied(key: string, docId: string, facts: readonly Fact[]): void {
     this.changed.set(docId, this.documents.get(docId) as D);
     this.facts.push(...facts);
+    this.factsOf.set(key, [...(this.factsOf.get(key) ?? []), ...facts]);
     this.contributors.set(docId, (this.contributors.get(docId) ?? new Set()).add(key));
   }
 
   /** Document `docId` was refused: every event of this batch that went into it is parked. */
   parkContributors(docId: string, reason: string): void {
     for (const key of this.contributors.get(docId) ?? []) {
+      for (const fact of this.factsOf.get(key) ?? []) this.unwrittenFacts.add(fact.id);
       const alreadyParked = (item: Item) => this.toPark.get(key)?.some((p) => p.message === item.message);
       for (const item of this.items.filter((i) => keyOf(i) === key && !alreadyParked(i))) {
         this.park(item, 'rejected-document', reason);
@@ -153,6 +161,12 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
   private readonly session: ConsumerSession;
   private readonly lag = new Map<string, number>();
   private readonly coalescer = new BatchCoalescer<PartitionChunk>((chunks) => this.processChunks(chunks), 5);
+  /**
+   * A rebuild's reader (`options.target`) keeps parking in memory: the aggregates it stopped
+   * folding at a message it could not apply, and among them those it parked in the DLQ itself.
+   */
+  private readonly halted = new Set<string>();
+  private readonly parkedHere = new Set<string>();
 
   constructor(
     private readonly deps: RunnerDeps,
@@ -318,12 +332,13 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
     const parking = this.parkedKeys.lookups([...new Set(items.map(keyOf))]);
     const reads = [...parking, ...this.store.lookups(docIds, this.options.target?.index)];
     const answers = reads.length > 0 ? (await this.deps.es.mget({ docs: reads, realtime: true })).docs : [];
-    return new Batch(
-      items,
-      flush,
-      this.parkedKeys.parkedFrom(answers.slice(0, parking.length)),
-      this.store.loadedFrom(answers.slice(parking.length)),
-    );
+    const parked = this.parkedKeys.parkedFrom(answers.slice(0, parking.length));
+    const documents = this.store.loadedFrom(answers.slice(parking.length));
+    if (!this.options.target) return new Batch(items, flush, parked, documents);
+    // A rebuild folds a key the live runner parked as the live fold did: up to the message that
+    // could not be applied, which (with all later ones) the live runner has parked already.
+    const parkedLive = new Set([...parked].filter((key) => !this.parkedHere.has(key)));
+    return new Batch(items, flush, this.halted, documents, parkedLive);
   }
 
   /** Folds each item into its document, in order; parks what cannot be applied, and what follows it. */
@@ -370,17 +385,29 @@ export class ProjectionRunner<D extends VersionedDocument> implements Worker {
     for (const outcome of outcomes) {
       if (outcome.result === 'rejected') batch.parkContributors(outcome.id, outcome.reason);
     }
+    // Facts are create-only: those of events parked now would stand forever. A failure here
+    // retries the batch, which parks them again and deletes their facts again.
+    await this.store.deleteFacts([...batch.unwrittenFacts], this.options.target?.factsIndex);
   }
 
   /** Sends what the batch parked to the DLQ, in offset order, and marks each key parked. */
   private async parkBatch(batch: Batch<D>): Promise<void> {
     const name = this.projection.name;
     for (const [key, parked] of batch.toPark) {
+      // A rebuild leaves what the live runner parked to it: the DLQ holds those messages already.
+      if (this.options.target && batch.parkedLive.has(key)) {
+        this.halted.add(key);
+        continue;
+      }
       parked.sort((a, b) => Number(BigInt(a.message.offset) - BigInt(b.message.offset)));
       const producer = this.session.current?.producer;
       if (!producer) throw new TransientError(`${name} is not running: no DLQ producer`);
       await sendToDeadLetter(producer, name, parked);
       await this.parkedKeys.park(key, parked[0]?.error ?? '', parked.length);
+      if (this.options.target) {
+        this.halted.add(key);
+        this.parkedHere.add(key);
+      }
       this.deps.metrics.parked.inc({ projection: name }, parked.length);
       this.deps.metrics.events.inc({ projection: name, outcome: 'parked' }, parked.length);
       this.deps.logger.warn(
