@@ -21,7 +21,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
-import { Worker, parentPort } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { Client } from '@elastic/elasticsearch';
 import { Command } from 'commander';
 import { buildSearchRequest, searchQuerySchema } from '../services/search/api/search-query';
@@ -40,6 +40,7 @@ import { runningPid } from '../stack/process';
 import { commandLine, percentile } from './support/measure';
 import { processCpuMicros } from './support/process-cpu';
 import { positiveInt, runBench } from './support/bench-cli';
+import { tsxWorker } from './support/tsx-worker';
 import { FieldCipher } from '../services/shared/privacy/field-cipher';
 import { MemoryKeyStore } from '../services/shared/privacy/memory-key-store';
 import { messageOf } from '../services/shared/errors/message-of';
@@ -319,9 +320,8 @@ function clientWorkerMain(): void {
 }
 
 class ClientWorker {
-  private readonly worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, {
-    eval: true,
-  });
+  // The clients run this file again, in their own thread (runBench dispatches to clientWorkerMain).
+  private readonly worker = tsxWorker(__filename);
 
   run(load: Load): Promise<LoadResult> {
     return new Promise((resolve, reject) => {

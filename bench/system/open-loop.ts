@@ -1,3 +1,4 @@
+import { countErrorSample } from '../support/error-samples';
 import { distribution, now, sleep, type Distribution } from '../support/measure';
 import { pickKind, type CommandPort, type Kind, type Mix, type Targets } from '../support/http-commands';
 
@@ -59,9 +60,7 @@ export async function openLoop(
           result.conflicts++;
         } else {
           result.errors++;
-          const key = outcome.detail.slice(0, 160);
-          if (key in errorSamples || Object.keys(errorSamples).length < 5)
-            errorSamples[key] = (errorSamples[key] ?? 0) + 1;
+          countErrorSample(errorSamples, outcome.detail);
         }
       })
       .finally(() => inFlight.delete(done));

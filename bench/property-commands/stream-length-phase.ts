@@ -7,11 +7,12 @@
  */
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { PropertyHarness } from '../test/support/property-harness';
-import { listing } from '../test/support/property-harness';
-import { listedProperty } from '../services/property/domain/property';
-import { moneyFromMajor } from '../services/shared/domain/money';
-import { percentile } from './support/measure';
+import { localUser } from '../../test/support/identities';
+import { listing, startPropertyService, type PropertyHarness } from '../../test/support/property-harness';
+import { listedProperty } from '../../services/property/domain/property';
+import { moneyFromMajor } from '../../services/shared/domain/money';
+import { percentile } from '../support/measure';
+import type { Options } from './options';
 
 export interface OperationFigures {
   p50Ms: number;
@@ -125,7 +126,7 @@ async function seededStream(harness: PropertyHarness, ownerId: string, events: n
   }
 }
 
-export async function streamLengthPhase(
+async function streamLengthPhase(
   service: string,
   harness: PropertyHarness,
   sellerToken: string,
@@ -171,4 +172,43 @@ export async function streamLengthPhase(
       readCpu: longRead.cpuMs / shortRead.cpuMs,
     },
   };
+}
+
+/**
+ * The phase on two property services side by side: one with the configured snapshots and
+ * one without any, so the report shows what snapshots save. `--long-stream 0` skips it.
+ */
+export async function streamLengthPhases(
+  options: Options,
+  progress: (text: string) => void,
+): Promise<StreamLengthReport[]> {
+  const streamLength: StreamLengthReport[] = [];
+  if (options.longStream <= 0) return streamLength;
+  const seller = await localUser('seller1');
+  const configured = await startPropertyService();
+  const unsnapshotted = await startPropertyService({ env: { PROPERTY_SNAPSHOT_EVERY: '0' } });
+  try {
+    for (const [name, service] of [
+      [`snapshots every ${configured.running.config.PROPERTY_SNAPSHOT_EVERY}`, configured],
+      ['no snapshots', unsnapshotted],
+    ] as const) {
+      progress(
+        `stream length (${name}): ${options.longStream} events against 5, ${options.streamSamples} samples…`,
+      );
+      streamLength.push(
+        await streamLengthPhase(
+          name,
+          service,
+          await seller.token(),
+          seller.subject,
+          options.longStream,
+          options.streamSamples,
+        ),
+      );
+    }
+  } finally {
+    await configured.close();
+    await unsnapshotted.close();
+  }
+  return streamLength;
 }
