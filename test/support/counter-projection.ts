@@ -23,6 +23,7 @@ import {
 } from '../../services/shared/projection/projection-runner';
 import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { capturedLogger } from './captured-logger';
+import { waitForValue } from './wait-for';
 
 /**
  * A tiny projection that exists only for the tests of the projection core
@@ -298,6 +299,18 @@ export class CounterFixture {
   }
 
   /** The document as the runner reads it (realtime get), or undefined. */
+  /** Bounded wait until the counter's document has `version`; resolves with it. */
+  applied(id: string, version: number): Promise<CounterDocument> {
+    let last: CounterDocument | undefined;
+    return waitForValue(
+      () => `${id} at v${version} (has v${last?.version ?? 'none'})`,
+      async () => {
+        last = await this.document(id);
+        return last && last.version >= version ? last : undefined;
+      },
+    );
+  }
+
   async document(id: string, index = this.projection.alias): Promise<CounterDocument | undefined> {
     const answer = await this.es.get<CounterDocument>({ index, id, realtime: true }, { ignore: [404] });
     return answer.found ? answer._source : undefined;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KafkaMessage } from 'kafkajs';
 import { CounterFixture, type CounterDocument } from '../../../test/support/counter-projection';
-import { waitFor, waitForValue } from '../../../test/support/wait-for';
+import { waitFor } from '../../../test/support/wait-for';
 import { EventDecoder, type DecodedPayload } from '../codec/event-decoder';
 import { sendToDeadLetter } from '../kafka/dead-letter';
 import { describeParked, parkedMessages, replayAggregate } from './dlq-replay';
@@ -22,17 +22,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => fixture.close());
-
-function applied(id: string, version: number): Promise<CounterDocument> {
-  let last: CounterDocument | undefined;
-  return waitForValue(
-    () => `${id} at v${version} (has v${last?.version ?? 'none'})`,
-    async () => {
-      last = await fixture.document(id);
-      return last && last.version >= version ? last : undefined;
-    },
-  );
-}
 
 async function parkedCount(key: string, count: number): Promise<void> {
   let seen = 0;
@@ -59,7 +48,7 @@ describe('DLQ replay', () => {
     await fixture.send(await opened(stuck), await opened(other));
     const [v2] = await fixture.send(await added(stuck, 2, 1), await added(other, 2, 1));
     await fixture.send(await added(stuck, 3, 2));
-    await applied(other, 2);
+    await fixture.applied(other, 2);
     await parkedCount(stuck, 2);
 
     const records = await parkedMessages(fixture.kafka, fixture.projection, stuck);
@@ -114,7 +103,7 @@ describe('DLQ replay', () => {
 
     // The live runner takes the key up again; a second replay has nothing to do.
     await fixture.send(await added(stuck, 4, 4));
-    expect(await applied(stuck, 4)).toMatchObject({ total: 7, steps: [1, 2, 4] });
+    expect(await fixture.applied(stuck, 4)).toMatchObject({ total: 7, steps: [1, 2, 4] });
     expect(await replayAggregate(replayDeps(), fixture.projection, stuck)).toEqual({
       aggregateId: stuck,
       replayed: 0,

@@ -6,7 +6,7 @@ import {
   type CounterDocument,
   type CounterMessage,
 } from '../../../test/support/counter-projection';
-import { waitFor, waitForValue } from '../../../test/support/wait-for';
+import { waitFor } from '../../../test/support/wait-for';
 import { header } from '../kafka/relayed-message';
 import { parkedMessages } from './dlq-replay';
 import { ParkedKeys } from './parked-keys';
@@ -29,17 +29,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => fixture.close());
-
-function applied(id: string, version: number): Promise<CounterDocument> {
-  let last: CounterDocument | undefined;
-  return waitForValue(
-    () => `${id} at v${version} (has v${last?.version ?? 'none'})`,
-    async () => {
-      last = await fixture.document(id);
-      return last && last.version >= version ? last : undefined;
-    },
-  );
-}
 
 /** Bounded wait until `count` messages of `key` are parked; resolves with its DLQ messages, in order. */
 async function parked(key: string, count: number): Promise<KafkaMessage[]> {
@@ -114,7 +103,7 @@ describe('parking', () => {
     await fixture.send(await opened(flowing), await added(flowing, 2, 9));
 
     // Behind every poison message on the one partition: the other key is applied.
-    expect(await applied(flowing, 2)).toMatchObject({ total: 9 });
+    expect(await fixture.applied(flowing, 2)).toMatchObject({ total: 9 });
     for (const [i, key] of keys.entries()) {
       const dlq = await parked(key, 2);
       expect(reasons(dlq)).toEqual([
@@ -141,7 +130,7 @@ describe('parking', () => {
     await fixture.send(await added(stuck, 2, 1), await added(flowing, 2, 1));
     await fixture.send(await added(stuck, 3, 2), await added(flowing, 3, 2));
 
-    expect(await applied(flowing, 3)).toMatchObject({ total: 3, steps: [1, 2] });
+    expect(await fixture.applied(flowing, 3)).toMatchObject({ total: 3, steps: [1, 2] });
     expect(reasons(await parked(stuck, 2))).toEqual([
       ['2', 'handler-error', 'CounterAdded v2: injected handler failure'],
       ['3', 'parked-behind', behind(stuck)],
@@ -155,7 +144,7 @@ describe('parking', () => {
     runner = fixture.runner();
     await runner.start();
     await fixture.send(await added(stuck, 4, 3), await added(flowing, 4, 3));
-    expect(await applied(flowing, 4)).toMatchObject({ total: 6 });
+    expect(await fixture.applied(flowing, 4)).toMatchObject({ total: 6 });
     expect(reasons(await parked(stuck, 3)).at(-1)).toEqual(['4', 'parked-behind', behind(stuck)]);
     expect(await fixture.document(stuck)).toMatchObject({ version: 1 });
   });
@@ -163,7 +152,7 @@ describe('parking', () => {
   it('parks the events that went into a document Elasticsearch refuses, then the key’s later ones behind them', async () => {
     const [refused, flowing] = [randomUUID(), randomUUID()];
     await fixture.send(await opened(refused), await added(refused, 2, 2_000_000_000));
-    await applied(refused, 2);
+    await fixture.applied(refused, 2);
     // The total passes the mapping's integer range: the fold succeeds, the write is refused.
     await fixture.send(await added(refused, 3, 2_000_000_000));
     const [first] = await parked(refused, 1);
@@ -175,7 +164,7 @@ describe('parking', () => {
       ],
     ]);
     await fixture.send(await added(refused, 4, 1), await opened(flowing));
-    await applied(flowing, 1);
+    await fixture.applied(flowing, 1);
     expect(reasons(await parked(refused, 2)).at(-1)).toEqual(['4', 'parked-behind', behind(refused)]);
     expect(await fixture.document(refused)).toMatchObject({ version: 2, total: 2_000_000_000 });
   });
@@ -187,7 +176,7 @@ describe('parking', () => {
   it('adds no fact for an event it parks because Elasticsearch refused its document', async () => {
     const refused = randomUUID();
     await fixture.send(await opened(refused), await added(refused, 2, 2_000_000_000));
-    await applied(refused, 2);
+    await fixture.applied(refused, 2);
     const overflow = await added(refused, 3, 2_000_000_000);
     await fixture.send(overflow);
     await parked(refused, 1);

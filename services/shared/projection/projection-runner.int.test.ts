@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CounterFixture, type CounterDocument } from '../../../test/support/counter-projection';
-import { waitFor, waitForValue } from '../../../test/support/wait-for';
+import { waitFor } from '../../../test/support/wait-for';
 import { consumerGroupLag } from './consumer-lag';
 import type { ProjectionRunner } from './projection-runner';
 
@@ -20,18 +20,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => fixture.close());
-
-/** Bounded wait until the counter's document has `version`; resolves with it. */
-function applied(id: string, version: number): Promise<CounterDocument> {
-  let last: CounterDocument | undefined;
-  return waitForValue(
-    () => `${id} at v${version} (has v${last?.version ?? 'none'})`,
-    async () => {
-      last = await fixture.document(id);
-      return last && last.version >= version ? last : undefined;
-    },
-  );
-}
 
 /** Bounded wait until `groupId` has committed everything on the topic. */
 async function caughtUp(groupId: string): Promise<void> {
@@ -66,7 +54,7 @@ describe('ProjectionRunner', () => {
 
     for (const [k, key] of keys.entries()) {
       // Each step in publishing order: the fold throws on a gap, so a reordering would park, not apply.
-      expect(await applied(key, 9)).toEqual({
+      expect(await fixture.applied(key, 9)).toEqual({
         id: key,
         version: 9,
         label: key,
@@ -95,14 +83,14 @@ describe('ProjectionRunner', () => {
     const key = randomUUID();
     const history = await fixture.history(key, [5, 7]);
     await fixture.send(...history);
-    const before = await applied(key, 3);
+    const before = await fixture.applied(key, 3);
     expect(before).toMatchObject({ total: 12, steps: [5, 7] });
     const duplicatesBefore = await counted('duplicate');
 
     // The relay redelivers (same key, value and headers), then the next event follows.
     await fixture.send(...history);
     await fixture.send(await fixture.message(key, 4, { type: 'CounterAdded', data: { amount: 11 } }));
-    expect(await applied(key, 4)).toEqual({ ...before, version: 4, total: 23, steps: [5, 7, 11] });
+    expect(await fixture.applied(key, 4)).toEqual({ ...before, version: 4, total: 23, steps: [5, 7, 11] });
     expect(await counted('duplicate')).toBe(duplicatesBefore + 3);
     expect(await fixture.facts(key)).toHaveLength(3);
 
