@@ -1,5 +1,3 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { propertyApi } from '../../services/property/api/property-openapi';
 import { propertyRoutes } from '../../services/property/api/property-routes';
 import type { PropertyApiDeps } from '../../services/property/api/property-api-deps';
@@ -14,12 +12,10 @@ import {
 } from '../../services/shared/event-store/in-memory-event-store';
 import { CommandRunner } from '../../services/shared/http/command-runner';
 import { InMemoryIdempotency } from '../../services/shared/http/in-memory-idempotency';
-import { createServiceApp } from '../../services/shared/http/service-app';
-import { createLogger } from '../../services/shared/observability/logger';
 import { ServiceMetrics } from '../../services/shared/observability/metrics';
 import type { Identity } from './identities';
-import { startLocalIssuer } from './local-issuer';
-import { jsonClient, type Call } from './property-harness';
+import { serveInMemory } from './in-memory-api';
+import type { Call } from './property-harness';
 
 /** The property API over an in-memory event store, signed-in callers from a local issuer. */
 export interface InMemoryPropertyApi {
@@ -44,7 +40,6 @@ export interface InMemoryPropertyApi {
 export async function startInMemoryPropertyApi(
   deps: Partial<PropertyApiDeps> = {},
 ): Promise<InMemoryPropertyApi> {
-  const issuer = await startLocalIssuer();
   const store = new InMemoryEventStore<PropertyEvent>(propertyStreamType, propertyUpcasters);
   const repository = new EventSourcedRepository<PropertyEvent, Property, InMemoryTransaction>(
     store,
@@ -52,35 +47,27 @@ export async function startInMemoryPropertyApi(
   );
   const metrics = new ServiceMetrics('property');
   const runner = new CommandRunner(repository, new InMemoryIdempotency(), metrics, propertyStreamType);
-  const app = createServiceApp({
-    logger: createLogger('property', 'silent'),
-    metrics,
-    verifier: issuer.verifier,
+  const served = await serveInMemory({
+    service: 'property',
     routes: propertyRoutes({ runner, repository, ...deps }),
     api: propertyApi,
-    readiness: async () => ({ ready: true, checks: { store: 'up' } }),
-    details: async () => ({}),
+    metrics,
   });
-  const server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const [seller, buyer, otherBuyer] = await Promise.all([
-    issuer.user('seller1', ['seller']),
-    issuer.user('buyer1', ['buyer']),
-    issuer.user('buyer2', ['buyer']),
+    served.user('seller1', ['seller']),
+    served.user('buyer1', ['buyer']),
+    served.user('buyer2', ['buyer']),
   ]);
   return {
     store,
     repository,
-    baseUrl,
-    call: jsonClient(baseUrl, seller),
-    as: (identity) => jsonClient(baseUrl, identity),
-    anonymous: jsonClient(baseUrl),
+    baseUrl: served.baseUrl,
+    call: served.as(seller),
+    as: served.as,
+    anonymous: served.anonymous,
     seller,
     buyer,
     otherBuyer,
-    close: () =>
-      new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    close: served.close,
   };
 }

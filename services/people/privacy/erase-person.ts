@@ -2,7 +2,7 @@ import type { CommandContext } from '../../shared/domain/command-context';
 import { ConcurrencyError } from '../../shared/errors/concurrency-error';
 import type { EventSourcedRepository } from '../../shared/event-sourcing/repository';
 import { shredSubject } from '../../shared/privacy/crypto-shredder';
-import type { ErasureEvidenceStore } from '../../shared/privacy/erasure-evidence-store';
+import type { EvidenceRecorder } from '../../shared/privacy/erasure-evidence-store';
 import type { FieldCipher } from '../../shared/privacy/field-cipher';
 import type { DestroyResult, KeyStore } from '../../shared/privacy/key-store';
 import type { PersonEvent } from '../published/people-events';
@@ -14,7 +14,7 @@ export interface PersonErasureDeps {
   repository: EventSourcedRepository<PersonEvent, Person, unknown>;
   /** The key store whose keys are destroyed (in a service, the caching store, so its own cache forgets at once). */
   keys: KeyStore;
-  evidence: ErasureEvidenceStore;
+  evidence: EvidenceRecorder;
   /** Reads the former values before the key goes. */
   cipher: FieldCipher;
   clock?: () => Date;

@@ -1,5 +1,5 @@
 import type { FormerValue } from './erasure-fingerprint';
-import type { ErasureEvidenceStore, RecordedEvidence } from './erasure-evidence-store';
+import type { EvidenceRecorder, RecordedEvidence } from './erasure-evidence-store';
 import type { DestroyResult, KeyStore } from './key-store';
 
 export interface ShredResult extends DestroyResult {
@@ -15,7 +15,7 @@ export interface ShredResult extends DestroyResult {
  */
 export async function shredSubject(
   keys: KeyStore,
-  evidence: ErasureEvidenceStore,
+  evidence: EvidenceRecorder,
   subjectId: string,
   formerValues: readonly FormerValue[],
 ): Promise<ShredResult> {

@@ -14,11 +14,16 @@ export interface RecordedEvidence {
   evidence: ErasureEvidence;
 }
 
+/** Where an erasure keeps its evidence before the keys go (crypto-shredder.ts). */
+export interface EvidenceRecorder {
+  record(subjectId: string, values: readonly FormerValue[]): Promise<RecordedEvidence>;
+}
+
 /**
  * Keeps, per erasure, the keyed hashes of the person's former values in the key store's
  * schema (never relayed), so `verify-erased` can later prove no copy is still readable.
  */
-export class ErasureEvidenceStore {
+export class ErasureEvidenceStore implements EvidenceRecorder {
   private readonly db: Kysely<KeystoreTables>;
   /** The secret of the keyed hashes, derived from the master key (never stored). */
   readonly secret: Buffer;
