@@ -15,7 +15,9 @@ import { housekeeping } from '../shared/service/housekeeping';
 import { inboxRetention } from '../shared/messaging/inbox-retention';
 import { idempotencyRetention, outboxRetention } from '../shared/service/retention-rules';
 import type { ServiceDefinition } from '../shared/service/service-definition';
+import type { ServiceRuntime } from '../shared/service/service-runtime';
 import { propertyRoutes } from './api/property-routes';
+import type { PropertyApiDeps } from './api/property-api-deps';
 import { propertyUpcasters } from './published/property-stream';
 import { propertySchema, propertyStreamType, propertyTopic } from './published/topics';
 import { blankProperty, type Property } from './domain/property';
@@ -71,49 +73,17 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
     const codec = new AvroEventCodec(runtime.registry, propertyTopic, await loadPropertyEventSchemas());
     void codec.preload(); // never rejects; a registry outage later does not hold up appends
     const store = new PostgresEventStore<PropertyEvent>(db, propertyStreamType, codec, propertyUpcasters);
-    const snapshots =
-      config.PROPERTY_SNAPSHOT_EVERY > 0
-        ? {
-            store: new SnapshotStore(tableSubset<SnapshotTables>()(tables), propertySnapshots),
-            readWithEvents: (streamId: string) =>
-              store.readFromSnapshot(tableSubset<EventStoreTables & SnapshotTables>()(tables), streamId),
-            every: config.PROPERTY_SNAPSHOT_EVERY,
-            onRejected: (streamId: string, reason: string) =>
-              runtime.logger.warn(
-                { streamId, reason },
-                'property snapshot ignored; folding the events instead',
-              ),
-            onWriteFailed: (streamId: string, error: unknown) =>
-              runtime.logger.warn({ streamId, err: error }, 'property snapshot not written'),
-          }
-        : undefined;
-    const repository = new EventSourcedRepository<PropertyEvent, Property, PostgresTransaction>(
-      store,
-      blankProperty,
-      snapshots,
-    );
+    const repository = propertyRepository(config, runtime, tables, store);
     const participant = await createParticipant(
       runtime,
       tables,
       loadPropertyCommandSchemas,
       propertyCommandHandlers(repository, tableSubset<EventStoreTables & MessagingTables>()(tables)),
     );
-    const keys = new CachingKeyStore(
-      new PostgresKeyStore(
-        runtime.database<unknown>(KEYSTORE_SCHEMA, config.KEYSTORE_DB_POOL),
-        masterKeyOf(config, runtime.logger),
-      ),
-      { ttlMs: config.KEYSTORE_CACHE_TTL_MS, maxKeys: config.KEYSTORE_CACHE_MAX_KEYS },
-    );
+    const keys = keyStore(config, runtime);
     const cipher = new FieldCipher(keys);
     const cards = tableSubset<AgentCardTables>()(tables);
-    const agentCards = new MessageConsumer(consumerDeps(runtime, [peopleEventStream]), {
-      name: 'property.agent-cards',
-      groupId: 'property.agent-cards',
-      topics: [peopleTopic],
-      handle: agentCardsHandler(cards, keys),
-      retry: consumerRetryPolicy(config),
-    });
+    const agentCards = agentCardsConsumer(config, runtime, cards, keys);
     const runner = new CommandRunner(
       repository,
       IdempotencyStore.of(db),
@@ -121,20 +91,7 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
       propertyStreamType,
     );
     return {
-      routes: propertyRoutes({
-        runner,
-        repository,
-        listingAgentOf: (caller) => agentCardOf(cards, caller.subject),
-        awaitAgentCard: (token) =>
-          waitForAppliedVersion(
-            token,
-            (agentId) => agentCardVersion(cards, agentId),
-            config.AGENT_CARD_WAIT_MS,
-            async () => undefined,
-            "the property service's copy of the agent's card",
-          ),
-        agentCardView: (card) => publicAgentCard(cipher, card),
-      }),
+      routes: propertyRoutes({ runner, repository, ...agentCardsOfListings(config, cards, cipher) }),
       workers: [
         participant.consumer,
         agentCards,
@@ -152,3 +109,86 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
     };
   },
 };
+
+/**
+ * Properties from their events, from a snapshot on when PROPERTY_SNAPSHOT_EVERY is set. A
+ * snapshot that cannot be read or written only costs time: the events are folded instead.
+ */
+function propertyRepository(
+  config: PropertyConfig,
+  runtime: ServiceRuntime,
+  tables: Kysely<PropertyTables>,
+  store: PostgresEventStore<PropertyEvent>,
+): EventSourcedRepository<PropertyEvent, Property, PostgresTransaction> {
+  const snapshots =
+    config.PROPERTY_SNAPSHOT_EVERY > 0
+      ? {
+          store: new SnapshotStore(tableSubset<SnapshotTables>()(tables), propertySnapshots),
+          readWithEvents: (streamId: string) =>
+            store.readFromSnapshot(tableSubset<EventStoreTables & SnapshotTables>()(tables), streamId),
+          every: config.PROPERTY_SNAPSHOT_EVERY,
+          onRejected: (streamId: string, reason: string) =>
+            runtime.logger.warn(
+              { streamId, reason },
+              'property snapshot ignored; folding the events instead',
+            ),
+          onWriteFailed: (streamId: string, error: unknown) =>
+            runtime.logger.warn({ streamId, err: error }, 'property snapshot not written'),
+        }
+      : undefined;
+  return new EventSourcedRepository<PropertyEvent, Property, PostgresTransaction>(
+    store,
+    blankProperty,
+    snapshots,
+  );
+}
+
+/**
+ * The data keys that seal agents' names on their cards, cached (KEYSTORE_CACHE_TTL_MS); the
+ * cards' consumer forgets an erased person's keys at once.
+ */
+function keyStore(config: PropertyConfig, runtime: ServiceRuntime): CachingKeyStore {
+  return new CachingKeyStore(
+    new PostgresKeyStore(
+      runtime.database<unknown>(KEYSTORE_SCHEMA, config.KEYSTORE_DB_POOL),
+      masterKeyOf(config, runtime.logger),
+    ),
+    { ttlMs: config.KEYSTORE_CACHE_TTL_MS, maxKeys: config.KEYSTORE_CACHE_MAX_KEYS },
+  );
+}
+
+/** Keeps the property service's copy of the agents' cards from `people.events`. */
+function agentCardsConsumer(
+  config: PropertyConfig,
+  runtime: ServiceRuntime,
+  cards: Kysely<AgentCardTables>,
+  keys: CachingKeyStore,
+): MessageConsumer {
+  return new MessageConsumer(consumerDeps(runtime, [peopleEventStream]), {
+    name: 'property.agent-cards',
+    groupId: 'property.agent-cards',
+    topics: [peopleTopic],
+    handle: agentCardsHandler(cards, keys),
+    retry: consumerRetryPolicy(config),
+  });
+}
+
+/** What the API reads of the agents' cards: the lister's own, a wait for a fresh one, the public view. */
+function agentCardsOfListings(
+  config: PropertyConfig,
+  cards: Kysely<AgentCardTables>,
+  cipher: FieldCipher,
+): Pick<PropertyApiDeps, 'listingAgentOf' | 'awaitAgentCard' | 'agentCardView'> {
+  return {
+    listingAgentOf: (caller) => agentCardOf(cards, caller.subject),
+    awaitAgentCard: (token) =>
+      waitForAppliedVersion(
+        token,
+        (agentId) => agentCardVersion(cards, agentId),
+        config.AGENT_CARD_WAIT_MS,
+        async () => undefined,
+        "the property service's copy of the agent's card",
+      ),
+    agentCardView: (card) => publicAgentCard(cipher, card),
+  };
+}

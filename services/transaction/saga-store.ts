@@ -3,7 +3,7 @@ import { commandChannel } from '../shared/messaging/channels';
 import type { MessageCodecs } from '../shared/messaging/message-codecs';
 import { messageOutboxRows } from '../shared/messaging/outgoing-message';
 import { TransientError } from '../shared/errors/transient';
-import type { HistoryEntry, PurchaseSaga, Transition } from './domain/purchase-saga';
+import type { HistoryEntry, OutgoingCommand, PurchaseSaga, Transition } from './domain/purchase-saga';
 import type { SagasTable, TransactionTables } from './transaction-tables';
 
 export type Db = Kysely<TransactionTables>;
@@ -51,7 +51,16 @@ export async function writeTransition(
   created: boolean,
 ): Promise<PurchaseSaga> {
   const { saga, send, history } = transition;
-  const state = {
+  if (created) await insertSaga(trx, saga);
+  else await updateSaga(trx, saga);
+  await insertHistory(trx, saga.transactionId, history);
+  if (send) await insertCommand(trx, codecs, saga, send);
+  return { ...saga, version: saga.version + 1 };
+}
+
+/** The columns a transition changes, the version counted up. */
+function sagaState(saga: PurchaseSaga) {
+  return {
     status: saga.status,
     step: saga.step,
     phase: saga.phase,
@@ -64,49 +73,58 @@ export async function writeTransition(
     version: saga.version + 1,
     updated_at: new Date(),
   };
-  if (created) {
-    await trx
-      .insertInto('sagas')
-      .values({
-        transaction_id: saga.transactionId,
-        property_id: saga.propertyId,
-        offer_id: saga.offerId,
-        buyer_id: saga.buyerId,
-        price_minor: saga.price.amountMinor,
-        currency: saga.price.currency,
-        ...state,
-      })
-      .execute();
-  } else {
-    const updated = await trx
-      .updateTable('sagas')
-      .set(state)
-      .where('transaction_id', '=', saga.transactionId)
-      .where('version', '=', saga.version)
-      .executeTakeFirst();
-    if (updated.numUpdatedRows !== 1n) {
-      throw new TransientError(`saga ${saga.transactionId} changed since version ${saga.version}`);
-    }
+}
+
+async function insertSaga(trx: Db, saga: PurchaseSaga): Promise<void> {
+  await trx
+    .insertInto('sagas')
+    .values({
+      transaction_id: saga.transactionId,
+      property_id: saga.propertyId,
+      offer_id: saga.offerId,
+      buyer_id: saga.buyerId,
+      price_minor: saga.price.amountMinor,
+      currency: saga.price.currency,
+      ...sagaState(saga),
+    })
+    .execute();
+}
+
+/** Only from the version the transition was decided on: another writer's change in between is retried. */
+async function updateSaga(trx: Db, saga: PurchaseSaga): Promise<void> {
+  const updated = await trx
+    .updateTable('sagas')
+    .set(sagaState(saga))
+    .where('transaction_id', '=', saga.transactionId)
+    .where('version', '=', saga.version)
+    .executeTakeFirst();
+  if (updated.numUpdatedRows !== 1n) {
+    throw new TransientError(`saga ${saga.transactionId} changed since version ${saga.version}`);
   }
-  await insertHistory(trx, saga.transactionId, history);
-  if (send) {
-    const rows = await messageOutboxRows(codecs, [
-      {
-        channel: commandChannel(send.participant),
-        key: send.key,
-        type: send.type,
-        data: send.data,
-        messageId: send.messageId,
-        correlationId: saga.transactionId,
-        causationId: send.causationId,
-        // Every command of a purchase names its buyer, who started it, for the audit trail.
-        actor: saga.buyerId,
-        sequence: send.sequence,
-      },
-    ]);
-    await trx.insertInto('outbox').values(rows).execute();
-  }
-  return { ...saga, version: saga.version + 1 };
+}
+
+/** The command the transition sends, as an outbox row. */
+async function insertCommand(
+  trx: Db,
+  codecs: MessageCodecs,
+  saga: PurchaseSaga,
+  send: OutgoingCommand,
+): Promise<void> {
+  const rows = await messageOutboxRows(codecs, [
+    {
+      channel: commandChannel(send.participant),
+      key: send.key,
+      type: send.type,
+      data: send.data,
+      messageId: send.messageId,
+      correlationId: saga.transactionId,
+      causationId: send.causationId,
+      // Every command of a purchase names its buyer, who started it, for the audit trail.
+      actor: saga.buyerId,
+      sequence: send.sequence,
+    },
+  ]);
+  await trx.insertInto('outbox').values(rows).execute();
 }
 
 async function insertHistory(trx: Db, transactionId: string, history: HistoryEntry[]): Promise<void> {

@@ -15,6 +15,7 @@ import { DueTimeTask } from '../shared/service/due-time-task';
 import { inboxRetention } from '../shared/messaging/inbox-retention';
 import { idempotencyRetention, outboxRetention } from '../shared/service/retention-rules';
 import type { ServiceDefinition } from '../shared/service/service-definition';
+import type { ServiceRuntime } from '../shared/service/service-runtime';
 import { loadTitleCommandSchemas } from '../title/published/title-messages';
 import { transactionRoutes } from './api/transaction-routes';
 import { knownOffersHandler } from './handlers/known-offers';
@@ -58,19 +59,7 @@ export const transactionService: ServiceDefinition<TransactionConfig, Transactio
       { stepTimeoutMs: config.SAGA_STEP_TIMEOUT_MS, replyGraceMs: config.SAGA_REPLY_GRACE_MS },
       runtime.logger,
     );
-    const replies = new MessageConsumer(
-      consumerDeps(
-        runtime,
-        participants.map((p) => ({ topic: replyChannel(p), load: loadCommandReplySchemas })),
-      ),
-      {
-        name: replyConsumer,
-        groupId: 'saga.transaction',
-        topics: participants.map(replyChannel),
-        handle: (message) => orchestrator.handleReply(message),
-        retry: consumerRetryPolicy(config),
-      },
-    );
+    const replies = repliesConsumer(config, runtime, orchestrator);
     const offers = new MessageConsumer(consumerDeps(runtime, [propertyEventStream]), {
       name: 'transaction.known-offers',
       groupId: 'transaction.known-offers',
@@ -108,3 +97,24 @@ export const transactionService: ServiceDefinition<TransactionConfig, Transactio
     };
   },
 };
+
+/** The participants' replies, from all their `<participant>.replies` topics, move the sagas on. */
+function repliesConsumer(
+  config: TransactionConfig,
+  runtime: ServiceRuntime,
+  orchestrator: PurchaseOrchestrator,
+): MessageConsumer {
+  return new MessageConsumer(
+    consumerDeps(
+      runtime,
+      participants.map((p) => ({ topic: replyChannel(p), load: loadCommandReplySchemas })),
+    ),
+    {
+      name: replyConsumer,
+      groupId: 'saga.transaction',
+      topics: participants.map(replyChannel),
+      handle: (message) => orchestrator.handleReply(message),
+      retry: consumerRetryPolicy(config),
+    },
+  );
+}

@@ -4,11 +4,11 @@ import {
   type ApiDescription,
 } from '../../shared/http/openapi/api-description';
 import { consistencyHeaders, readModelUnavailable } from '../../shared/http/openapi/read-model-operations';
-import { propertyId, propertyQuery } from './analytics-routes';
+import { propertyId, propertyQuery } from './request-schemas';
 import { cityParamSchema, DEFAULT_RANGE_DAYS, MAX_RANGE_DAYS, marketQuerySchema } from './market-query';
 import { marketProperty, marketReport } from './response-schemas';
 
-/** The analytics service's REST API; the schemas are those analytics-routes validates with. */
+/** The analytics service's REST API; the schemas are those its handlers validate with. */
 export const analyticsApi: ApiDescription = {
   title: 'analytics',
   description: 'Daily market figures per city and the market history of single properties.',

@@ -1,11 +1,12 @@
-import { sql, type Kysely } from 'kysely';
-import type { ConnectClient } from '../../shared/connect/connect-client';
+import type { Kysely } from 'kysely';
+import type { ConnectClient, ConnectorStatus } from '../../shared/connect/connect-client';
 import { connectorNames, loadConnector } from '../../shared/connect/connector-file';
-import { postgresSourceOffset } from '../../shared/connect/debezium-offset';
-import { readReplicationSlot } from '../../shared/connect/replication-slot';
+import { postgresSourceOffset, type PostgresSourceOffset } from '../../shared/connect/debezium-offset';
+import { readReplicationSlot, type ReplicationSlot } from '../../shared/connect/replication-slot';
 import { assessSlot } from '../../shared/connect/slot-health';
 import { outboxSchemasOf } from '../../shared/connect/slot-recovery';
 import { messageOf } from '../../shared/errors/message-of';
+import { outboxBacklog, type OutboxBacklog } from './outbox-backlog';
 
 /** An outbox relay: its connector and tasks, its slot, the outboxes it reads. */
 export interface RelayStatus {
@@ -22,14 +23,7 @@ export interface RelayStatus {
     lagBytes: number | null;
     walStatus: string | null;
   };
-  outbox: {
-    /** Rows retained in its outboxes (relayed or not; see OUTBOX_RETENTION_HOURS). */
-    rows: number;
-    /** Rows committed after the connector's last committed offset: not confirmed on Kafka yet. */
-    backlog: number;
-    /** Commit time of the last transaction the connector confirmed (its offset), ISO 8601. */
-    relayedUpTo: string | null;
-  };
+  outbox: OutboxBacklog;
   error: string | null;
 }
 
@@ -43,7 +37,29 @@ export async function relayStatuses(db: Kysely<unknown>, connect: ConnectClient)
 async function relayStatus(db: Kysely<unknown>, connect: ConnectClient, name: string): Promise<RelayStatus> {
   const config = loadConnector(name).config;
   const slotName = config['slot.name'] ?? '';
-  const status: RelayStatus = {
+  const status = unknownRelay(name, slotName);
+  // Filled in as it is read: what was read before a failure is still shown, next to the error.
+  try {
+    const [connector, offsets, slot] = await Promise.all([
+      connect.status(name),
+      connect.offsets(name),
+      readReplicationSlot(db, slotName),
+    ]);
+    status.state = connector.connector.state;
+    status.tasks = connector.tasks.map(taskStatus);
+    const offset = postgresSourceOffset(offsets);
+    status.slot = slotStatus(slotName, slot, offset);
+    status.services = outboxSchemasOf(name, config).filter((schema) => IDENTIFIER.test(schema));
+    status.outbox = await outboxBacklog(db, status.services, offset?.committedAt);
+  } catch (error) {
+    status.error = messageOf(error);
+  }
+  return status;
+}
+
+/** A relay before anything of it was read. */
+function unknownRelay(name: string, slotName: string): RelayStatus {
+  return {
     connector: name,
     services: [],
     state: 'UNKNOWN',
@@ -59,45 +75,30 @@ async function relayStatus(db: Kysely<unknown>, connect: ConnectClient, name: st
     outbox: { rows: 0, backlog: 0, relayedUpTo: null },
     error: null,
   };
-  try {
-    const [connector, offsets, slot] = await Promise.all([
-      connect.status(name),
-      connect.offsets(name),
-      readReplicationSlot(db, slotName),
-    ]);
-    status.state = connector.connector.state;
-    status.tasks = connector.tasks.map((t) => ({
-      id: t.id,
-      state: t.state,
-      ...(t.trace ? { trace: t.trace.split('\n').slice(0, 3).join('\n') } : {}),
-    }));
-    const offset = postgresSourceOffset(offsets);
-    const health = assessSlot(slot, offset);
-    status.slot = {
-      name: slotName,
-      health: health.kind,
-      detail: health.kind === 'lost' ? health.detail : null,
-      active: slot?.active ?? null,
-      lagBytes: slot?.lagBytes ?? null,
-      walStatus: slot?.walStatus ?? null,
-    };
-    status.services = outboxSchemasOf(name, config).filter((schema) => IDENTIFIER.test(schema));
-    const since = offset?.committedAt ?? new Date(0);
-    const counts = await Promise.all(
-      status.services.map(async (schema) => {
-        const result = await sql<{ rows: string; backlog: string }>`
-          SELECT count(*)::text AS rows, count(*) FILTER (WHERE created_at > ${since})::text AS backlog
-          FROM ${sql.table(`${schema}.outbox`)}`.execute(db);
-        return { rows: Number(result.rows[0]?.rows ?? 0), backlog: Number(result.rows[0]?.backlog ?? 0) };
-      }),
-    );
-    status.outbox = {
-      rows: counts.reduce((sum, c) => sum + c.rows, 0),
-      backlog: counts.reduce((sum, c) => sum + c.backlog, 0),
-      relayedUpTo: offset?.committedAt?.toISOString() ?? null,
-    };
-  } catch (error) {
-    status.error = messageOf(error);
-  }
-  return status;
+}
+
+/** A task as the console shows it: the first lines of its stack trace are enough to tell what failed. */
+function taskStatus(task: ConnectorStatus['tasks'][number]): RelayStatus['tasks'][number] {
+  return {
+    id: task.id,
+    state: task.state,
+    ...(task.trace ? { trace: task.trace.split('\n').slice(0, 3).join('\n') } : {}),
+  };
+}
+
+/** The slot, and whether the connector can still resume from its offset with it. */
+function slotStatus(
+  slotName: string,
+  slot: ReplicationSlot | undefined,
+  offset: PostgresSourceOffset | undefined,
+): RelayStatus['slot'] {
+  const health = assessSlot(slot, offset);
+  return {
+    name: slotName,
+    health: health.kind,
+    detail: health.kind === 'lost' ? health.detail : null,
+    active: slot?.active ?? null,
+    lagBytes: slot?.lagBytes ?? null,
+    walStatus: slot?.walStatus ?? null,
+  };
 }

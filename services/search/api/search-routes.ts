@@ -1,5 +1,5 @@
 import type { searchDocument, searchResult } from './response-schemas';
-import { errors, type Client } from '@elastic/elasticsearch';
+import type { Client } from '@elastic/elasticsearch';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { HttpProblem } from '../../shared/http/problem';
@@ -7,7 +7,7 @@ import { parseOr400 } from '../../shared/http/validation';
 import {
   consistencyTokenOf,
   consistencyTokenParam,
-  isIndexNotFound,
+  readModelDocument,
   unavailableWithoutIndex,
 } from '../../shared/http/read-model';
 import type { PropertySearchDocument } from '../projections/property-search-document';
@@ -55,17 +55,7 @@ export function searchRoutes({ es, alias = 'properties', waitForToken, cipher }:
     const id = parseOr400(documentId, req.params.id, 'path.id');
     const query = parseOr400(documentQuery, req.query, 'query');
     await awaitConsistency(req, query.consistentWith);
-    const document = await unavailableWithoutIndex('Search', alias, async () => {
-      try {
-        return (await es.get<PropertySearchDocument>({ index: alias, id }))._source;
-      } catch (error) {
-        // A missing document is a 404 with found=false; a missing index is not "not found".
-        if (error instanceof errors.ResponseError && error.statusCode === 404 && !isIndexNotFound(error)) {
-          return undefined;
-        }
-        throw error;
-      }
-    });
+    const document = await readModelDocument<PropertySearchDocument>(es, 'Search', alias, id);
     if (!document) throw HttpProblem.notFound(`property ${id}`);
     res.json((await present(document)) satisfies z.output<typeof searchDocument>);
   });

@@ -1,4 +1,4 @@
-import { errors } from '@elastic/elasticsearch';
+import { errors, type Client } from '@elastic/elasticsearch';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { HttpProblem } from './problem';
@@ -59,4 +59,24 @@ export async function unavailableWithoutIndex<T>(
     }
     throw error;
   }
+}
+
+/** One document of a read model by id, undefined if there is none; no index yet is a 503. */
+export function readModelDocument<D>(
+  es: Client,
+  what: string,
+  alias: string,
+  id: string,
+): Promise<D | undefined> {
+  return unavailableWithoutIndex(what, alias, async () => {
+    try {
+      return (await es.get<D>({ index: alias, id }))._source;
+    } catch (error) {
+      // A missing document is a 404 with found=false; a missing index is not "not found".
+      if (error instanceof errors.ResponseError && error.statusCode === 404 && !isIndexNotFound(error)) {
+        return undefined;
+      }
+      throw error;
+    }
+  });
 }

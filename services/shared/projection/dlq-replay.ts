@@ -5,7 +5,7 @@ import type { TopicRecord } from '../kafka/offset-ranges';
 import { readTopicToEnd } from '../kafka/topic-reader';
 import { dlqTopicOf } from '../kafka/dead-letter';
 import type { DocumentStore } from './document-store';
-import { decodeEvent, header } from '../kafka/relayed-message';
+import { decodeEvent, header, type RelayedMessage } from '../kafka/relayed-message';
 import { foldEvent, type Fact } from './fold';
 import type { ParkedKeys } from './parked-keys';
 import type { Projection, VersionedDocument } from './projection';
@@ -77,63 +77,82 @@ export async function replayAggregate<D extends VersionedDocument>(
     const parking = await deps.parkedKeys.get(aggregateId);
     if (!parking) return { aggregateId, replayed: 0 };
     const records = await parkedMessages(deps.kafka, projection, aggregateId);
-    const events = [];
-    for (const record of records) {
-      try {
-        const original = {
-          ...record.message,
-          offset: header(record.message, 'dlqOriginalOffset') ?? record.message.offset,
-        };
-        events.push(
-          await decodeEvent(
-            deps.decoder,
-            header(record.message, 'dlqOriginalTopic') ?? record.topic,
-            record.partition,
-            original,
-          ),
-        );
-      } catch (error) {
-        return {
-          aggregateId,
-          replayed: 0,
-          failed: `message at DLQ offset ${record.message.offset} is still undecodable: ${messageOf(error)}`,
-        };
-      }
-    }
-    const docIds = [...new Set(events.map((e) => projection.documentId(e)))];
-    const documents = await deps.store.getMany(docIds);
-    const changed = new Set<string>();
-    const facts: Fact[] = [];
-    for (const event of events) {
-      try {
-        const folded = foldEvent(projection, documents, event);
-        if (folded.outcome === 'applied') changed.add(folded.docId);
-        facts.push(...folded.facts);
-      } catch (error) {
-        return {
-          aggregateId,
-          replayed: 0,
-          failed: `${event.eventType} v${event.version} still fails: ${messageOf(error)}`,
-        };
-      }
-    }
-    const outcomes = await deps.store.write(
-      new Map([...changed].map((id) => [id, documents.get(id) as D])),
-      facts,
-      undefined,
-      documents.versions,
-    );
+    const decoded = await decodeParked(deps.decoder, records);
+    if ('failed' in decoded) return { aggregateId, replayed: 0, failed: decoded.failed };
+    const written = await foldAndWrite(deps.store, projection, decoded.events);
     // The live runner wrote meanwhile: go round again with fresh documents.
-    if (outcomes.some((o) => o.result === 'conflict')) continue;
-    const refused = outcomes.find((o) => o.result === 'rejected' || o.result === 'transient');
-    if (refused)
-      return {
-        aggregateId,
-        replayed: 0,
-        failed: `document ${refused.id} refused: ${'reason' in refused ? refused.reason : ''}`,
-      };
+    if (written === 'conflict') continue;
+    if (written !== 'written') return { aggregateId, replayed: 0, failed: written.failed };
     if (await deps.parkedKeys.unpark(aggregateId, parking.version))
-      return { aggregateId, replayed: events.length };
+      return { aggregateId, replayed: decoded.events.length };
   }
   return { aggregateId, replayed: 0, failed: 'messages kept being parked during the replay; try again' };
+}
+
+/** Why the replay cannot go on: the key stays parked. */
+type Failed = { failed: string };
+
+/** The parked messages as the events they were on their original topic; one still undecodable fails them all. */
+async function decodeParked(
+  decoder: EventDecoder,
+  records: readonly TopicRecord[],
+): Promise<{ events: RelayedMessage[] } | Failed> {
+  const events: RelayedMessage[] = [];
+  for (const record of records) {
+    try {
+      const original = {
+        ...record.message,
+        offset: header(record.message, 'dlqOriginalOffset') ?? record.message.offset,
+      };
+      events.push(
+        await decodeEvent(
+          decoder,
+          header(record.message, 'dlqOriginalTopic') ?? record.topic,
+          record.partition,
+          original,
+        ),
+      );
+    } catch (error) {
+      return {
+        failed: `message at DLQ offset ${record.message.offset} is still undecodable: ${messageOf(error)}`,
+      };
+    }
+  }
+  return { events };
+}
+
+/**
+ * Applies the events onto the documents as they are now (duplicates of what was applied
+ * since are skipped) and writes what changed, guarded by the versions read: 'conflict' if
+ * another writer got there first.
+ */
+async function foldAndWrite<D extends VersionedDocument>(
+  store: DocumentStore<D>,
+  projection: Projection<D>,
+  events: readonly RelayedMessage[],
+): Promise<'written' | 'conflict' | Failed> {
+  const docIds = [...new Set(events.map((e) => projection.documentId(e)))];
+  const documents = await store.getMany(docIds);
+  const changed = new Set<string>();
+  const facts: Fact[] = [];
+  for (const event of events) {
+    try {
+      const folded = foldEvent(projection, documents, event);
+      if (folded.outcome === 'applied') changed.add(folded.docId);
+      facts.push(...folded.facts);
+    } catch (error) {
+      return { failed: `${event.eventType} v${event.version} still fails: ${messageOf(error)}` };
+    }
+  }
+  const outcomes = await store.write(
+    new Map([...changed].map((id) => [id, documents.get(id) as D])),
+    facts,
+    undefined,
+    documents.versions,
+  );
+  if (outcomes.some((o) => o.result === 'conflict')) return 'conflict';
+  const refused = outcomes.find((o) => o.result === 'rejected' || o.result === 'transient');
+  if (refused)
+    return { failed: `document ${refused.id} refused: ${'reason' in refused ? refused.reason : ''}` };
+  return 'written';
 }

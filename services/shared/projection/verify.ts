@@ -58,6 +58,18 @@ export async function verifyProjection<D extends VersionedDocument>(
   readAll: (afterPosition: bigint, limit: number) => Promise<RecordedEvent[]>,
   repair: boolean,
 ): Promise<VerifyReport> {
+  const { expected, streams, events } = await expectedDocuments(projection, readAll);
+  const actual = await indexedDocuments<D>(es, projection.alias);
+  const drift = driftBetween(expected, actual);
+  const repaired = repair ? await repairDrift(es, projection.alias, drift, expected) : 0;
+  return { streams, events, documents: expected.size, drift, repaired };
+}
+
+/** The documents the projection should hold: every event of the store folded, in order. */
+async function expectedDocuments<D extends VersionedDocument>(
+  projection: Projection<D>,
+  readAll: (afterPosition: bigint, limit: number) => Promise<RecordedEvent[]>,
+): Promise<{ expected: Map<string, D>; streams: number; events: number }> {
   const expected = new Map<string, D>();
   const streams = new Set<string>();
   let events = 0;
@@ -74,12 +86,16 @@ export async function verifyProjection<D extends VersionedDocument>(
     events += page.length;
     after = (page.at(-1) as RecordedEvent).position;
   }
+  return { expected, streams: streams.size, events };
+}
 
+/** Every document behind the alias, as it is now. */
+async function indexedDocuments<D>(es: Client, alias: string): Promise<Map<string, D>> {
   const actual = new Map<string, D>();
   // Searches see only refreshed documents; the projector writes without refreshing.
-  await es.indices.refresh({ index: projection.alias });
+  await es.indices.refresh({ index: alias });
   // A point in time gives one consistent view to page through with search_after.
-  const pit = await es.openPointInTime({ index: projection.alias, keep_alive: '2m' });
+  const pit = await es.openPointInTime({ index: alias, keep_alive: '2m' });
   try {
     let searchAfter: estypes.SortResults | undefined;
     for (;;) {
@@ -96,7 +112,14 @@ export async function verifyProjection<D extends VersionedDocument>(
   } finally {
     await es.closePointInTime({ id: pit.id }).catch(() => undefined);
   }
+  return actual;
+}
 
+/** Documents missing from the index, behind or different there, and extra ones. */
+function driftBetween<D extends VersionedDocument>(
+  expected: Map<string, D>,
+  actual: Map<string, D>,
+): Drift[] {
   const drift: Drift[] = [];
   for (const [id, doc] of expected) {
     const found = actual.get(id);
@@ -108,17 +131,24 @@ export async function verifyProjection<D extends VersionedDocument>(
   }
   for (const id of actual.keys())
     if (!expected.has(id)) drift.push({ id, kind: 'extra', detail: 'no such aggregate in the event store' });
+  return drift;
+}
 
+/** Writes the expected document of each drift, or deletes an extra one; answers how many. */
+async function repairDrift<D extends VersionedDocument>(
+  es: Client,
+  alias: string,
+  drift: readonly Drift[],
+  expected: Map<string, D>,
+): Promise<number> {
   let repaired = 0;
-  if (repair) {
-    for (const d of drift) {
-      const doc = expected.get(d.id);
-      // A plain write: the document's own version field, not Elasticsearch's, guards later events.
-      if (doc) await es.index({ index: projection.alias, id: d.id, document: doc });
-      else await es.delete({ index: projection.alias, id: d.id }, { ignore: [404] });
-      repaired += 1;
-    }
-    if (repaired > 0) await es.indices.refresh({ index: projection.alias });
+  for (const d of drift) {
+    const doc = expected.get(d.id);
+    // A plain write: the document's own version field, not Elasticsearch's, guards later events.
+    if (doc) await es.index({ index: alias, id: d.id, document: doc });
+    else await es.delete({ index: alias, id: d.id }, { ignore: [404] });
+    repaired += 1;
   }
-  return { streams: streams.size, events, documents: expected.size, drift, repaired };
+  if (repaired > 0) await es.indices.refresh({ index: alias });
+  return repaired;
 }

@@ -1,10 +1,11 @@
+import type { Express } from 'express';
 import type { TokenVerifier } from '../auth/token-verification';
 import type { InfrastructureConfig } from './infrastructure';
 import { createServiceApp } from '../http/service-app';
-import { retryTransient } from '../kafka/retry-transient';
 import { HttpListener } from './http-listener';
-import type { ServiceDefinition } from './service-definition';
+import type { ServiceComponents, ServiceDefinition } from './service-definition';
 import { ServiceRuntime } from './service-runtime';
+import { ServiceWorkers } from './service-workers';
 import type { Worker } from './worker';
 
 export interface StartOptions {
@@ -50,64 +51,25 @@ export async function startService<C extends InfrastructureConfig, T>(
 ): Promise<RunningService<C, T>> {
   const config = definition.loadConfig(options.env ?? process.env);
   const runtime = new ServiceRuntime(definition.name, config, options.verifier);
-  const started: Worker[] = [];
-  let stopping = false;
+  const workers = new ServiceWorkers(runtime);
   let http: HttpListener | undefined;
 
   const stop = async () => {
-    stopping = true;
+    workers.halt();
     await http?.close();
-    for (const worker of started.splice(0).reverse()) {
-      await worker
-        .stop()
-        .catch((error: unknown) => runtime.logger.warn({ err: error }, `${worker.name}: stopping failed`));
-    }
+    await workers.stop();
     await runtime.close();
   };
 
   try {
     const components = await definition.build(config, runtime);
-    // A worker counts for readiness from the moment it is meant to run: while it starts,
-    // the process is not ready. Workers left unstarted on purpose (an API-only test) do not count.
-    const expectReady = (worker: Worker) =>
-      runtime.readiness.add(worker.name, async () => {
-        const reason = started.includes(worker) ? worker.notReadyReason?.() : 'not started';
-        if (reason) throw new Error(reason);
-      });
     const startAll = options.workers ?? true;
-    if (startAll) components.workers.forEach(expectReady);
-    http = new HttpListener(
-      createServiceApp({
-        logger: runtime.logger,
-        metrics: runtime.metrics,
-        verifier: runtime.verifier,
-        routes: components.routes,
-        api: definition.api,
-        details: async () => (await components.details?.()) ?? {},
-        readiness: () => runtime.readiness.report(),
-      }),
-    );
+    if (startAll) components.workers.forEach((worker) => workers.expectReady(worker));
+    http = new HttpListener(serviceApp(definition, runtime, components));
     await http.listen(options.port ?? definition.port(config), config.HTTP_HOST);
 
-    const startWorkers = async () => {
-      for (const worker of components.workers.filter((w) => !started.includes(w))) {
-        if (!startAll) expectReady(worker);
-        await retryTransient(
-          () => worker.start(),
-          { initialMs: 500, maxMs: 30_000 },
-          {
-            isRunning: () => !stopping,
-            heartbeat: async () => undefined,
-            onRetry: (error, attempt, delayMs) =>
-              runtime.logger.warn(
-                { err: error, attempt, delayMs },
-                `${worker.name}: could not start (a dependency is unavailable); retrying`,
-              ),
-          },
-        );
-        started.push(worker);
-      }
-    };
+    // Workers not counted for readiness up front (an API-only start) count from their start on.
+    const startWorkers = () => workers.start(components.workers, !startAll);
     if (startAll) await startWorkers();
 
     return {
@@ -125,6 +87,23 @@ export async function startService<C extends InfrastructureConfig, T>(
     await stop();
     throw error;
   }
+}
+
+/** The service's HTTP app: its routes and API description, with health, metrics and token checks. */
+function serviceApp<C extends InfrastructureConfig, T>(
+  definition: ServiceDefinition<C, T>,
+  runtime: ServiceRuntime,
+  components: ServiceComponents<T>,
+): Express {
+  return createServiceApp({
+    logger: runtime.logger,
+    metrics: runtime.metrics,
+    verifier: runtime.verifier,
+    routes: components.routes,
+    api: definition.api,
+    details: async () => (await components.details?.()) ?? {},
+    readiness: () => runtime.readiness.report(),
+  });
 }
 
 /** How this process reaches its own listener: a wildcard address is reached on loopback. */
