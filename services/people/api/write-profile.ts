@@ -5,7 +5,9 @@ import { idempotentRequest } from '../../shared/http/idempotency';
 import { HttpProblem } from '../../shared/http/problem';
 import { sendResult } from '../../shared/http/send-result';
 import { parseOr400 } from '../../shared/http/validation';
-import { NoActiveKeyError } from '../../shared/privacy/field-cipher';
+import { NoActiveKeyError, type FieldCipher } from '../../shared/privacy/field-cipher';
+import type { z } from 'zod';
+import type { PersonProfileData } from '../published/people-events';
 import { blankPerson } from '../domain/person';
 import { sealProfile } from '../privacy/profile-sealing';
 import { consistencyToken, etag, peopleRules } from './people-access';
@@ -34,30 +36,7 @@ export function writeProfile({
     const person = (await repository.load(id)) ?? blankPerson(id);
     // A first registration, or one after an erasure, gets a key (a new one after an erasure).
     if (person.state.status !== 'active') await writeKeys.ensureKey(id);
-    const profile = await sealProfile(
-      writeCipher,
-      id,
-      {
-        name: body.name,
-        email: body.email,
-        phone: body.phone ?? null,
-        agency: body.agency ?? null,
-        licenceNumber: body.licenceNumber ?? null,
-      },
-      agent,
-    ).catch((error: unknown) => {
-      if (error instanceof NoActiveKeyError) {
-        throw new HttpProblem(
-          409,
-          'Conflict',
-          `person ${id} is being erased; register again once it is done`,
-          {
-            rule: 'person-being-erased',
-          },
-        );
-      }
-      throw error;
-    });
+    const profile = await sealed(writeCipher, id, body, agent);
     const result = await runner.run({
       describe: `person ${id}`,
       load: async () => person,
@@ -79,4 +58,25 @@ export function writeProfile({
     });
     sendResult(res, result);
   };
+}
+
+/** The profile as events carry it: every personal value sealed with the person's key. */
+async function sealed(
+  cipher: FieldCipher,
+  id: string,
+  body: z.output<typeof profileBody>,
+  agent: boolean,
+): Promise<PersonProfileData> {
+  const { name, email, phone = null, agency = null, licenceNumber = null } = body;
+  try {
+    return await sealProfile(cipher, id, { name, email, phone, agency, licenceNumber }, agent);
+  } catch (error) {
+    // The key is gone: an erasure of this person is under way.
+    if (error instanceof NoActiveKeyError) {
+      throw new HttpProblem(409, 'Conflict', `person ${id} is being erased; register again once it is done`, {
+        rule: 'person-being-erased',
+      });
+    }
+    throw error;
+  }
 }

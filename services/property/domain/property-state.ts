@@ -1,5 +1,5 @@
 import { moneyEquals } from '../../shared/domain/money';
-import type { PropertyEvent } from '../published/property-events';
+import type { PropertyDetailsUpdatedData, PropertyEvent } from '../published/property-events';
 import type { OfferStatus, OfferView, PropertyView } from './property-view';
 
 /** A listed property's state: its view without id and version (the aggregate keeps those). */
@@ -51,39 +51,19 @@ function evolveListing(listing: ListingState, event: PropertyEvent): ListingStat
   switch (event.type) {
     case 'PropertyListed':
       return listing;
-    case 'PropertyDetailsUpdated': {
-      const { data } = event;
-      return {
-        ...listing,
-        address: data.address ?? listing.address,
-        bedrooms: data.bedrooms ?? listing.bedrooms,
-        bathrooms: data.bathrooms ?? listing.bathrooms,
-        areaSqm: data.areaSqm ?? listing.areaSqm,
-        propertyType: data.propertyType ?? listing.propertyType,
-        // null means "unchanged"; a removed description is recorded as ''.
-        description: data.description === null ? listing.description : data.description || null,
-      };
-    }
+    case 'PropertyDetailsUpdated':
+      return withDetails(listing, event.data);
     case 'PriceChanged':
       return {
         ...listing,
         price: { ...event.data.newPrice },
         priceChangeCount: listing.priceChangeCount + 1,
       };
-    case 'OfferReceived': {
-      const { offerId, buyerId, amount } = event.data;
-      const offer: OfferView = { offerId, buyerId, amount: { ...amount }, status: 'pending' };
-      return { ...listing, offers: [...listing.offers, offer] };
-    }
+    case 'OfferReceived':
     case 'OfferAccepted':
-      return {
-        ...withOfferStatus(listing, event.data.offerId, 'accepted'),
-        acceptedOfferId: event.data.offerId,
-      };
     case 'OfferRejected':
-      return closeOffer(listing, event.data.offerId, 'rejected');
     case 'OfferWithdrawn':
-      return closeOffer(listing, event.data.offerId, 'withdrawn');
+      return evolveOffers(listing, event);
     case 'PropertyReserved':
       return { ...listing, status: 'reserved', reservation: { ...event.data } };
     case 'ReservationReleased':
@@ -118,6 +98,44 @@ function evolveListing(listing: ListingState, event: PropertyEvent): ListingStat
       const _unhandled: never = event;
       return listing;
     }
+  }
+}
+
+/** Only the details the event names change: null means "unchanged", a removed description is ''. */
+function withDetails(listing: ListingState, data: PropertyDetailsUpdatedData): ListingState {
+  return {
+    ...listing,
+    address: data.address ?? listing.address,
+    bedrooms: data.bedrooms ?? listing.bedrooms,
+    bathrooms: data.bathrooms ?? listing.bathrooms,
+    areaSqm: data.areaSqm ?? listing.areaSqm,
+    propertyType: data.propertyType ?? listing.propertyType,
+    description: data.description === null ? listing.description : data.description || null,
+  };
+}
+
+type OfferEvent = Extract<
+  PropertyEvent,
+  { type: 'OfferReceived' | 'OfferAccepted' | 'OfferRejected' | 'OfferWithdrawn' }
+>;
+
+/** An offer arrives (pending, in arrival order), is accepted, or is closed. */
+function evolveOffers(listing: ListingState, event: OfferEvent): ListingState {
+  switch (event.type) {
+    case 'OfferReceived': {
+      const { offerId, buyerId, amount } = event.data;
+      const offer: OfferView = { offerId, buyerId, amount: { ...amount }, status: 'pending' };
+      return { ...listing, offers: [...listing.offers, offer] };
+    }
+    case 'OfferAccepted':
+      return {
+        ...withOfferStatus(listing, event.data.offerId, 'accepted'),
+        acceptedOfferId: event.data.offerId,
+      };
+    case 'OfferRejected':
+      return closeOffer(listing, event.data.offerId, 'rejected');
+    case 'OfferWithdrawn':
+      return closeOffer(listing, event.data.offerId, 'withdrawn');
   }
 }
 

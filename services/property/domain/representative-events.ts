@@ -29,6 +29,11 @@ const sealed = (field: string): EncryptedField => ({
  * nullable fields appear both set and null.
  */
 export function representativeEvents(): PropertyEvent[] {
+  return [...aWholeLife(), ...extremes()];
+}
+
+/** A listing by an agent through every command: details, price, withdrawal, offers, a released reservation, a sale. */
+function aWholeLife(): readonly PropertyEvent[] {
   const property = listedProperty(
     'property-1',
     {
@@ -49,28 +54,6 @@ export function representativeEvents(): PropertyEvent[] {
       },
     },
     new Date('2024-03-01T10:00:00.000Z'),
-  );
-  // Extremes: empty optional address parts, edge coordinates, the largest amount, no description.
-  const minimal = listedProperty(
-    'property-2',
-    {
-      address: {
-        street: 'Rue 1',
-        city: 'Dubai',
-        postalCode: '',
-        region: '',
-        country: 'AE',
-        lat: -90,
-        lon: 180,
-      },
-      price: { amountMinor: maxAmountMinor, currency: 'AED' },
-      bedrooms: 0,
-      bathrooms: 0,
-      areaSqm: 0.01,
-      propertyType: 'land',
-      ownerId: 'seller-subject-2',
-    },
-    new Date('2024-03-02T00:00:00.000Z'),
   );
   property.execute({ type: 'UpdateDetails', changes: { bedrooms: 4 } });
   property.execute({
@@ -107,6 +90,32 @@ export function representativeEvents(): PropertyEvent[] {
   property.execute({ type: 'ReleaseReservation', transactionId: 'tx-1', reason: 'Mortgage declined' });
   property.execute({ type: 'Reserve', transactionId: 'tx-2', offerId: 'offer-2', buyerId: 'buyer-2' });
   property.execute({ type: 'MarkSold', transactionId: 'tx-2' });
+  return property.uncommittedEvents;
+}
+
+function extremes(): readonly PropertyEvent[] {
+  // Extremes: empty optional address parts, edge coordinates, the largest amount, no description.
+  const minimal = listedProperty(
+    'property-2',
+    {
+      address: {
+        street: 'Rue 1',
+        city: 'Dubai',
+        postalCode: '',
+        region: '',
+        country: 'AE',
+        lat: -90,
+        lon: 180,
+      },
+      price: { amountMinor: maxAmountMinor, currency: 'AED' },
+      bedrooms: 0,
+      bathrooms: 0,
+      areaSqm: 0.01,
+      propertyType: 'land',
+      ownerId: 'seller-subject-2',
+    },
+    new Date('2024-03-02T00:00:00.000Z'),
+  );
   minimal.execute({
     type: 'ReceiveOffer',
     offerId: 'offer-1',
@@ -114,5 +123,5 @@ export function representativeEvents(): PropertyEvent[] {
     amount: { amountMinor: 1, currency: 'AED' },
   });
   minimal.execute({ type: 'WithdrawOffer', offerId: 'offer-1' });
-  return [...property.uncommittedEvents, ...minimal.uncommittedEvents];
+  return minimal.uncommittedEvents;
 }
