@@ -1,7 +1,9 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import fs from 'node:fs';
 import { StackError } from './errors';
-import { stackPaths } from './paths';
+import { stackHome, stackPaths } from './paths';
+import { activeProfile, parseProfile, stackProfiles } from './profile';
+import { clientEnvOf } from './topology';
 import { componentByName, components, down, reset, status, up, type ComponentStatus } from './stack';
 import { logTail } from './process';
 import { messageOf } from '../services/shared/errors/message-of';
@@ -16,9 +18,17 @@ const program = new Command('stack')
 program
   .command('up')
   .description('start every component (no-op for those already healthy) and wait until all are healthy')
-  .action(async () => {
+  .addOption(
+    new Option(
+      '--profile <profile>',
+      'light: one of each; cluster: 3 brokers, 2 Connect workers, 2+1 Elasticsearch nodes',
+    )
+      .choices(stackProfiles)
+      .default(undefined, 'the profile last started, else light'),
+  )
+  .action(async (options: { profile?: string }) => {
     const began = Date.now();
-    const result = await up();
+    const result = await up(options.profile ? { profile: parseProfile(options.profile) } : {});
     printStatus(result);
     console.log(`stack up in ${((Date.now() - began) / 1000).toFixed(1)} s`);
   });
@@ -42,9 +52,25 @@ program
   });
 
 program
+  .command('env')
+  .description("print what services and tests need to reach the active profile's components, as export lines")
+  .action(() => {
+    const profile = activeProfile(stackHome);
+    console.log(
+      `# the ${profile} profile: eval "$(npm run --silent stack -- env)" before npm start or npm test`,
+    );
+    for (const [name, value] of Object.entries(clientEnvOf(profile))) console.log(`export ${name}=${value}`);
+  });
+
+program
   .command('logs')
   .description("print the tail of a component's log")
-  .argument('<component>', components.map((c) => c.name).join(' | '))
+  .argument(
+    '<component>',
+    components()
+      .map((c) => c.name)
+      .join(' | '),
+  )
   .option('-n, --lines <n>', 'how many lines', '100')
   .action((name: string, options: { lines: string }) => {
     const component = componentByName(name);
@@ -67,6 +93,8 @@ program
   });
 
 function printStatus(result: ComponentStatus[]): void {
+  const profile = activeProfile(stackHome);
+  if (profile !== 'light') console.log(`profile ${profile}`);
   const width = Math.max(...result.map((s) => s.name.length));
   for (const s of result) {
     const memory = s.rssMiB === undefined ? '' : ` rss ${s.rssMiB} MiB`;

@@ -1,5 +1,16 @@
+/** The light profile has one of each; the cluster profile numbers its nodes. */
 export type ComponentName =
-  'postgres' | 'kafka' | 'connect' | 'registry' | 'elasticsearch' | 'keycloak' | 'zipkin';
+  | 'postgres'
+  | 'kafka'
+  | `kafka-${1 | 2 | 3}`
+  | 'connect'
+  | `connect-${1 | 2}`
+  | 'registry'
+  | 'elasticsearch'
+  | `elasticsearch-${1 | 2}`
+  | 'elasticsearch-tiebreaker'
+  | 'keycloak'
+  | 'zipkin';
 
 export interface Health {
   healthy: boolean;

@@ -11,6 +11,7 @@ export const stackPorts = {
   /** Apicurio (Quarkus) serves its health checks on a separate management port. */
   registryManagement: 8091,
   elasticsearch: 9200,
+  elasticsearchTransport: 9300,
   /** Keycloak (OIDC identity provider): the realm's issuer is http://127.0.0.1:8180/realms/deedstream. */
   keycloak: 8180,
   /** Keycloak's management interface (health), away from Apicurio's 8091 and Keycloak's default 9000. */

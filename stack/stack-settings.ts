@@ -39,6 +39,12 @@ export const stackSettingsSchema = z.object({
     .min(1)
     .optional()
     .describe('where the stack keeps downloads, data, logs and run files (unset: <repo>/.stack)'),
+  DEEDSTREAM_STACK_PROFILE: z
+    .enum(['light', 'cluster'])
+    .optional()
+    .describe(
+      'the topology `npm run stack` works on: light (one of each) or cluster (3 Kafka brokers, 2 Connect workers, 2 Elasticsearch data nodes and a tiebreaker) (unset: the profile `up` last started, else light)',
+    ),
   PG_BIN: z
     .string()
     .min(1)

@@ -1,15 +1,10 @@
 import fs from 'node:fs';
 import { Listr, type ListrTaskWrapper, type ListrDefaultRenderer, type ListrSimpleRenderer } from 'listr2';
 import type { Component, ComponentName, Health } from './component';
-import { connect } from './components/connect';
-import { elasticsearch } from './components/elasticsearch';
-import { kafka } from './components/kafka';
-import { keycloak } from './components/keycloak';
-import { postgres } from './components/postgres';
-import { registry } from './components/registry';
-import { zipkin } from './components/zipkin';
 import { StackError } from './errors';
-import { stackPaths } from './paths';
+import { stackHome, stackPaths } from './paths';
+import { activeProfile, recordProfile, type StackProfile } from './profile';
+import { componentsOf } from './topology';
 import { withoutPassword } from './redact';
 import {
   adoptProcess,
@@ -25,23 +20,19 @@ import {
   stopDaemon,
 } from './process';
 
-/** Start order respects dependsOn; `down` walks this list backwards. */
-export const components: readonly Component[] = [
-  postgres,
-  kafka,
-  elasticsearch,
-  registry,
-  keycloak,
-  connect,
-  zipkin,
-];
+/** The active profile's processes (see topology.ts): start order respects dependsOn. */
+export function components(): readonly Component[] {
+  return componentsOf(activeProfile(stackHome));
+}
 
 export function componentByName(name: string): Component {
-  const found = components.find((c) => c.name === name);
+  const found = components().find((c) => c.name === name);
   if (!found) {
     throw new StackError(
       `unknown component "${name}"`,
-      `use one of: ${components.map((c) => c.name).join(', ')}`,
+      `use one of: ${components()
+        .map((c) => c.name)
+        .join(', ')}`,
     );
   }
   return found;
@@ -63,6 +54,26 @@ type Task = ListrTaskWrapper<unknown, ListrDefaultRenderer, ListrSimpleRenderer>
 export interface UpOptions {
   /** Print progress (a live list on a terminal, plain lines otherwise). */
   quiet?: boolean;
+  /** Start this profile (and make it the one later commands find); unset: the active one. */
+  profile?: StackProfile;
+}
+
+/**
+ * Switches to `profile`, refusing while another profile has a process running: they share
+ * ports (Postgres, the registry, Keycloak, the first broker), so only one can be up.
+ */
+function switchProfile(profile: StackProfile): void {
+  const current = activeProfile(stackHome);
+  if (current !== profile) {
+    const running = componentsOf(current).filter((component) => ownPid(component) !== undefined);
+    if (running.length > 0) {
+      throw new StackError(
+        `the ${current} profile is running (${running.map((c) => c.name).join(', ')})`,
+        `stop it with \`npm run stack -- down\`, then \`up --profile ${profile}\``,
+      );
+    }
+  }
+  recordProfile(stackHome, profile);
 }
 
 /**
@@ -71,8 +82,10 @@ export interface UpOptions {
  * fails, the processes this call started are stopped again: nothing is left half-started.
  */
 export async function up(options: UpOptions = {}): Promise<ComponentStatus[]> {
+  if (options.profile) switchProfile(options.profile);
   const release = await acquireLock();
   const startedHere: Component[] = [];
+  const components = componentsOf(activeProfile(stackHome));
   const ready = new Map<ComponentName, Promise<void>>();
   try {
     // Resolving artifacts runs Maven; one at a time keeps ~/.m2 consistent.
@@ -184,7 +197,7 @@ async function waitHealthy(component: Component, progress: (detail: string) => v
 
 /** Stops every component cleanly (dependents first); data stays on disk. */
 export async function down(onStopped?: (name: ComponentName) => void): Promise<void> {
-  for (const component of [...components].reverse()) {
+  for (const component of [...components()].reverse()) {
     ownPid(component);
     await stopDaemon(component.name, component.stopSignal, 60_000);
     onStopped?.(component.name);
@@ -193,7 +206,7 @@ export async function down(onStopped?: (name: ComponentName) => void): Promise<v
 
 export async function status(): Promise<ComponentStatus[]> {
   return Promise.all(
-    components.map(async (component): Promise<ComponentStatus> => {
+    components().map(async (component): Promise<ComponentStatus> => {
       const base = {
         name: component.name,
         title: component.title,

@@ -1,24 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { moduleOutputDir, resolveModule, type MavenModule } from '../artifacts';
-import type { Component, Health } from '../component';
+import type { Component, ComponentName, Health } from '../component';
 import { stackPaths } from '../paths';
 import { stackConnect, stackPorts, stackPostgres } from '../ports';
 import { renderConfig } from '../template';
 import { startJvm } from '../jvm';
 import { findProcessNaming } from '../process';
-import { kafkaModule } from './kafka';
+import { bootstrapServers, kafkaModule, singleKafka, type KafkaCluster } from './kafka';
 import { messageOf } from '../../services/shared/errors/message-of';
 
-const name = 'connect';
 /** The Debezium connector lives in its own plugin folder, isolated by Connect's class loader. */
 const debeziumModule: MavenModule = {
   module: 'debezium',
   outputSubdir: 'plugins/debezium-connector-postgres',
 };
-const configFile = () => stackPaths.configOf('connect-distributed.properties');
-const jaasFile = () => stackPaths.configOf('connect-jaas.conf');
-const credentialsFile = () => stackPaths.configOf('connect-credentials.properties');
 /** What the stack sends to its own Connect (health checks). */
 const authorization = `Basic ${Buffer.from(`${stackConnect.username}:${stackConnect.password}`).toString('base64')}`;
 export const connectUrl = `http://127.0.0.1:${stackPorts.connect}`;
@@ -38,73 +34,100 @@ const connectorEnv = {
 /** A Java regex the whole variable name must match (EnvVarConfigProvider's allowlist.pattern). */
 export const connectorEnvAllowlist = Object.keys(connectorEnv).join('|');
 
+/** One worker of the Connect cluster; the workers of a profile share one group and its topics. */
+export interface ConnectWorker {
+  /** `connect` alone, `connect-<n>` in a cluster. */
+  name: ComponentName;
+  port: number;
+}
+
 /** Kafka Connect in distributed mode with the Debezium PostgreSQL connector on its plugin path. */
-export const connect: Component = {
-  name,
-  title: 'Kafka Connect + Debezium Postgres connector',
-  ports: [stackPorts.connect],
-  endpoint: connectUrl,
-  dependsOn: ['kafka', 'postgres'],
-  startTimeoutMs: 120_000,
-  stopSignal: 'SIGTERM',
+export function connectWorker(worker: ConnectWorker, kafkaCluster: KafkaCluster, workers: number): Component {
+  const { name, port } = worker;
+  const configFile = () => stackPaths.configOf(`${name}-distributed.properties`);
+  const jaasFile = () => stackPaths.configOf(`${name}-jaas.conf`);
+  const credentialsFile = () => stackPaths.configOf(`${name}-credentials.properties`);
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    name,
+    title:
+      workers === 1
+        ? 'Kafka Connect + Debezium Postgres connector'
+        : `Kafka Connect + Debezium Postgres connector, worker ${name.split('-')[1]} of ${workers}`,
+    ports: [port],
+    endpoint: url,
+    dependsOn: [...kafkaCluster.nodes.map((node) => node.name), 'postgres'],
+    startTimeoutMs: 120_000,
+    stopSignal: 'SIGTERM',
 
-  async prepare() {
-    await resolveModule(kafkaModule);
-    await resolveModule(debeziumModule);
-    renderConfig(
-      'connect-distributed.properties',
-      {
-        kafkaPort: stackPorts.kafka,
-        port: stackPorts.connect,
-        pluginPath: path.dirname(moduleOutputDir(debeziumModule)),
-        envAllowlist: connectorEnvAllowlist,
-      },
-      configFile(),
-    );
-    renderConfig('connect-jaas.conf', { credentialsFile: credentialsFile() }, jaasFile());
-    fs.writeFileSync(credentialsFile(), `${stackConnect.username}: ${stackConnect.password}\n`, {
-      mode: 0o600,
-    });
-    fs.mkdirSync(stackPaths.dataOf(name), { recursive: true });
-  },
-
-  async start() {
-    startJvm({
-      component: name,
-      module: kafkaModule,
-      mainClass: connectMainClass,
-      sizing: { envPrefix: 'CONNECT', compiler: 'c1' },
-      args: [configFile()],
-      // A connector config that declares config.providers of its own is refused, so it cannot
-      // get round the worker's env allowlist (or read files). The worker's own providers
-      // (connect-distributed.properties) are not "automatic" and stay in force.
-      systemProperties: {
-        'org.apache.kafka.automatic.config.providers': 'none',
-        // The login module of the REST API's Basic authentication.
-        'java.security.auth.login.config': jaasFile(),
-      },
-      env: connectorEnv,
-    });
-  },
-
-  async health(): Promise<Health> {
-    try {
-      const response = await fetch(`${connectUrl}/connector-plugins`, {
-        headers: { Authorization: authorization },
-        signal: AbortSignal.timeout(2_000),
+    async prepare() {
+      await resolveModule(kafkaModule);
+      await resolveModule(debeziumModule);
+      renderConfig(
+        'connect-distributed.properties',
+        {
+          bootstrapServers: bootstrapServers(kafkaCluster),
+          replicationFactor: kafkaCluster.replicationFactor,
+          port,
+          pluginPath: path.dirname(moduleOutputDir(debeziumModule)),
+          envAllowlist: connectorEnvAllowlist,
+        },
+        configFile(),
+      );
+      renderConfig('connect-jaas.conf', { credentialsFile: credentialsFile() }, jaasFile());
+      fs.writeFileSync(credentialsFile(), `${stackConnect.username}: ${stackConnect.password}\n`, {
+        mode: 0o600,
       });
-      if (!response.ok) return { healthy: false, detail: `HTTP ${response.status}` };
-      const plugins = (await response.json()) as Array<{ class: string; version: string }>;
-      const debezium = plugins.find((p) => p.class === 'io.debezium.connector.postgresql.PostgresConnector');
-      return debezium
-        ? { healthy: true, detail: `Debezium ${debezium.version}` }
-        : { healthy: false, detail: 'Debezium PostgresConnector not on the plugin path yet' };
-    } catch (error) {
-      return { healthy: false, detail: messageOf(error) };
-    }
-  },
+      fs.mkdirSync(stackPaths.dataOf(name), { recursive: true });
+    },
 
-  findOwnProcess() {
-    return findProcessNaming([connectMainClass, moduleOutputDir(kafkaModule), configFile()]);
-  },
-};
+    async start() {
+      startJvm({
+        component: name,
+        module: kafkaModule,
+        mainClass: connectMainClass,
+        sizing: { envPrefix: 'CONNECT', compiler: 'c1' },
+        args: [configFile()],
+        // A connector config that declares config.providers of its own is refused, so it cannot
+        // get round the worker's env allowlist (or read files). The worker's own providers
+        // (connect-distributed.properties) are not "automatic" and stay in force.
+        systemProperties: {
+          'org.apache.kafka.automatic.config.providers': 'none',
+          // The login module of the REST API's Basic authentication.
+          'java.security.auth.login.config': jaasFile(),
+        },
+        env: connectorEnv,
+      });
+    },
+
+    async health(): Promise<Health> {
+      try {
+        const response = await fetch(`${url}/connector-plugins`, {
+          headers: { Authorization: authorization },
+          signal: AbortSignal.timeout(2_000),
+        });
+        if (!response.ok) return { healthy: false, detail: `HTTP ${response.status}` };
+        const plugins = (await response.json()) as Array<{ class: string; version: string }>;
+        const debezium = plugins.find(
+          (p) => p.class === 'io.debezium.connector.postgresql.PostgresConnector',
+        );
+        return debezium
+          ? { healthy: true, detail: `Debezium ${debezium.version}` }
+          : { healthy: false, detail: 'Debezium PostgresConnector not on the plugin path yet' };
+      } catch (error) {
+        return { healthy: false, detail: messageOf(error) };
+      }
+    },
+
+    findOwnProcess() {
+      return findProcessNaming([connectMainClass, moduleOutputDir(kafkaModule), configFile()]);
+    },
+  };
+}
+
+/** The light profile's worker. */
+export const connect: Component = connectWorker(
+  { name: 'connect', port: stackPorts.connect },
+  singleKafka,
+  1,
+);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { moduleOutputDir, resolveModule, type MavenModule } from '../artifacts';
-import type { Component, Health } from '../component';
+import type { Component, ComponentName, Health } from '../component';
 import { StackError } from '../errors';
 import { stackPaths } from '../paths';
 import { stackPorts } from '../ports';
@@ -14,87 +14,147 @@ import { startJvm } from '../jvm';
 import { findProcessNaming } from '../process';
 import { messageOf } from '../../services/shared/errors/message-of';
 
-const name = 'kafka';
 export const kafkaModule: MavenModule = { module: 'kafka', outputSubdir: 'libs' };
-const configFile = () => stackPaths.configOf('kafka-server.properties');
-const logDir = () => stackPaths.dataOf(name);
 const kafkaMainClass = 'kafka.Kafka';
 
-/** Apache Kafka 4 in KRaft mode: one process that is both broker and controller. */
-export const kafka: Component = {
-  name,
-  title: 'Apache Kafka (KRaft)',
-  ports: [stackPorts.kafka, stackPorts.kafkaController],
-  endpoint: `127.0.0.1:${stackPorts.kafka}`,
-  dependsOn: [],
-  startTimeoutMs: 180_000,
-  stopSignal: 'SIGTERM',
+/** One node of a KRaft cluster: a combined broker and controller. */
+export interface KafkaNode {
+  /** `kafka` alone, `kafka-<id>` in a cluster. */
+  name: ComponentName;
+  id: number;
+  port: number;
+  controllerPort: number;
+}
 
-  async prepare() {
-    await resolveModule(kafkaModule);
-    renderConfig(
-      'kafka-server.properties',
-      { port: stackPorts.kafka, controllerPort: stackPorts.kafkaController, dataDir: logDir() },
-      configFile(),
-    );
-    if (fs.existsSync(path.join(logDir(), 'meta.properties'))) return;
-    fs.mkdirSync(logDir(), { recursive: true });
-    // KRaft storage must be formatted once with a cluster id before the first start.
-    const clusterId = crypto.randomBytes(16).toString('base64url').slice(0, 22);
-    const format = spawnSync(
-      javaBinary(),
-      [
-        '-cp',
-        path.join(moduleOutputDir(kafkaModule), '*'),
-        'kafka.tools.StorageTool',
-        'format',
-        '-t',
-        clusterId,
-        '-c',
-        configFile(),
-      ],
-      { encoding: 'utf8' },
-    );
-    if (format.status !== 0) {
-      throw new StackError(
-        `kafka: formatting the KRaft log dir failed (${(format.stderr || format.stdout).trim().split('\n').pop()})`,
-        `remove ${logDir()} and run \`npm run stack -- up\` again`,
-      );
-    }
-  },
+/** The whole cluster each node belongs to: its voters and how its topics replicate. */
+export interface KafkaCluster {
+  nodes: readonly KafkaNode[];
+  replicationFactor: number;
+  minInsyncReplicas: number;
+}
 
-  async start() {
-    startJvm({
-      component: name,
-      module: kafkaModule,
-      mainClass: kafkaMainClass,
-      sizing: { envPrefix: 'KAFKA', compiler: 'c1' },
-      args: [configFile()],
-    });
-  },
-
-  async health(): Promise<Health> {
-    const admin = new Kafka({
-      clientId: 'deedstream-stack',
-      brokers: [`127.0.0.1:${stackPorts.kafka}`],
-      connectionTimeout: 1_000,
-      retry: { retries: 0 },
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    try {
-      await admin.connect();
-      const cluster = await admin.describeCluster();
-      return { healthy: cluster.brokers.length > 0, detail: `cluster ${cluster.clusterId}` };
-    } catch (error) {
-      return { healthy: false, detail: messageOf(error) };
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-  },
-
-  findOwnProcess() {
-    return findProcessNaming([kafkaMainClass, moduleOutputDir(kafkaModule), configFile()]);
-  },
+/** The light profile's single broker. */
+export const singleKafka: KafkaCluster = {
+  nodes: [{ name: 'kafka', id: 1, port: stackPorts.kafka, controllerPort: stackPorts.kafkaController }],
+  replicationFactor: 1,
+  minInsyncReplicas: 1,
 };
+
+/** Where clients reach every broker of the cluster. */
+export const bootstrapServers = (cluster: KafkaCluster): string =>
+  cluster.nodes.map((node) => `127.0.0.1:${node.port}`).join(',');
+
+/**
+ * Every node of a cluster is formatted with the same cluster id, chosen once and kept in
+ * the profile's data folder (a node formatted with another id would refuse to join).
+ */
+function clusterId(): string {
+  const file = path.join(stackPaths.data, 'kafka-cluster-id');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const id = crypto.randomBytes(16).toString('base64url').slice(0, 22);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, id);
+  return id;
+}
+
+/** Apache Kafka 4 in KRaft mode: one node of `cluster`, both broker and controller. */
+export function kafkaNode(node: KafkaNode, cluster: KafkaCluster): Component {
+  const name = node.name;
+  const configFile = () => stackPaths.configOf(`${name}-server.properties`);
+  const logDir = () => stackPaths.dataOf(name);
+  const single = cluster.nodes.length === 1;
+  return {
+    name,
+    title: single
+      ? 'Apache Kafka (KRaft)'
+      : `Apache Kafka (KRaft), node ${node.id} of ${cluster.nodes.length}`,
+    ports: [node.port, node.controllerPort],
+    endpoint: `127.0.0.1:${node.port}`,
+    dependsOn: [],
+    startTimeoutMs: 180_000,
+    stopSignal: 'SIGTERM',
+
+    async prepare() {
+      await resolveModule(kafkaModule);
+      renderConfig(
+        'kafka-server.properties',
+        {
+          nodeId: node.id,
+          voters: cluster.nodes.map((voter) => `${voter.id}@127.0.0.1:${voter.controllerPort}`).join(','),
+          port: node.port,
+          controllerPort: node.controllerPort,
+          dataDir: logDir(),
+          replicationFactor: cluster.replicationFactor,
+          minInsyncReplicas: cluster.minInsyncReplicas,
+        },
+        configFile(),
+      );
+      if (fs.existsSync(path.join(logDir(), 'meta.properties'))) return;
+      fs.mkdirSync(logDir(), { recursive: true });
+      // KRaft storage must be formatted once with the cluster's id before the first start.
+      const format = spawnSync(
+        javaBinary(),
+        [
+          '-cp',
+          path.join(moduleOutputDir(kafkaModule), '*'),
+          'kafka.tools.StorageTool',
+          'format',
+          '-t',
+          clusterId(),
+          '-c',
+          configFile(),
+        ],
+        { encoding: 'utf8' },
+      );
+      if (format.status !== 0) {
+        throw new StackError(
+          `${name}: formatting the KRaft log dir failed (${(format.stderr || format.stdout).trim().split('\n').pop()})`,
+          `remove ${logDir()} and run \`npm run stack -- up\` again`,
+        );
+      }
+    },
+
+    async start() {
+      startJvm({
+        component: name,
+        module: kafkaModule,
+        mainClass: kafkaMainClass,
+        sizing: { envPrefix: 'KAFKA', compiler: 'c1' },
+        args: [configFile()],
+      });
+    },
+
+    async health(): Promise<Health> {
+      const admin = new Kafka({
+        clientId: 'deedstream-stack',
+        brokers: [`127.0.0.1:${node.port}`],
+        connectionTimeout: 1_000,
+        retry: { retries: 0 },
+        logLevel: logLevel.NOTHING,
+      }).admin();
+      try {
+        await admin.connect();
+        const described = await admin.describeCluster();
+        // A node is up when the cluster it answers for counts it among its brokers.
+        const joined = described.brokers.some((broker) => broker.nodeId === node.id);
+        const detail = single
+          ? `cluster ${described.clusterId}`
+          : `node ${node.id}, ${described.brokers.length} of ${cluster.nodes.length} brokers, controller ${described.controller ?? 'none'}`;
+        return { healthy: joined, detail };
+      } catch (error) {
+        return { healthy: false, detail: messageOf(error) };
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    },
+
+    findOwnProcess() {
+      return findProcessNaming([kafkaMainClass, moduleOutputDir(kafkaModule), configFile()]);
+    },
+  };
+}
+
+/** The light profile's broker. */
+export const kafka: Component = kafkaNode(singleKafka.nodes[0]!, singleKafka);
 
 /** Heap size of a JVM component: <PREFIX>_HEAP (e.g. KAFKA_HEAP=1g) or the default. */

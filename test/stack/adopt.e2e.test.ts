@@ -82,7 +82,7 @@ describe('the stack adopts its own components that it did not start', () => {
   }, 300_000);
 
   it('recognises every JVM component by its command line when its pid file is lost', async () => {
-    const jvms = components.filter((component) => component.name !== 'postgres');
+    const jvms = components().filter((component) => component.name !== 'postgres');
     const recorded = new Map(jvms.map((component) => [component.name, runningPid(component.name)]));
     for (const component of jvms) expect(recorded.get(component.name)).toEqual(expect.any(Number));
 

@@ -1,0 +1,85 @@
+import type { Component } from './component';
+import { connect, connectWorker } from './components/connect';
+import { elasticsearch, elasticsearchNode, type ElasticsearchNode } from './components/elasticsearch';
+import { kafka, kafkaNode, type KafkaCluster } from './components/kafka';
+import { keycloak } from './components/keycloak';
+import { postgres } from './components/postgres';
+import { registry } from './components/registry';
+import { zipkin } from './components/zipkin';
+import type { StackProfile } from './profile';
+import { stackPorts } from './ports';
+
+/**
+ * The cluster profile's Kafka: three combined broker/controllers, so a quorum of two outlives
+ * any one; every topic on all three, a write acknowledged once two have it.
+ */
+export const kafkaCluster: KafkaCluster = {
+  nodes: ([1, 2, 3] as const).map((id) => ({
+    name: `kafka-${id}` as const,
+    id,
+    port: stackPorts.kafka + 2 * (id - 1),
+    controllerPort: stackPorts.kafkaController + 2 * (id - 1),
+  })),
+  replicationFactor: 3,
+  minInsyncReplicas: 2,
+};
+
+/**
+ * Two data nodes hold each index's primary and replica; the third node is master-only. Two
+ * master-eligible nodes alone could not elect a master once either died (a majority of two
+ * is two), so the tiebreaker keeps the cluster writable with one data node down.
+ */
+export const elasticsearchCluster: readonly ElasticsearchNode[] = [
+  { name: 'elasticsearch-1', httpPort: 9200, transportPort: 9300 },
+  { name: 'elasticsearch-2', httpPort: 9201, transportPort: 9301 },
+  { name: 'elasticsearch-tiebreaker', httpPort: 9202, transportPort: 9302, masterOnly: true, heap: '192m' },
+];
+
+export const connectWorkers = [
+  { name: 'connect-1', port: stackPorts.connect },
+  { name: 'connect-2', port: stackPorts.connect + 1 },
+] as const;
+
+/** Every process of a profile, in start order (dependsOn is honoured); `down` walks it backwards. */
+export function componentsOf(profile: StackProfile): readonly Component[] {
+  if (profile === 'light') return [postgres, kafka, elasticsearch, registry, keycloak, connect, zipkin];
+  return [
+    postgres,
+    ...kafkaCluster.nodes.map((node) => kafkaNode(node, kafkaCluster)),
+    ...elasticsearchCluster.map((node) => elasticsearchNode(node, elasticsearchCluster)),
+    registry,
+    keycloak,
+    ...connectWorkers.map((worker) => connectWorker(worker, kafkaCluster, connectWorkers.length)),
+    zipkin,
+  ];
+}
+
+/**
+ * The services the cluster profile runs twice. The console keeps its sign-in sessions in its
+ * own process, so a second copy would sign people out at random: it runs once.
+ */
+export const replicatedServices = [
+  'property',
+  'people',
+  'search',
+  'analytics',
+  'transaction',
+  'payment',
+  'contract',
+  'title',
+] as const;
+
+/**
+ * What services, CLIs and tests need to reach a profile's components, as environment
+ * variables (`npm run stack -- env`). The light profile's are every setting's default.
+ */
+export function clientEnvOf(profile: StackProfile): Record<string, string> {
+  if (profile === 'light') return {};
+  return {
+    KAFKA_BROKERS: kafkaCluster.nodes.map((node) => `127.0.0.1:${node.port}`).join(','),
+    KAFKA_TOPIC_REPLICATION_FACTOR: String(kafkaCluster.replicationFactor),
+    KAFKA_TOPIC_MIN_INSYNC_REPLICAS: String(kafkaCluster.minInsyncReplicas),
+    PROJECTION_INDEX_REPLICAS: '1',
+    DEEDSTREAM_REPLICAS: replicatedServices.map((service) => `${service}=2`).join(','),
+  };
+}
