@@ -1,3 +1,4 @@
+/* global process */
 // Three tiers, selected by file suffix so each can run alone:
 //   unit (*.unit.test.ts): pure logic, no I/O
 //   int  (*.int.test.ts):  one real component of the native stack
@@ -36,8 +37,20 @@ const needsStack = {
   setupFiles: ['<rootDir>/test/stack-required.setup.ts'],
 };
 
+// The cluster tier (*.cluster.test.ts) needs the cluster profile, which cannot run beside the
+// light one: only `npm run test:cluster` (DEEDSTREAM_TEST_CLUSTER=1) includes it.
+const clusterTier = tier('cluster', {
+  globalSetup: '<rootDir>/test/cluster-setup.ts',
+  setupFiles: ['<rootDir>/test/cluster.setup.ts'],
+});
+
 module.exports = {
-  projects: [tier('unit'), tier('int', needsStack), tier('e2e', needsStack)],
+  projects: [
+    tier('unit'),
+    tier('int', needsStack),
+    tier('e2e', needsStack),
+    ...(process.env.DEEDSTREAM_TEST_CLUSTER === '1' ? [clusterTier] : []),
+  ],
   // Every run: a promise rejection nobody handles between files fails the run after the
   // summary instead of ending jest (test/support/late-rejections.ts).
   globalSetup: '<rootDir>/test/run-setup.ts',

@@ -3,6 +3,9 @@ import { Command } from 'commander';
 import { StackError } from '../stack/errors';
 import { stackSetting } from '../stack/stack-settings';
 import { up } from '../stack/stack';
+import { stackHome } from '../stack/paths';
+import { activeProfile } from '../stack/profile';
+import { useProfileClientEnv } from '../stack/topology';
 import { serviceNamed, serviceNames } from './catalog';
 import { provision } from './provision';
 import { infrastructureConfig } from './shared/service/infrastructure';
@@ -33,6 +36,8 @@ const program = new Command('start')
     [] as string[],
   )
   .action(async (options: StartOptions) => {
+    // On the native stack, the profile `up` last started says where its nodes are.
+    if (stackSetting('DEEDSTREAM_EXTERNAL_STACK') === 'false') useProfileClientEnv(activeProfile(stackHome));
     const services = parseOnly(options.only, serviceNames);
     const replicaSpecs =
       options.replicas.length > 0 ? options.replicas : [stackSetting('DEEDSTREAM_REPLICAS') ?? ''];

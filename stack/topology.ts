@@ -55,6 +55,15 @@ export function componentsOf(profile: StackProfile): readonly Component[] {
 }
 
 /**
+ * Gives this process what clients of the active profile need (clientEnvOf), leaving alone
+ * every variable already set: `npm start` and the test setups call it before reading any
+ * configuration, so a cluster is reached without exporting anything by hand.
+ */
+export function useProfileClientEnv(profile: StackProfile): void {
+  for (const [name, value] of Object.entries(clientEnvOf(profile))) process.env[name] ??= value;
+}
+
+/**
  * The services the cluster profile runs twice. The console keeps its sign-in sessions in its
  * own process, so a second copy would sign people out at random: it runs once.
  */

@@ -25,7 +25,8 @@ async function stackReady(): Promise<string | undefined> {
   const began = Date.now();
   say('ensuring the native stack is up (npm run stack -- up)…');
   try {
-    await up({ quiet: !process.stderr.isTTY });
+    // Always the light profile: the cluster's tier has a setup of its own (cluster-setup.ts).
+    await up({ quiet: !process.stderr.isTTY, profile: 'light' });
     say(`stack ready in ${((Date.now() - began) / 1000).toFixed(1)} s; provisioning…`);
     const provisioned = Date.now();
     await provision(infrastructureConfig());
