@@ -1,14 +1,9 @@
 import { awaitCaughtUp } from '../support/caught-up';
 import { crash, leaderOf } from '../support/cluster-faults';
-import { CommandLoad, stopEveryLoad } from '../support/command-load';
-import { awaitDelivered } from '../support/delivered';
-import { localUser } from '../support/identities';
-import { endOffsets } from '../support/pipeline';
-import { awaitProjected, projectionDrift } from '../support/projections-clean';
-import { purchaseOutcome, startPurchaseOverHttp } from '../support/purchases';
-import { startSupervised, stopEveryProcess, urlOf, type Supervised } from '../support/service-processes';
+import { stopEveryLoad } from '../support/command-load';
+import { survivesUnderLoad } from '../support/fault-under-load';
+import { startSupervised, stopEveryProcess, type Supervised } from '../support/service-processes';
 import { startStack } from '../support/stack-faults';
-import { waitFor } from '../support/wait-for';
 
 const services = ['property', 'search', 'analytics', 'transaction', 'payment', 'contract', 'title'] as const;
 
@@ -30,40 +25,9 @@ afterAll(async () => {
 
 describe('the cluster profile under a steady command load', () => {
   it('kill -9 of the broker leading a busy partition: nothing accepted is lost, the purchase completes', async () => {
-    const from = await endOffsets('property.events');
-    const pidsBefore = system.pids();
-    const seller = await localUser('seller1');
-    const load = new CommandLoad(urlOf('property'), 15, () => seller.headers());
-    load.start();
-    await waitFor('the load to get going', () => load.acceptedSince(0).length >= 30, 30_000);
-    const purchase = await startPurchaseOverHttp();
     const victim = await leaderOf('property.events', 0);
-    const { downAt, backAt } = await crash(victim, 20_000);
-    await waitFor('commands after the outage', () => load.acceptedSince(backAt).length >= 30, 60_000);
-    const report = await load.stop();
-
-    const delivery = await awaitDelivered('property.events', from, report.accepted);
-    expect(delivery.missing).toEqual([]);
-    await awaitProjected((id) => `${urlOf('search')}/search/properties/${id}`, report.accepted, 180_000);
-    await awaitProjected(
-      (id) => `${urlOf('analytics')}/analytics/properties/${id}`,
-      report.accepted,
-      180_000,
-    );
-    expect(await projectionDrift(new Set(report.properties))).toEqual({
-      'property-search': [],
-      'market-analytics': [],
-    });
-    const saga = await purchaseOutcome(purchase.transactionId, purchase.buyer);
-    expect(saga).toEqual(expect.objectContaining({ status: 'COMPLETED' }));
-    // Commands need only Postgres: no service process restarted, none refused a command.
-    expect(system.pids()).toEqual(pidsBefore);
+    const { report } = await survivesUnderLoad(system, `kill -9 ${victim}`, () => crash(victim, 20_000));
+    // Commands need only Postgres: none was refused while a broker was gone.
     expect(Object.keys(report.byStatus).filter((s) => !['200', '201'].includes(s))).toEqual([]);
-    console.log(
-      `[cluster fault: kill -9 ${victim}] down ${((backAt - downAt) / 1000).toFixed(1)} s; ` +
-        `read models complete ${((Date.now() - backAt) / 1000).toFixed(1)} s after it was back; ` +
-        `${report.accepted.length} accepted, answers ${JSON.stringify(report.byStatus)}; ` +
-        `lost ${delivery.missing.length}, delivered twice ${delivery.duplicates}; purchase ${saga.status}`,
-    );
   }, 900_000);
 });
