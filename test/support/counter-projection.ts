@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { deleteConsumerGroups } from './kafka-cleanup';
 import { Client } from '@elastic/elasticsearch';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Partitioners, type Admin, type Kafka, type Message, type Producer } from 'kafkajs';
@@ -355,7 +356,7 @@ export class CounterFixture {
         // The groups this fixture made that exist, and any other named after it (a rebuild's reader).
         const existing = (await admin.listGroups()).groups.map((g) => g.groupId);
         const groups = existing.filter((id) => this.groups.has(id) || id.includes(this.suffix));
-        if (groups.length > 0) await admin.deleteGroups(groups);
+        await deleteConsumerGroups(admin, groups);
       });
       await step(() => admin.deleteTopics({ topics: [this.topic, this.dlqTopic] }));
       await step(() => admin.disconnect());

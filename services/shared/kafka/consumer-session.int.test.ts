@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { deleteConsumerGroups } from '../../../test/support/kafka-cleanup';
 import type { Admin, EachMessagePayload, Producer } from 'kafkajs';
 import { capturedLogger } from '../../../test/support/captured-logger';
 import { waitFor } from '../../../test/support/wait-for';
@@ -29,7 +30,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(sessions.map((s) => s.stop()));
-  if (groups.length > 0) await admin.deleteGroups(groups);
+  await deleteConsumerGroups(admin, groups);
   if (topics.length > 0) await admin.deleteTopics({ topics });
   await producer.disconnect();
   await admin.disconnect();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { deleteConsumerGroups } from '../../../test/support/kafka-cleanup';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { Admin, Message, Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
@@ -60,7 +61,7 @@ afterAll(async () => {
       (id) =>
         consumers.some((c) => c.options.groupId === id) || topics.some((t) => id.startsWith(`reader-${t}-`)),
     );
-  if (ours.length > 0) await admin.deleteGroups(ours);
+  await deleteConsumerGroups(admin, ours);
   if (topics.length > 0) await admin.deleteTopics({ topics });
   await producer.disconnect();
   await admin.disconnect();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { deleteConsumerGroups } from '../../../test/support/kafka-cleanup';
 import type { Admin, Producer } from 'kafkajs';
 import { createKafka } from '../kafka/kafka-client';
 import { infrastructureConfig } from '../service/infrastructure';
@@ -22,7 +23,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const existing = new Set((await admin.listGroups()).groups.map((g) => g.groupId));
   const made = groups.filter((g) => existing.has(g));
-  if (made.length > 0) await admin.deleteGroups(made);
+  await deleteConsumerGroups(admin, made);
   if (topics.length > 0) await admin.deleteTopics({ topics });
   await producer.disconnect();
   await admin.disconnect();
