@@ -1,7 +1,9 @@
 import { Kafka, logLevel } from 'kafkajs';
 import type { ComponentName } from '../../stack/component';
 import { runningPid } from '../../stack/process';
-import { kafkaCluster } from '../../stack/topology';
+import { connectWorkers, kafkaCluster } from '../../stack/topology';
+import { stackConnect } from '../../stack/ports';
+import { ConnectClient } from '../../services/shared/connect/connect-client';
 import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { startStack } from './stack-faults';
 
@@ -26,18 +28,33 @@ export async function leaderOf(topic: string, partition: number): Promise<Compon
 }
 
 /**
- * A crash of one node: SIGKILL (no clean shutdown, as a lost machine), kept down `holdMs`,
- * then started again by `up`. Returns when it died and when it was healthy again (epoch ms).
+ * A crash of one node: SIGKILL (no clean shutdown, as a lost machine), kept down for `hold`
+ * ms or until `hold(downAt)` resolves (what must happen while it is gone), then started again
+ * by `up`. Returns when it died and when it was healthy again (epoch ms).
  */
 export async function crash(
   name: ComponentName,
-  holdMs: number,
+  hold: number | ((downAt: number) => Promise<void>),
 ): Promise<{ downAt: number; backAt: number }> {
   const pid = runningPid(name);
   if (pid === undefined) throw new Error(`${name} is not running`);
   process.kill(pid, 'SIGKILL');
   const downAt = Date.now();
-  await new Promise((resolve) => setTimeout(resolve, holdMs)); // the outage itself
+  if (typeof hold === 'number')
+    await new Promise((resolve) => setTimeout(resolve, hold)); // the outage itself
+  else await hold(downAt);
   await startStack();
   return { downAt, backAt: Date.now() };
+}
+
+/** Which worker runs the outbox relay's task now, asked of whichever worker answers. */
+export async function relayWorker(): Promise<ComponentName | undefined> {
+  for (const worker of connectWorkers) {
+    const client = new ConnectClient(`http://127.0.0.1:${worker.port}`, stackConnect);
+    const status = await client.status('outbox-relay').catch(() => undefined);
+    const task = status?.tasks[0];
+    if (!task || task.state !== 'RUNNING') continue;
+    return connectWorkers.find((candidate) => task.worker_id.endsWith(`:${candidate.port}`))?.name;
+  }
+  return undefined;
 }
