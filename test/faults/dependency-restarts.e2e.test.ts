@@ -1,29 +1,12 @@
 import type { ComponentName } from '../../stack/component';
-import { awaitCaughtUp } from '../support/caught-up';
-import { stopEveryLoad } from '../support/command-load';
-import { survivesUnderLoad } from '../support/fault-under-load';
-import { startSupervised, type Supervised, stopEveryProcess } from '../support/service-processes';
-import { outage, startStack } from '../support/stack-faults';
+import { faultsUnderLoad } from '../support/fault-under-load';
+import { outage } from '../support/stack-faults';
 
-let system: Supervised;
-beforeAll(async () => {
-  system = await startSupervised({
-    only: ['property', 'search', 'analytics', 'transaction', 'payment', 'contract', 'title'],
-    env: { OFFER_WAIT_MS: '30000' },
-  });
-  await awaitCaughtUp();
-}, 600_000);
-afterAll(async () => {
-  await stopEveryLoad();
-  await system?.stop();
-  await stopEveryProcess();
-  // Whatever a failed test left stopped is started again for the files that follow.
-  await startStack();
-}, 600_000);
+const survivesUnderLoad = faultsUnderLoad();
 
 /** `component` stopped cleanly, kept down `holdMs` and started again, under load (survivesUnderLoad). */
 const survives = (component: ComponentName, holdMs: number) =>
-  survivesUnderLoad(system, component, () => outage(component, holdMs));
+  survivesUnderLoad(component, () => outage(component, holdMs));
 
 describe('dependencies restarted under a steady command load', () => {
   it('Kafka down 20 s: Connect, projectors and saga consumers resume; commands are never refused; nothing is lost', async () => {

@@ -4,7 +4,10 @@ import { localUser } from './identities';
 import { endOffsets } from './pipeline';
 import { awaitProjected, projectionDrift } from './projections-clean';
 import { purchaseOutcome, startPurchaseOverHttp } from './purchases';
-import { urlOf, type Supervised } from './service-processes';
+import { startSupervised, stopEveryProcess, urlOf, type Supervised } from './service-processes';
+import { stopEveryLoad } from './command-load';
+import { awaitCaughtUp } from './caught-up';
+import { startStack } from './stack-faults';
 import { waitFor } from './wait-for';
 
 /** When a fault began, and when what it broke was healthy again (epoch ms). */
@@ -53,4 +56,44 @@ export async function survivesUnderLoad(
       `${report.accepted.length} accepted, answers ${JSON.stringify(report.byStatus)}; lost ${delivery.missing.length}, delivered twice ${delivery.duplicates}; purchase ${saga.status}`,
   );
   return { report, delivery };
+}
+
+/** The services a fault test puts under load (the console and People take no part). */
+const loadedServices = [
+  'property',
+  'search',
+  'analytics',
+  'transaction',
+  'payment',
+  'contract',
+  'title',
+] as const;
+
+/**
+ * A test file's system under faults: its services started once (with `replicas` processes
+ * each) before its tests and stopped after them, the stack brought back whatever a failed
+ * test left stopped. Returns the check each test runs its fault through.
+ */
+export function faultsUnderLoad(
+  replicas = 1,
+): (label: string, fault: () => Promise<Outage>) => ReturnType<typeof survivesUnderLoad> {
+  let system: Supervised | undefined;
+  beforeAll(async () => {
+    system = await startSupervised({
+      only: loadedServices,
+      replicas: Object.fromEntries(loadedServices.map((service) => [service, replicas])),
+      env: { OFFER_WAIT_MS: '30000' },
+    });
+    await awaitCaughtUp();
+  }, 900_000);
+  afterAll(async () => {
+    await stopEveryLoad();
+    await system?.stop();
+    await stopEveryProcess();
+    await startStack();
+  }, 600_000);
+  return (label, fault) => {
+    if (!system) throw new Error('the services under load did not start');
+    return survivesUnderLoad(system, label, fault);
+  };
 }
