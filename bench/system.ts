@@ -44,6 +44,7 @@ import {
   type GroupUse,
   type ProcessGroup,
 } from './system/system-processes';
+import { elasticsearchClient } from '../services/shared/elasticsearch/elasticsearch-client';
 
 const servicePorts: Record<string, number> = {
   console: 3000,
@@ -302,7 +303,7 @@ async function main(): Promise<void> {
   const config = infrastructureConfig();
   const background = await backgroundCpu(2_000);
   const { child } = await ensureSystem(progress);
-  const es = new Client({ node: config.ELASTICSEARCH_URL });
+  const es = elasticsearchClient(config.ELASTICSEARCH_URL);
   const admin = createKafka(config.KAFKA_BROKERS, 'bench-system').admin();
   await admin.connect();
   const [seller, buyer] = await Promise.all([localUser('seller1'), localUser('buyer1')]);

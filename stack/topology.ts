@@ -88,6 +88,11 @@ export function clientEnvOf(profile: StackProfile): Record<string, string> {
     KAFKA_BROKERS: kafkaCluster.nodes.map((node) => `127.0.0.1:${node.port}`).join(','),
     KAFKA_TOPIC_REPLICATION_FACTOR: String(kafkaCluster.replicationFactor),
     KAFKA_TOPIC_MIN_INSYNC_REPLICAS: String(kafkaCluster.minInsyncReplicas),
+    ELASTICSEARCH_URL: elasticsearchCluster
+      .filter((node) => !node.masterOnly)
+      .map((node) => `http://127.0.0.1:${node.httpPort}`)
+      .join(','),
+    CONNECT_URL: connectWorkers.map((worker) => `http://127.0.0.1:${worker.port}`).join(','),
     PROJECTION_INDEX_REPLICAS: '1',
     DEEDSTREAM_REPLICAS: replicatedServices.map((service) => `${service}=2`).join(','),
   };

@@ -51,6 +51,8 @@ describe('stack topology', () => {
       KAFKA_BROKERS: '127.0.0.1:9092,127.0.0.1:9094,127.0.0.1:9096',
       KAFKA_TOPIC_REPLICATION_FACTOR: '3',
       KAFKA_TOPIC_MIN_INSYNC_REPLICAS: '2',
+      ELASTICSEARCH_URL: 'http://127.0.0.1:9200,http://127.0.0.1:9201',
+      CONNECT_URL: 'http://127.0.0.1:8083,http://127.0.0.1:8084',
       PROJECTION_INDEX_REPLICAS: '1',
     });
     expect([...replicatedServices, 'console'].sort()).toEqual([...serviceNames].sort());

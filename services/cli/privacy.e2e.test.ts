@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from '@elastic/elasticsearch';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { sql, type Kysely } from 'kysely';
 import { migrate } from '../../migrations/migrator';
@@ -10,6 +9,7 @@ import { ErasureEvidenceStore } from '../shared/privacy/erasure-evidence-store';
 import { KEYSTORE_SCHEMA, type KeystoreTables } from '../shared/privacy/keystore-tables';
 import { masterKeyOf, privacyConfig } from '../shared/privacy/privacy-config';
 import { runPrivacyCli } from './privacy-cli';
+import { elasticsearchClient } from '../shared/elasticsearch/elasticsearch-client';
 
 /**
  * verify-erased over one throwaway place per component: it must name all three while the
@@ -27,7 +27,7 @@ const licence = `VRF-${run.slice(0, 6).toUpperCase()}-77`;
 const registrySubject = `privacy-verify-test-${run}-value`;
 
 const kafka = createKafka(config.KAFKA_BROKERS, 'privacy-verify-test');
-const es = new Client({ node: config.ELASTICSEARCH_URL });
+const es = elasticsearchClient(config.ELASTICSEARCH_URL);
 const registry = new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL });
 let db: Kysely<unknown>;
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from '@elastic/elasticsearch';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Command, Option } from 'commander';
 import type { Kysely } from 'kysely';
@@ -29,6 +28,7 @@ import { describeFinding } from '../shared/privacy/scan/finding';
 import { COMPONENTS, verifyErasure, type Component } from '../shared/privacy/scan/verify-erasure';
 import type { ValueKind } from '../shared/privacy/value-normalisation';
 import { messageOf } from '../shared/errors/message-of';
+import { elasticsearchClient } from '../shared/elasticsearch/elasticsearch-client';
 
 /** `npm run privacy -- keys <subjectId> | erase <personId> | verify-erased [subjectId] --value <v>… [--only …] [--strict]` */
 const config = infrastructureConfig();
@@ -150,7 +150,7 @@ program
     if (matcher.size === 0) throw new Error('every value given is too short to recognise safely');
 
     const kafka = createKafka(config.KAFKA_BROKERS, 'deedstream-privacy-cli');
-    const es = new Client({ node: config.ELASTICSEARCH_URL });
+    const es = elasticsearchClient(config.ELASTICSEARCH_URL);
     const registry = new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL });
     const decoder = (bytes: Buffer) => registry.decode(bytes) as Promise<unknown>;
     const began = Date.now();

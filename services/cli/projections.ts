@@ -1,5 +1,4 @@
 import { projectionTopics } from '../shared/projection/projection';
-import { Client } from '@elastic/elasticsearch';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { EventDecoder } from '../shared/codec/event-decoder';
 import { Command } from 'commander';
@@ -16,11 +15,12 @@ import { rebuildProjection } from '../shared/projection/rebuild';
 import { verifyProjection } from '../shared/projection/verify';
 import { eventSourceOf, projectionNamed, projections } from './projection-set';
 import { messageOf } from '../shared/errors/message-of';
+import { elasticsearchClient } from '../shared/elasticsearch/elasticsearch-client';
 
 /** `npm run projections -- status | dlq list|replay <projection> | rebuild <projection> | verify <projection> [--repair]` */
 const config = infrastructureConfig();
 const kafka = createKafka(config.KAFKA_BROKERS, 'deedstream-projections-cli');
-const es = new Client({ node: config.ELASTICSEARCH_URL });
+const es = elasticsearchClient(config.ELASTICSEARCH_URL);
 
 const program = new Command('projections').description(
   'Operates the Elasticsearch projections: lag, dead letters, replays',

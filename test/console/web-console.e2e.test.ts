@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Client } from '@elastic/elasticsearch';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { ParkedKeys } from '../../services/shared/projection/parked-keys';
@@ -11,6 +10,7 @@ import { jsonClient, listing, type Call } from '../support/property-harness';
 import { startSupervised, stopEveryProcess, urlOf, type Supervised } from '../support/service-processes';
 import { waitFor } from '../support/wait-for';
 import { messageOf } from '../../services/shared/errors/message-of';
+import { elasticsearchClient } from '../../services/shared/elasticsearch/elasticsearch-client';
 
 /**
  * The web console in headless Chromium against the real stack: `npm start` (property,
@@ -22,7 +22,7 @@ const chromiumBinary = chromiumPath();
 const screenshots = path.resolve(__dirname, '../../test-output/console');
 const suffix = randomUUID().slice(0, 8);
 const city = `Console-${suffix}`;
-const es = new Client({ node: infrastructureConfig().ELASTICSEARCH_URL });
+const es = elasticsearchClient(infrastructureConfig().ELASTICSEARCH_URL);
 
 let started: Supervised;
 let browser: Browser;

@@ -37,6 +37,7 @@ import {
   type Call,
   type PropertyHarness,
 } from '../support/property-harness';
+import { elasticsearchClient } from '../../services/shared/elasticsearch/elasticsearch-client';
 
 /**
  * Issue 13's erasure, end to end on the real pipeline: an agent with unique personal
@@ -100,7 +101,7 @@ const listed: Array<{ id: string; token: string }> = [];
 
 beforeAll(async () => {
   await ensurePipeline();
-  es = new Client({ node: config.ELASTICSEARCH_URL });
+  es = elasticsearchClient(config.ELASTICSEARCH_URL);
   db = createDatabase<AgentCardTables>({
     connectionString: config.DATABASE_URL,
     maxConnections: 2,

@@ -38,4 +38,14 @@ describe('Kafka Connect (native stack)', () => {
       /refused the credentials of CONNECT_USERNAME and CONNECT_PASSWORD \(HTTP 401\)/,
     );
   });
+
+  it('asks the next worker listed in CONNECT_URL when one cannot be reached', async () => {
+    const credentials = { username: config.CONNECT_USERNAME, password: config.CONNECT_PASSWORD };
+    const withDeadWorker = new ConnectClient(`http://127.0.0.1:1,${config.CONNECT_URL}`, credentials);
+    expect(await withDeadWorker.list()).toEqual(await ConnectClient.of(config).list());
+    const noneAlive = new ConnectClient('http://127.0.0.1:1,http://127.0.0.1:2', credentials);
+    await expect(noneAlive.list()).rejects.toThrow(
+      /cannot reach Kafka Connect at http:\/\/127\.0\.0\.1:1,http:\/\/127\.0\.0\.1:2 \(.+; .+\)/,
+    );
+  });
 });

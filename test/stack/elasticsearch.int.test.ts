@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from '@elastic/elasticsearch';
 import { infrastructureConfig } from '../../services/shared/service/infrastructure';
+import { elasticsearchClient } from '../../services/shared/elasticsearch/elasticsearch-client';
 
-const es = new Client({ node: infrastructureConfig().ELASTICSEARCH_URL });
+const es = elasticsearchClient(infrastructureConfig().ELASTICSEARCH_URL);
 
 describe('Elasticsearch (native stack)', () => {
   const index = `smoke-${randomUUID()}`;
@@ -47,5 +47,19 @@ describe('Elasticsearch (native stack)', () => {
       },
     });
     expect(nearRotterdam.hits.hits.map((hit) => hit._id)).toEqual(['p-2']);
+  });
+
+  it('answers through the nodes alive when a listed node is gone, failing fast when none is', async () => {
+    const alive = infrastructureConfig().ELASTICSEARCH_URL;
+    // Port 1 refuses every connection, as a node that died does.
+    const withDeadNode = elasticsearchClient(`http://127.0.0.1:1,${alive}`, { failFast: true });
+    const noneAlive = elasticsearchClient('http://127.0.0.1:1,http://127.0.0.1:2', { failFast: true });
+    try {
+      for (let call = 0; call < 4; call++) expect((await withDeadNode.info()).version.number).toMatch(/^8\./);
+      await expect(noneAlive.info()).rejects.toThrow(/ECONNREFUSED|ConnectionError|connect/i);
+    } finally {
+      await withDeadNode.close();
+      await noneAlive.close();
+    }
   });
 });

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Client as Elasticsearch } from '@elastic/elasticsearch';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client as Postgres } from 'pg';
 import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { down, status, up } from '../../stack/stack';
+import { elasticsearchClient } from '../../services/shared/elasticsearch/elasticsearch-client';
 
 const config = infrastructureConfig();
 const kafka = new Kafka({
@@ -47,7 +47,7 @@ describe('native stack restart', () => {
     await producer.send({ topic, messages: [{ key: 'p-restart', value: encoded }] });
     await producer.disconnect();
 
-    const es = new Elasticsearch({ node: config.ELASTICSEARCH_URL });
+    const es = elasticsearchClient(config.ELASTICSEARCH_URL);
     await es.index({ index, id: 'p-restart', document: { city: 'Utrecht' }, refresh: 'wait_for' });
     await es.close();
 
@@ -74,7 +74,7 @@ describe('native stack restart', () => {
     expect(value.readInt32BE(1)).toBe(schemaId);
     expect(await freshRegistry.decode(value)).toEqual({ propertyId: 'p-restart' });
 
-    const esAfter = new Elasticsearch({ node: config.ELASTICSEARCH_URL });
+    const esAfter = elasticsearchClient(config.ELASTICSEARCH_URL);
     const doc = await esAfter.get<{ city: string }>({ index, id: 'p-restart' });
     expect(doc._source).toEqual({ city: 'Utrecht' });
     await esAfter.indices.delete({ index });

@@ -1,10 +1,11 @@
 import { Kafka, logLevel } from 'kafkajs';
 import type { ComponentName } from '../../stack/component';
 import { runningPid } from '../../stack/process';
-import { connectWorkers, kafkaCluster } from '../../stack/topology';
+import { connectWorkers, elasticsearchCluster, kafkaCluster } from '../../stack/topology';
 import { stackConnect } from '../../stack/ports';
 import { ConnectClient } from '../../services/shared/connect/connect-client';
 import { infrastructureConfig } from '../../services/shared/service/infrastructure';
+import { elasticsearchClient } from '../../services/shared/elasticsearch/elasticsearch-client';
 import { startStack } from './stack-faults';
 
 /** The broker (its component name) that leads `partition` of `topic` now. */
@@ -57,4 +58,42 @@ export async function relayWorker(): Promise<ComponentName | undefined> {
     return connectWorkers.find((candidate) => task.worker_id.endsWith(`:${candidate.port}`))?.name;
   }
   return undefined;
+}
+
+/** The Elasticsearch node (its component name) holding the primary shard behind `alias`. */
+export async function primaryHolderOf(alias: string): Promise<ComponentName> {
+  const es = elasticsearchClient(infrastructureConfig().ELASTICSEARCH_URL);
+  try {
+    const shards = await es.cat.shards({ index: alias, format: 'json' });
+    const primary = shards.find((shard) => shard.prirep === 'p' && shard.state === 'STARTED');
+    const node = elasticsearchCluster.find((candidate) => candidate.name === primary?.node);
+    if (!node) throw new Error(`no started primary of ${alias} on a node of the cluster (${primary?.node})`);
+    return node.name;
+  } finally {
+    await es.close();
+  }
+}
+
+/** Waits (bounded) until every shard of the cluster has its replica again: status green. */
+export async function awaitGreen(timeoutMs: number): Promise<void> {
+  const es = elasticsearchClient(infrastructureConfig().ELASTICSEARCH_URL);
+  try {
+    const health = await es.cluster.health({ wait_for_status: 'green', timeout: `${timeoutMs}ms` });
+    if (health.status !== 'green')
+      throw new Error(`Elasticsearch stayed ${health.status}: ${health.unassigned_shards} shards unassigned`);
+  } finally {
+    await es.close();
+  }
+}
+
+/** The HTTP statuses of asking `url` again and again (no pause between asks) for `ms`. */
+export async function answersFor(url: string, ms: number): Promise<number[]> {
+  const statuses: number[] = [];
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+    statuses.push(response?.status ?? 0);
+    await response?.arrayBuffer();
+  }
+  return statuses;
 }

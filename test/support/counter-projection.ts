@@ -25,6 +25,7 @@ import {
 import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { capturedLogger } from './captured-logger';
 import { waitForValue } from './wait-for';
+import { elasticsearchClient } from '../../services/shared/elasticsearch/elasticsearch-client';
 
 /**
  * A tiny projection that exists only for the tests of the projection core
@@ -186,7 +187,7 @@ export class CounterFixture {
     this.stream = { topic: this.topic, load: async () => counterSchemas };
     this.projection = counterProjection(this.suffix, this.poisoned, [this.stream]);
     this.kafka = createKafka(config.KAFKA_BROKERS, `it-projection-${label}`);
-    this.es = new Client({ node: config.ELASTICSEARCH_URL });
+    this.es = elasticsearchClient(config.ELASTICSEARCH_URL);
     this.registry = new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL });
     this.codec = new AvroEventCodec(this.registry, this.topic, counterSchemas);
     this.deps = {

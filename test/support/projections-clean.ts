@@ -1,9 +1,9 @@
-import { Client } from '@elastic/elasticsearch';
 import { eventSourceOf, projections } from '../../services/cli/projection-set';
 import { infrastructureConfig } from '../../services/shared/service/infrastructure';
 import { DocumentStore } from '../../services/shared/projection/document-store';
 import { verifyProjection, type Drift } from '../../services/shared/projection/verify';
 import { waitFor } from './wait-for';
+import { elasticsearchClient } from '../../services/shared/elasticsearch/elasticsearch-client';
 
 /**
  * Waits (bounded) until the read model behind `queryUrl` has applied the newest accepted
@@ -41,7 +41,7 @@ export async function projectionDrift(
   ids: ReadonlySet<string>,
   only?: readonly string[],
 ): Promise<Record<string, Drift[]>> {
-  const es = new Client({ node: infrastructureConfig().ELASTICSEARCH_URL });
+  const es = elasticsearchClient(infrastructureConfig().ELASTICSEARCH_URL);
   const drift: Record<string, Drift[]> = {};
   try {
     for (const projection of projections.filter((p) => !only || only.includes(p.name))) {
@@ -65,7 +65,7 @@ export async function projectionDrift(
  * read model that does not exist yet.
  */
 export async function ensureReadModelIndices(): Promise<void> {
-  const es = new Client({ node: infrastructureConfig().ELASTICSEARCH_URL });
+  const es = elasticsearchClient(infrastructureConfig().ELASTICSEARCH_URL);
   try {
     for (const projection of projections) await new DocumentStore(es, projection).ensureIndex();
   } finally {

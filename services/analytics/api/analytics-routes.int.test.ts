@@ -3,7 +3,6 @@ import { authConfig } from '../../shared/auth/auth-config';
 import { createTokenVerifier } from '../../shared/auth/token-verifier';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Client } from '@elastic/elasticsearch';
 import { infrastructureConfig } from '../../shared/service/infrastructure';
 import { HttpProblem } from '../../shared/http/problem';
 import { analyticsApi } from './analytics-openapi';
@@ -18,8 +17,9 @@ import { marketAnalyticsProjection } from '../projections/market-analytics-proje
 import type { MarketPropertyDocument } from '../projections/market-property-document';
 import { analyticsRoutes } from './analytics-routes';
 import type { MarketDay, MarketReport } from './market-response';
+import { elasticsearchClient } from '../../shared/elasticsearch/elasticsearch-client';
 
-const es = new Client({ node: infrastructureConfig().ELASTICSEARCH_URL });
+const es = elasticsearchClient(infrastructureConfig().ELASTICSEARCH_URL);
 // Aliases of its own: the test never touches the projection's `market-properties`.
 const suffix = randomUUID().slice(0, 8);
 const projection: Projection<MarketPropertyDocument> = {

@@ -3,7 +3,6 @@ import { authConfig } from '../../shared/auth/auth-config';
 import { createTokenVerifier } from '../../shared/auth/token-verifier';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Client } from '@elastic/elasticsearch';
 import { infrastructureConfig } from '../../shared/service/infrastructure';
 import { HttpProblem } from '../../shared/http/problem';
 import { searchApi } from './search-openapi';
@@ -16,8 +15,9 @@ import { arcDistanceKm, type SearchResult } from './search-response';
 import { searchRoutes } from './search-routes';
 import { FieldCipher } from '../../shared/privacy/field-cipher';
 import { MemoryKeyStore } from '../../shared/privacy/memory-key-store';
+import { elasticsearchClient } from '../../shared/elasticsearch/elasticsearch-client';
 
-const es = new Client({ node: infrastructureConfig().ELASTICSEARCH_URL });
+const es = elasticsearchClient(infrastructureConfig().ELASTICSEARCH_URL);
 // A physical index of its own: the test never touches the projection's `properties` alias.
 const index = `search-routes-test-${randomUUID()}`;
 const waitForToken = jest.fn(async (_token: string): Promise<void> => undefined);

@@ -36,9 +36,14 @@ export interface ConnectCredentials {
   password: string;
 }
 
-/** The slice of the Kafka Connect REST API that deployment needs. */
+/**
+ * The slice of the Kafka Connect REST API that deployment needs. `baseUrl` names one worker
+ * or, comma-separated, several of one cluster: any worker answers for the whole cluster, so a
+ * request that cannot reach one goes to the next (every call here is idempotent).
+ */
 export class ConnectClient {
   private readonly authorization: string;
+  private readonly workers: readonly string[];
 
   constructor(
     readonly baseUrl: string,
@@ -46,6 +51,10 @@ export class ConnectClient {
   ) {
     const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
     this.authorization = `Basic ${basic}`;
+    this.workers = baseUrl
+      .split(',')
+      .map((url) => url.trim())
+      .filter((url) => url !== '');
   }
 
   /** The client of the configured cluster (CONNECT_URL, CONNECT_USERNAME, CONNECT_PASSWORD). */
@@ -131,22 +140,7 @@ export class ConnectClient {
     body?: unknown,
     allowed: number[] = [],
   ): Promise<Response> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}${path}`, {
-        method,
-        headers: {
-          Authorization: this.authorization,
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(30_000),
-      });
-    } catch (error) {
-      throw new ConnectError(
-        `cannot reach Kafka Connect at ${this.baseUrl} (${messageOf(error instanceof Error && error.cause !== undefined ? error.cause : error)}): start it with \`npm run stack -- up\` or set CONNECT_URL`,
-      );
-    }
+    const response = await this.fromAnyWorker(method, path, body);
     if (response.ok || allowed.includes(response.status)) return response;
     if (response.status === 401) {
       throw new ConnectError(
@@ -167,5 +161,30 @@ export class ConnectClient {
       );
     }
     throw new ConnectError(`Kafka Connect answered ${response.status} to ${method} ${path}: ${message}`);
+  }
+
+  /** The first worker's answer that arrives, trying the workers in order. */
+  private async fromAnyWorker(method: string, path: string, body?: unknown): Promise<Response> {
+    const unreachable: string[] = [];
+    for (const worker of this.workers) {
+      try {
+        return await fetch(`${worker}${path}`, {
+          method,
+          headers: {
+            Authorization: this.authorization,
+            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          signal: AbortSignal.timeout(30_000),
+        });
+      } catch (error) {
+        unreachable.push(
+          messageOf(error instanceof Error && error.cause !== undefined ? error.cause : error),
+        );
+      }
+    }
+    throw new ConnectError(
+      `cannot reach Kafka Connect at ${this.baseUrl} (${unreachable.join('; ')}): start it with \`npm run stack -- up\` or set CONNECT_URL`,
+    );
   }
 }

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from '@elastic/elasticsearch';
 import { counterProjection, type CounterDocument } from '../../../test/support/counter-projection';
 import { infrastructureConfig } from '../service/infrastructure';
 import { DocumentStore } from './document-store';
+import { elasticsearchClient } from '../elasticsearch/elasticsearch-client';
 
 /**
  * The writes every projector, replay and rebuild goes through, on the real Elasticsearch: what
  * makes a redelivered event or a concurrent writer harmless (create-only documents, compare-
  * and-set on the version read, create-only facts) and what is refused for good.
  */
-const es = new Client({ node: infrastructureConfig().ELASTICSEARCH_URL });
+const es = elasticsearchClient(infrastructureConfig().ELASTICSEARCH_URL);
 const projection = counterProjection(randomUUID().slice(0, 8));
 const store = new DocumentStore<CounterDocument>(es, projection);
 

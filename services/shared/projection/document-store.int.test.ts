@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from '@elastic/elasticsearch';
 import { infrastructureConfig } from '../service/infrastructure';
 import { DocumentStore } from './document-store';
 import type { Projection, VersionedDocument } from './projection';
+import { elasticsearchClient } from '../elasticsearch/elasticsearch-client';
 
 /** How a projection's indices are made and kept on the real Elasticsearch: their layout and refresh. */
-const es = new Client({ node: infrastructureConfig().ELASTICSEARCH_URL });
+const es = elasticsearchClient(infrastructureConfig().ELASTICSEARCH_URL);
 const suffix = randomUUID().slice(0, 8);
 const projection: Projection<VersionedDocument> = {
   name: `it-layout-${suffix}`,

@@ -1,4 +1,3 @@
-import { Client } from '@elastic/elasticsearch';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { EventDecoder } from '../codec/event-decoder';
 import type { StreamSchemas } from '../codec/stream-schemas';
@@ -9,6 +8,7 @@ import type { ProjectionConfig } from './projection-config';
 import { ProjectionMetrics } from './projection-metrics';
 import type { RunnerDeps } from './projection-runner';
 import { runnerOptionsOf } from './read-model-service';
+import { elasticsearchClient } from '../elasticsearch/elasticsearch-client';
 
 /** Clients and metrics for a projector outside a service process (CLIs, benchmarks, tests). */
 export function createProjectionDeps(
@@ -20,7 +20,7 @@ export function createProjectionDeps(
   const metrics = new ServiceMetrics(service);
   const deps: RunnerDeps = {
     kafka: createKafka(config.KAFKA_BROKERS, `deedstream-${service}`, logger),
-    es: new Client({ node: config.ELASTICSEARCH_URL, requestTimeout: 30_000, maxRetries: 0 }),
+    es: elasticsearchClient(config.ELASTICSEARCH_URL, { failFast: true }),
     decoder: new EventDecoder(new SchemaRegistry({ host: config.SCHEMA_REGISTRY_URL }), streams),
     logger,
     metrics: new ProjectionMetrics(metrics.registry),

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from '@elastic/elasticsearch';
 import { counterProjection, type CounterDocument } from '../../../test/support/counter-projection';
 import type { RecordedEvent } from '../domain/domain-event';
 import { infrastructureConfig } from '../service/infrastructure';
 import { DocumentStore } from './document-store';
 import { foldEvent } from './fold';
 import { asProjectedEvent, verifyProjection } from './verify';
+import { elasticsearchClient } from '../elasticsearch/elasticsearch-client';
 
 /**
  * verify against the real Elasticsearch: the event store (here an in-memory log of the
  * test-only counter projection's events) folded into what each document should be, compared
  * with what the index holds, and the repair of what differs.
  */
-const es = new Client({ node: infrastructureConfig().ELASTICSEARCH_URL });
+const es = elasticsearchClient(infrastructureConfig().ELASTICSEARCH_URL);
 const projection = counterProjection(randomUUID().slice(0, 8));
 const store = new DocumentStore(es, projection);
 

@@ -11,6 +11,7 @@ import { createKafka } from '../kafka/kafka-client';
 import { createLogger, type Logger } from '../observability/logger';
 import { ServiceMetrics } from '../observability/metrics';
 import { Readiness } from '../http/readiness';
+import { elasticsearchClient } from '../elasticsearch/elasticsearch-client';
 
 /**
  * The clients one service process uses, made from its configuration. Each client that
@@ -60,7 +61,7 @@ export class ServiceRuntime {
 
   /** An Elasticsearch client (readiness: ping). Failures surface to the caller; retries are the caller's. */
   elasticsearch(): Client {
-    const es = new Client({ node: this.config.ELASTICSEARCH_URL, requestTimeout: 30_000, maxRetries: 0 });
+    const es = elasticsearchClient(this.config.ELASTICSEARCH_URL, { failFast: true });
     this.readiness.add('elasticsearch', async () => {
       await es.ping({}, { requestTimeout: 1_000 });
     });

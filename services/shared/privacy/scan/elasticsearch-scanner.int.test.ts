@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from '@elastic/elasticsearch';
 import { infrastructureConfig } from '../../service/infrastructure';
 import { ErasureMatcher } from '../erasure-fingerprint';
 import { scannableIndices, scanIndices } from './elasticsearch-scanner';
 import { describeFinding } from './finding';
 import { ValueProbe } from './value-probe';
+import { elasticsearchClient } from '../../elasticsearch/elasticsearch-client';
 
-const es = new Client({ node: infrastructureConfig().ELASTICSEARCH_URL });
+const es = elasticsearchClient(infrastructureConfig().ELASTICSEARCH_URL);
 const run = randomUUID();
 const visible = `privacy-scan-test-${run}`;
 const hidden = `privacy-scan-test-hidden-${run}`;
