@@ -10,7 +10,8 @@ export type ComponentName =
   | `elasticsearch-${1 | 2}`
   | 'elasticsearch-tiebreaker'
   | 'keycloak'
-  | 'zipkin';
+  | 'zipkin'
+  | 'partition-proxy';
 
 export interface Health {
   healthy: boolean;

@@ -5,9 +5,21 @@ import { kafka, kafkaNode, type KafkaCluster } from './components/kafka';
 import { keycloak } from './components/keycloak';
 import { postgres } from './components/postgres';
 import { registry } from './components/registry';
+import { partitionProxy } from './components/partition-proxy';
 import { zipkin } from './components/zipkin';
+import type { Route } from './partition-proxy/partition-proxy';
 import type { StackProfile } from './profile';
 import { stackPorts } from './ports';
+
+/**
+ * In the cluster profile each broker and Connect worker really listens 10000 above the port
+ * it advertises, and the partition proxy holds the advertised one (stack/partition-proxy).
+ */
+const behindProxy = (port: number) => port + 10_000;
+
+/** The partition proxy's control API, and its port in front of Postgres for Connect's Debezium tasks. */
+export const partitionProxyControlPort = 9390;
+const postgresForConnectPort = behindProxy(stackPorts.postgres);
 
 /**
  * The cluster profile's Kafka: three combined broker/controllers, so a quorum of two outlives
@@ -19,6 +31,10 @@ export const kafkaCluster: KafkaCluster = {
     id,
     port: stackPorts.kafka + 2 * (id - 1),
     controllerPort: stackPorts.kafkaController + 2 * (id - 1),
+    behindProxy: {
+      port: behindProxy(stackPorts.kafka + 2 * (id - 1)),
+      controllerPort: behindProxy(stackPorts.kafkaController + 2 * (id - 1)),
+    },
   })),
   replicationFactor: 3,
   minInsyncReplicas: 2,
@@ -35,16 +51,32 @@ export const elasticsearchCluster: readonly ElasticsearchNode[] = [
   { name: 'elasticsearch-tiebreaker', httpPort: 9202, transportPort: 9302, masterOnly: true, heap: '192m' },
 ];
 
-export const connectWorkers = [
-  { name: 'connect-1', port: stackPorts.connect },
-  { name: 'connect-2', port: stackPorts.connect + 1 },
-] as const;
+export const connectWorkers = ([1, 2] as const).map((n) => ({
+  name: `connect-${n}` as const,
+  port: stackPorts.connect + n - 1,
+  behindProxy: { port: behindProxy(stackPorts.connect + n - 1), postgresPort: postgresForConnectPort },
+}));
+
+/** Every port the partition proxy holds, and whose node is behind it. */
+export const partitionProxyRoutes: readonly Route[] = [
+  ...kafkaCluster.nodes.flatMap((node) => [
+    { front: node.port, target: behindProxy(node.port), owner: node.name },
+    { front: node.controllerPort, target: behindProxy(node.controllerPort), owner: node.name },
+  ]),
+  ...connectWorkers.map((worker) => ({
+    front: worker.port,
+    target: worker.behindProxy.port,
+    owner: worker.name,
+  })),
+  { front: postgresForConnectPort, target: stackPorts.postgres, owner: 'postgres' },
+];
 
 /** Every process of a profile, in start order (dependsOn is honoured); `down` walks it backwards. */
 export function componentsOf(profile: StackProfile): readonly Component[] {
   if (profile === 'light') return [postgres, kafka, elasticsearch, registry, keycloak, connect, zipkin];
   return [
     postgres,
+    partitionProxy(partitionProxyRoutes, partitionProxyControlPort),
     ...kafkaCluster.nodes.map((node) => kafkaNode(node, kafkaCluster)),
     ...elasticsearchCluster.map((node) => elasticsearchNode(node, elasticsearchCluster)),
     registry,

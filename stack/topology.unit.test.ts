@@ -1,6 +1,13 @@
 import { serviceNames } from '../services/catalog';
 import type { Component } from './component';
-import { clientEnvOf, componentsOf, replicatedServices } from './topology';
+import {
+  clientEnvOf,
+  componentsOf,
+  connectWorkers,
+  kafkaCluster,
+  partitionProxyRoutes,
+  replicatedServices,
+} from './topology';
 
 const names = (components: readonly Component[]) => components.map((c) => c.name);
 
@@ -22,6 +29,7 @@ describe('stack topology', () => {
     const cluster = componentsOf('cluster');
     expect(names(cluster)).toEqual([
       'postgres',
+      'partition-proxy',
       'kafka-1',
       'kafka-2',
       'kafka-3',
@@ -42,6 +50,23 @@ describe('stack topology', () => {
       'kafka-2',
       'kafka-3',
       'postgres',
+      'partition-proxy',
+    ]);
+  });
+
+  it('puts the partition proxy on every port clients and peers use to reach a broker or a worker', () => {
+    const cluster = componentsOf('cluster');
+    const proxied = new Set(cluster.find((c) => c.name === 'partition-proxy')?.ports);
+    for (const node of [...kafkaCluster.nodes, ...connectWorkers]) {
+      // The node advertises the proxy's port and listens on its own, behind it.
+      expect(proxied.has(node.port)).toBe(true);
+      expect(cluster.find((c) => c.name === node.name)?.ports).not.toContain(node.port);
+      const route = partitionProxyRoutes.find((r) => r.front === node.port);
+      expect(route).toEqual({ front: node.port, target: node.behindProxy?.port, owner: node.name });
+    }
+    // Connect's Debezium tasks reach Postgres through it too, so a worker cut off loses its slot's connection.
+    expect(partitionProxyRoutes.filter((r) => r.owner === 'postgres')).toEqual([
+      { front: connectWorkers[0]!.behindProxy.postgresPort, target: 5433, owner: 'postgres' },
     ]);
   });
 

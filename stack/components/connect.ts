@@ -38,12 +38,19 @@ export const connectorEnvAllowlist = Object.keys(connectorEnv).join('|');
 export interface ConnectWorker {
   /** `connect` alone, `connect-<n>` in a cluster. */
   name: ComponentName;
+  /** Where clients and the other workers reach its REST API (advertised). */
   port: number;
+  /**
+   * When a proxy owns `port` (the cluster profile's partition proxy): where the worker really
+   * listens, and the proxy's port in front of Postgres that its Debezium tasks use.
+   */
+  behindProxy?: { port: number; postgresPort: number };
 }
 
 /** Kafka Connect in distributed mode with the Debezium PostgreSQL connector on its plugin path. */
 export function connectWorker(worker: ConnectWorker, kafkaCluster: KafkaCluster, workers: number): Component {
   const { name, port } = worker;
+  const listenPort = worker.behindProxy?.port ?? port;
   const configFile = () => stackPaths.configOf(`${name}-distributed.properties`);
   const jaasFile = () => stackPaths.configOf(`${name}-jaas.conf`);
   const credentialsFile = () => stackPaths.configOf(`${name}-credentials.properties`);
@@ -54,9 +61,13 @@ export function connectWorker(worker: ConnectWorker, kafkaCluster: KafkaCluster,
       workers === 1
         ? 'Kafka Connect + Debezium Postgres connector'
         : `Kafka Connect + Debezium Postgres connector, worker ${name.split('-')[1]} of ${workers}`,
-    ports: [port],
+    ports: [listenPort],
     endpoint: url,
-    dependsOn: [...kafkaCluster.nodes.map((node) => node.name), 'postgres'],
+    dependsOn: [
+      ...kafkaCluster.nodes.map((node) => node.name),
+      'postgres',
+      ...(worker.behindProxy ? (['partition-proxy'] as const) : []),
+    ],
     startTimeoutMs: 120_000,
     stopSignal: 'SIGTERM',
 
@@ -69,6 +80,7 @@ export function connectWorker(worker: ConnectWorker, kafkaCluster: KafkaCluster,
           bootstrapServers: bootstrapServers(kafkaCluster),
           replicationFactor: kafkaCluster.replicationFactor,
           port,
+          listenPort,
           pluginPath: path.dirname(moduleOutputDir(debeziumModule)),
           envAllowlist: connectorEnvAllowlist,
         },
@@ -96,7 +108,9 @@ export function connectWorker(worker: ConnectWorker, kafkaCluster: KafkaCluster,
           // The login module of the REST API's Basic authentication.
           'java.security.auth.login.config': jaasFile(),
         },
-        env: connectorEnv,
+        env: worker.behindProxy
+          ? { ...connectorEnv, DEEDSTREAM_PG_PORT: String(worker.behindProxy.postgresPort) }
+          : connectorEnv,
       });
     },
 

@@ -22,8 +22,14 @@ export interface KafkaNode {
   /** `kafka` alone, `kafka-<id>` in a cluster. */
   name: ComponentName;
   id: number;
+  /** Where clients and peers reach it (advertised, and in the controller quorum). */
   port: number;
   controllerPort: number;
+  /**
+   * Where it really listens, when a proxy owns `port` and `controllerPort` (the cluster
+   * profile's partition proxy); unset, it listens on those itself.
+   */
+  behindProxy?: { port: number; controllerPort: number };
 }
 
 /** The whole cluster each node belongs to: its voters and how its topics replicate. */
@@ -63,14 +69,15 @@ export function kafkaNode(node: KafkaNode, cluster: KafkaCluster): Component {
   const configFile = () => stackPaths.configOf(`${name}-server.properties`);
   const logDir = () => stackPaths.dataOf(name);
   const single = cluster.nodes.length === 1;
+  const listens = node.behindProxy ?? node;
   return {
     name,
     title: single
       ? 'Apache Kafka (KRaft)'
       : `Apache Kafka (KRaft), node ${node.id} of ${cluster.nodes.length}`,
-    ports: [node.port, node.controllerPort],
+    ports: [listens.port, listens.controllerPort],
     endpoint: `127.0.0.1:${node.port}`,
-    dependsOn: [],
+    dependsOn: node.behindProxy ? ['partition-proxy'] : [],
     startTimeoutMs: 180_000,
     stopSignal: 'SIGTERM',
 
@@ -82,7 +89,8 @@ export function kafkaNode(node: KafkaNode, cluster: KafkaCluster): Component {
           nodeId: node.id,
           voters: cluster.nodes.map((voter) => `${voter.id}@127.0.0.1:${voter.controllerPort}`).join(','),
           port: node.port,
-          controllerPort: node.controllerPort,
+          listenPort: listens.port,
+          listenControllerPort: listens.controllerPort,
           dataDir: logDir(),
           replicationFactor: cluster.replicationFactor,
           minInsyncReplicas: cluster.minInsyncReplicas,
