@@ -93,6 +93,12 @@ export class ConnectClient {
     return (await response.json()) as ConnectorStatus;
   }
 
+  /** Restarts the connector instance alone, on the worker the group gave it; its tasks keep running. */
+  async restartConnector(name: string): Promise<void> {
+    // 409: a rebalance is under way, after which the worker writes a fresh status anyway.
+    await this.request('POST', `/connectors/${encodeURIComponent(name)}/restart`, undefined, [409]);
+  }
+
   async restartFailed(name: string): Promise<void> {
     await this.request(
       'POST',

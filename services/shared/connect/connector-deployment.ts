@@ -92,6 +92,7 @@ export async function applyConnector(
   if (changes.length === 0) {
     // Converge: the config is right but a part failed earlier (e.g. its tables did not exist yet).
     const current = await client.status(definition.name);
+    if (hasStaleConnectorStatus(current)) await client.restartConnector(definition.name);
     if (hasFailed(current)) {
       await client.restartFailed(definition.name);
       // The restart is asynchronous: until it begins, status still says FAILED.
@@ -103,6 +104,20 @@ export async function applyConnector(
   }
   const status = await waitForRunning(client, definition.name, timeoutMs);
   return { changed: changes.length > 0, changes, status };
+}
+
+/**
+ * The connector UNASSIGNED while every task runs: a status written by a worker that was cut
+ * off and, on its return, stopped what the group had long given to another (Connect reads
+ * such a late write as the newest). Restarting the connector alone makes the worker that has
+ * it write the truth; its tasks, the relay itself, go on untouched.
+ */
+function hasStaleConnectorStatus(status: ConnectorStatus): boolean {
+  return (
+    status.connector.state === 'UNASSIGNED' &&
+    status.tasks.length > 0 &&
+    status.tasks.every((task) => task.state === 'RUNNING')
+  );
 }
 
 function hasFailed(status: ConnectorStatus): boolean {
