@@ -1,7 +1,12 @@
 import { Kafka, logLevel } from 'kafkajs';
 import type { ComponentName } from '../../stack/component';
 import { runningPid } from '../../stack/process';
-import { connectWorkers, elasticsearchCluster, kafkaCluster } from '../../stack/topology';
+import {
+  connectWorkers,
+  elasticsearchCluster,
+  kafkaCluster,
+  partitionProxyControlPort,
+} from '../../stack/topology';
 import { stackConnect } from '../../stack/ports';
 import { ConnectClient } from '../../services/shared/connect/connect-client';
 import { infrastructureConfig } from '../../services/shared/service/infrastructure';
@@ -48,9 +53,14 @@ export async function crash(
   return { downAt, backAt: Date.now() };
 }
 
-/** Which worker runs the outbox relay's task now, asked of whichever worker answers. */
-export async function relayWorker(): Promise<ComponentName | undefined> {
-  for (const worker of connectWorkers) {
+/**
+ * Which worker runs the outbox relay's task now, asked of the first of `asking` that answers
+ * (a worker cut off by the partition proxy would keep the question waiting: leave it out).
+ */
+export async function relayWorker(
+  asking: ReadonlyArray<{ port: number }> = connectWorkers,
+): Promise<ComponentName | undefined> {
+  for (const worker of asking) {
     const client = new ConnectClient(`http://127.0.0.1:${worker.port}`, stackConnect);
     const status = await client.status('outbox-relay').catch(() => undefined);
     const task = status?.tasks[0];
@@ -58,6 +68,77 @@ export async function relayWorker(): Promise<ComponentName | undefined> {
     return connectWorkers.find((candidate) => task.worker_id.endsWith(`:${candidate.port}`))?.name;
   }
   return undefined;
+}
+
+/**
+ * The brokers the cluster counts now, asked of every broker but `without` (cut off: it would
+ * not answer); undefined when no answer came within 2 s (the metadata may still send the
+ * question to the broker cut off).
+ */
+export async function brokersSeenWithout(without: ComponentName): Promise<ComponentName[] | undefined> {
+  const others = kafkaCluster.nodes.filter((node) => node.name !== without);
+  const admin = new Kafka({
+    clientId: 'deedstream-cluster-test',
+    brokers: others.map((node) => `127.0.0.1:${node.port}`),
+    connectionTimeout: 1_000,
+    requestTimeout: 2_000,
+    retry: { retries: 0 },
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  try {
+    await admin.connect();
+    const { brokers } = await admin.describeCluster();
+    return kafkaCluster.nodes
+      .filter((node) => brokers.some((b) => b.nodeId === node.id))
+      .map((node) => node.name);
+  } catch {
+    return undefined;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Whether every replica of every partition of `topic` is in sync. */
+export async function fullyInSync(topic: string): Promise<boolean> {
+  const admin = new Kafka({
+    clientId: 'deedstream-cluster-test',
+    brokers: infrastructureConfig().KAFKA_BROKERS.split(','),
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+    return (metadata?.partitions ?? []).every((p) => p.isr.length === p.replicas.length);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+const partitionProxy = `http://127.0.0.1:${partitionProxyControlPort}/partitions`;
+
+/**
+ * A network partition: the partition proxy cuts `name` off from its peers and its clients
+ * (its process keeps running) for `ms`, while `whileCut(cutAt)` watches what the cluster does
+ * meanwhile, then heals it. Returns when it was cut off and when it was healed (epoch ms).
+ */
+export async function cutOff(
+  name: ComponentName,
+  ms: number,
+  whileCut: (cutAt: number) => Promise<void> = async () => undefined,
+): Promise<{ downAt: number; backAt: number }> {
+  const pid = runningPid(name);
+  const cut = await fetch(`${partitionProxy}/${name}`, { method: 'PUT' });
+  if (!cut.ok) throw new Error(`the partition proxy did not cut ${name} off: ${await cut.text()}`);
+  const downAt = Date.now();
+  try {
+    // The partition itself lasts `ms`, whatever the watcher sees.
+    await Promise.all([new Promise((resolve) => setTimeout(resolve, ms)), whileCut(downAt)]);
+  } finally {
+    await fetch(`${partitionProxy}/${name}`, { method: 'DELETE' });
+  }
+  const backAt = Date.now();
+  if (runningPid(name) !== pid) throw new Error(`${name} did not keep running while it was cut off`);
+  return { downAt, backAt };
 }
 
 /** The Elasticsearch node (its component name) holding the primary shard behind `alias`. */
