@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
 import type { ComponentName } from '../../stack/component';
 import { runningPid } from '../../stack/process';
 import {
@@ -13,24 +13,32 @@ import { infrastructureConfig } from '../../services/shared/service/infrastructu
 import { elasticsearchClient } from '../../services/shared/elasticsearch/elasticsearch-client';
 import { startStack } from './stack-faults';
 
-/** The broker (its component name) that leads `partition` of `topic` now. */
-export async function leaderOf(topic: string, partition: number): Promise<ComponentName> {
+/** Runs `use` with an admin client of the cluster's brokers (or of `options.brokers`). */
+async function withAdmin<T>(
+  use: (admin: Admin) => Promise<T>,
+  options: Partial<KafkaConfig> = {},
+): Promise<T> {
   const admin = new Kafka({
     clientId: 'deedstream-cluster-test',
     brokers: infrastructureConfig().KAFKA_BROKERS.split(','),
     logLevel: logLevel.NOTHING,
+    ...options,
   }).admin();
-  await admin.connect();
   try {
-    const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-    const leader = metadata?.partitions.find((p) => p.partitionId === partition)?.leader;
-    const node = kafkaCluster.nodes.find((candidate) => candidate.id === leader);
-    if (!node)
-      throw new Error(`${topic}[${partition}] has no leader among the cluster's brokers (${leader})`);
-    return node.name;
+    await admin.connect();
+    return await use(admin);
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The broker (its component name) that leads `partition` of `topic` now. */
+export async function leaderOf(topic: string, partition: number): Promise<ComponentName> {
+  const [metadata] = (await withAdmin((admin) => admin.fetchTopicMetadata({ topics: [topic] }))).topics;
+  const leader = metadata?.partitions.find((p) => p.partitionId === partition)?.leader;
+  const node = kafkaCluster.nodes.find((candidate) => candidate.id === leader);
+  if (!node) throw new Error(`${topic}[${partition}] has no leader among the cluster's brokers (${leader})`);
+  return node.name;
 }
 
 /**
@@ -77,41 +85,22 @@ export async function relayWorker(
  */
 export async function brokersSeenWithout(without: ComponentName): Promise<ComponentName[] | undefined> {
   const others = kafkaCluster.nodes.filter((node) => node.name !== without);
-  const admin = new Kafka({
-    clientId: 'deedstream-cluster-test',
+  const described = await withAdmin((admin) => admin.describeCluster(), {
     brokers: others.map((node) => `127.0.0.1:${node.port}`),
     connectionTimeout: 1_000,
     requestTimeout: 2_000,
     retry: { retries: 0 },
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  try {
-    await admin.connect();
-    const { brokers } = await admin.describeCluster();
-    return kafkaCluster.nodes
-      .filter((node) => brokers.some((b) => b.nodeId === node.id))
-      .map((node) => node.name);
-  } catch {
-    return undefined;
-  } finally {
-    await admin.disconnect();
-  }
+  }).catch(() => undefined);
+  if (!described) return undefined;
+  return kafkaCluster.nodes
+    .filter((node) => described.brokers.some((b) => b.nodeId === node.id))
+    .map((node) => node.name);
 }
 
 /** Whether every replica of every partition of `topic` is in sync. */
 export async function fullyInSync(topic: string): Promise<boolean> {
-  const admin = new Kafka({
-    clientId: 'deedstream-cluster-test',
-    brokers: infrastructureConfig().KAFKA_BROKERS.split(','),
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-    return (metadata?.partitions ?? []).every((p) => p.isr.length === p.replicas.length);
-  } finally {
-    await admin.disconnect();
-  }
+  const [metadata] = (await withAdmin((admin) => admin.fetchTopicMetadata({ topics: [topic] }))).topics;
+  return (metadata?.partitions ?? []).every((p) => p.isr.length === p.replicas.length);
 }
 
 const partitionProxy = `http://127.0.0.1:${partitionProxyControlPort}/partitions`;
