@@ -7,8 +7,8 @@
 // unit tests are selected.
 const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }],
-  // jose 6 ships only ES modules, and jest (on Node before 24.9) loads CommonJS: compile it too.
-  '^.+/node_modules/jose/.+\\.js$': [
+  // jose 6 and hyparquet(-writer) ship only ES modules, and jest loads CommonJS: compile them too.
+  '^.+/node_modules/(jose|hyparquet|hyparquet-writer)/.+\\.js$': [
     '@swc/jest',
     { jsc: { target: 'es2022' }, module: { type: 'commonjs' } },
   ],
@@ -26,7 +26,7 @@ const tier = (name, extra = {}) => ({
     '<rootDir>/tools',
   ],
   transform,
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|hyparquet|hyparquet-writer)/)'],
   testMatch: [`<rootDir>/{services,stack,test,migrations,bench,tools}/**/*.${name}.test.ts`],
   ...extra,
 });
