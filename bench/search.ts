@@ -44,10 +44,8 @@ import { tsxWorker } from './support/tsx-worker';
 import { FieldCipher } from '../services/shared/privacy/field-cipher';
 import { MemoryKeyStore } from '../services/shared/privacy/memory-key-store';
 import { messageOf } from '../services/shared/errors/message-of';
-import {
-  elasticsearchClient,
-  elasticsearchNodes,
-} from '../services/shared/elasticsearch/elasticsearch-client';
+import { commaSeparated } from '../services/shared/config/variables';
+import { elasticsearchClient } from '../services/shared/elasticsearch/elasticsearch-client';
 
 // ---------------------------------------------------------------------------------------------
 // The index: synthetic listings
@@ -440,7 +438,7 @@ async function main(): Promise<void> {
   const suffix = randomUUID().slice(0, 8);
   const alias = `properties-bench-search-${suffix}`;
   const index = `${alias}-v1`;
-  const esPort = Number(new URL(elasticsearchNodes(infrastructure.ELASTICSEARCH_URL)[0] ?? '').port || 9200);
+  const esPort = Number(new URL(commaSeparated(infrastructure.ELASTICSEARCH_URL)[0] ?? '').port || 9200);
   const esPid = runningPid('elasticsearch');
   // The search service as it is defined, its query API on the seeded alias.
   const benchSearch = readModelService({

@@ -9,6 +9,7 @@ import { stopEveryLoad } from './command-load';
 import { awaitCaughtUp } from './caught-up';
 import { startStack } from './stack-faults';
 import { waitFor } from './wait-for';
+import { replicatedServices } from '../../stack/topology';
 
 /** When a fault began, and when what it broke was healthy again (epoch ms). */
 export interface Outage {
@@ -58,16 +59,8 @@ export async function survivesUnderLoad(
   return { report, delivery };
 }
 
-/** The services a fault test puts under load (the console and People take no part). */
-const loadedServices = [
-  'property',
-  'search',
-  'analytics',
-  'transaction',
-  'payment',
-  'contract',
-  'title',
-] as const;
+/** The services a fault test puts under load: every replicated one but People (nor the console). */
+const loadedServices = replicatedServices.filter((service) => service !== 'people');
 
 /**
  * A test file's system under faults: its services started once (with `replicas` processes

@@ -24,3 +24,22 @@ export const deploymentVariable = () =>
     .describe(
       'development tolerates the public development secrets (with a warning); production refuses them',
     );
+
+/** The entries of a comma-separated setting, trimmed, the empty ones dropped. */
+export function commaSeparated(value: string): string[] {
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
+/** One URL, or the nodes of one cluster comma-separated (each client reaches them all). */
+export const urlListVariable = (fallback: string, description: string) =>
+  z
+    .string()
+    .refine(
+      (value) => commaSeparated(value).length > 0 && commaSeparated(value).every((url) => URL.canParse(url)),
+      'expected http(s)://host:port[,http(s)://host:port…]',
+    )
+    .default(fallback)
+    .describe(description);

@@ -1,5 +1,6 @@
 import type { InfrastructureConfig } from '../service/infrastructure';
 import { messageOf } from '../errors/message-of';
+import { commaSeparated } from '../config/variables';
 /** A Kafka Connect failure, phrased for a person: what went wrong and what to do. */
 export class ConnectError extends Error {
   constructor(message: string) {
@@ -51,10 +52,7 @@ export class ConnectClient {
   ) {
     const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
     this.authorization = `Basic ${basic}`;
-    this.workers = baseUrl
-      .split(',')
-      .map((url) => url.trim())
-      .filter((url) => url !== '');
+    this.workers = commaSeparated(baseUrl);
   }
 
   /** The client of the configured cluster (CONNECT_URL, CONNECT_USERNAME, CONNECT_PASSWORD). */

@@ -1,12 +1,5 @@
 import { Client } from '@elastic/elasticsearch';
-
-/** The nodes ELASTICSEARCH_URL lists: one URL, or a cluster's data nodes separated by commas. */
-export function elasticsearchNodes(url: string): string[] {
-  return url
-    .split(',')
-    .map((node) => node.trim())
-    .filter((node) => node !== '');
-}
+import { commaSeparated } from '../config/variables';
 
 export interface ElasticsearchClientOptions {
   /**
@@ -19,7 +12,7 @@ export interface ElasticsearchClientOptions {
 
 /** A client of every node in ELASTICSEARCH_URL, spreading requests over those alive. */
 export function elasticsearchClient(url: string, options: ElasticsearchClientOptions = {}): Client {
-  const nodes = elasticsearchNodes(url);
+  const nodes = commaSeparated(url);
   if (!options.failFast) return new Client({ nodes });
   return new Client({ nodes, requestTimeout: 30_000, maxRetries: nodes.length - 1 });
 }

@@ -3,8 +3,7 @@ import { authSchema } from '../auth/auth-config';
 import type { DatabaseTimeouts } from '../db/database';
 import type { GroupSettings } from '../kafka/group-consumer';
 import { loadConfig } from '../config/load-config';
-import { deploymentVariable, millisecondsVariable } from '../config/variables';
-import { elasticsearchNodes } from '../elasticsearch/elasticsearch-client';
+import { deploymentVariable, millisecondsVariable, urlListVariable } from '../config/variables';
 
 /** A count of Kafka replicas; unset leaves what connectors/topics.json or the broker says. */
 const replicaCount = (description: string) =>
@@ -40,24 +39,14 @@ export const infrastructureSchema = z
       .url()
       .default('http://127.0.0.1:8081/apis/ccompat/v7')
       .describe('Confluent-compatible schema registry API (Apicurio ccompat v7)'),
-    ELASTICSEARCH_URL: z
-      .string()
-      .refine(
-        (value) =>
-          elasticsearchNodes(value).length > 0 &&
-          elasticsearchNodes(value).every((node) => URL.canParse(node)),
-        'expected http(s)://host:port[,http(s)://host:port…]',
-      )
-      .default('http://127.0.0.1:9200')
-      .describe("Elasticsearch HTTP endpoint, or a cluster's data nodes comma-separated"),
-    CONNECT_URL: z
-      .string()
-      .refine(
-        (value) => value.split(',').every((worker) => URL.canParse(worker.trim())),
-        'expected http(s)://host:port[,http(s)://host:port…]',
-      )
-      .default('http://127.0.0.1:8083')
-      .describe('Kafka Connect REST API: one worker, or the workers of one cluster comma-separated'),
+    ELASTICSEARCH_URL: urlListVariable(
+      'http://127.0.0.1:9200',
+      "Elasticsearch HTTP endpoint, or a cluster's data nodes comma-separated",
+    ),
+    CONNECT_URL: urlListVariable(
+      'http://127.0.0.1:8083',
+      'Kafka Connect REST API: one worker, or the workers of one cluster comma-separated',
+    ),
     CONNECT_USERNAME: z
       .string()
       .min(1)

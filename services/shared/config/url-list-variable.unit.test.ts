@@ -1,10 +1,10 @@
-import { elasticsearchNodes } from './elasticsearch-client';
+import { commaSeparated } from './variables';
 import { infrastructureConfig } from '../service/infrastructure';
 
 describe('ELASTICSEARCH_URL', () => {
   it('lists one node, or every node of a cluster in order', () => {
-    expect(elasticsearchNodes('http://127.0.0.1:9200')).toEqual(['http://127.0.0.1:9200']);
-    expect(elasticsearchNodes('http://es-1:9200, http://es-2:9200,')).toEqual([
+    expect(commaSeparated('http://127.0.0.1:9200')).toEqual(['http://127.0.0.1:9200']);
+    expect(commaSeparated('http://es-1:9200, http://es-2:9200,')).toEqual([
       'http://es-1:9200',
       'http://es-2:9200',
     ]);
