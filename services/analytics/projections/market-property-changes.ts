@@ -1,8 +1,7 @@
 import { toMajorMoney, type MajorMoney } from '../../shared/domain/money';
 import type {
   PropertyDetailsUpdatedData,
-  PropertyEvent,
-  PropertyListed,
+  PropertyChange,
   PropertyListedData,
   PropertyRelistedData,
   PropertySoldData,
@@ -10,9 +9,6 @@ import type {
 import { unhandledType } from '../../shared/messaging/typed-payload';
 import { daysOnMarket } from './days-on-market';
 import type { MarketOffer, MarketPropertyDocument } from './market-property-document';
-
-/** Any property event after the one that listed it. */
-export type PropertyChange = Exclude<PropertyEvent, PropertyListed>;
 
 /** The market document a listing starts, at version 1. */
 export function listedMarketDocument(

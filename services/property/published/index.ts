@@ -13,3 +13,4 @@ export * from './commands/property-messages';
 export * from './schemas/property-schemas';
 export * from './property-stream';
 export * from './listing-agent-view';
+export * from './property-document-fold';

@@ -1,15 +1,11 @@
 import { toMajorMoney, type Money } from '../../shared/domain/money';
 import type {
   PropertyDetailsUpdatedData,
-  PropertyEvent,
-  PropertyListed,
+  PropertyChange,
   PropertyListedData,
 } from '../../property/published';
 import { unhandledType } from '../../shared/messaging/typed-payload';
 import type { PropertySearchDocument } from './property-search-document';
-
-/** Any property event after the one that listed it. */
-export type PropertyChange = Exclude<PropertyEvent, PropertyListed>;
 
 /** The search document a listing starts, at version 1. */
 export function listedSearchDocument(
