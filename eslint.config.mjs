@@ -20,6 +20,7 @@ const services = [
   'title',
   'console',
   'people',
+  'valuation',
 ];
 /**
  * A file `depth` folders below services/<service>/ reaches another service's folder through

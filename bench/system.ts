@@ -23,6 +23,7 @@ import { Client } from '@elastic/elasticsearch';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Admin } from 'kafkajs';
 import { marketAnalyticsProjection } from '../services/analytics/projections/market-analytics-projection';
+import { valuationProjection } from '../services/valuation/projections/valuation-projection';
 import { serviceNames } from '../services/catalog';
 import { infrastructureConfig } from '../services/shared/service/infrastructure';
 import { createKafka } from '../services/shared/kafka/kafka-client';
@@ -56,9 +57,10 @@ const servicePorts: Record<string, number> = {
   contract: 3006,
   title: 3007,
   people: 3008,
+  valuation: 3009,
 };
 const topic = 'property.events';
-const projectorGroups = [propertySearchProjection, marketAnalyticsProjection].map(
+const projectorGroups = [propertySearchProjection, marketAnalyticsProjection, valuationProjection].map(
   (p) => `projection.${p.name}`,
 );
 /** A rate is sustained when p99 commit → searchable stays within this (the issue's bound at 400/s). */

@@ -8,6 +8,7 @@ import { searchService } from './search/search-service';
 import type { ServiceDefinition } from './shared/service/service-definition';
 import { titleService } from './title/title-service';
 import { transactionService } from './transaction/transaction-service';
+import { valuationService } from './valuation/valuation-service';
 
 /** Every service of deedstream, each run as its own process (`npm run service -- <name>`). */
 export const serviceCatalog = {
@@ -20,6 +21,7 @@ export const serviceCatalog = {
   title: titleService,
   console: consoleService,
   people: peopleService,
+  valuation: valuationService,
 } satisfies Record<string, ServiceDefinition>;
 
 export type ServiceName = keyof typeof serviceCatalog;

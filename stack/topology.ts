@@ -108,6 +108,7 @@ export const replicatedServices = [
   'payment',
   'contract',
   'title',
+  'valuation',
 ] as const;
 
 /**

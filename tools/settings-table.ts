@@ -5,6 +5,7 @@ import { consoleConfigSchema } from '../services/console/console-config';
 import { contractConfigSchema } from '../services/contract/contract-config';
 import { paymentConfigSchema } from '../services/payment/payment-config';
 import { peopleConfigSchema } from '../services/people/people-config';
+import { valuationConfigSchema } from '../services/valuation/valuation-config';
 import { propertyConfigSchema } from '../services/property/property-config';
 import { searchConfigSchema } from '../services/search/search-config';
 import { authSchema, tokenClientSchema } from '../services/shared/auth/auth-config';
@@ -37,6 +38,7 @@ const readers: readonly Reader[] = [
   { who: 'contract', schema: contractConfigSchema },
   { who: 'title', schema: titleConfigSchema },
   { who: 'people', schema: peopleConfigSchema },
+  { who: 'valuation', schema: valuationConfigSchema },
   { who: 'console', schema: consoleConfigSchema },
   { who: '`npm run token`', schema: tokenClientSchema },
   { who: '`npm run connectors`', schema: connectorsCliSchema },

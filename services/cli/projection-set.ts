@@ -1,6 +1,7 @@
 import { projectionTopics } from '../shared/projection/projection';
 import { marketAnalyticsProjection } from '../analytics/projections/market-analytics-projection';
 import { propertySearchProjection } from '../search/projections/property-search-projection';
+import { valuationProjection } from '../valuation/projections/valuation-projection';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { propertySchema, propertyStreamType, propertyTopic } from '../property/published';
 import { AvroEventCodec } from '../shared/codec/avro-event-codec';
@@ -18,6 +19,7 @@ import type { Projection, VersionedDocument } from '../shared/projection/project
 export const projections: ReadonlyArray<Projection<VersionedDocument>> = [
   propertySearchProjection as unknown as Projection<VersionedDocument>,
   marketAnalyticsProjection as unknown as Projection<VersionedDocument>,
+  valuationProjection as unknown as Projection<VersionedDocument>,
 ];
 
 export function projectionNamed(name: string): Projection<VersionedDocument> {

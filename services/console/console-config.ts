@@ -32,6 +32,7 @@ export const consoleConfigSchema = infrastructureSchema.extend({
   CONTRACT_PORT: portVariable(3006, 'the contract service (as the console reaches it)'),
   TITLE_PORT: portVariable(3007, 'the title service (as the console reaches it)'),
   PEOPLE_PORT: portVariable(3008, 'the People service (as the console reaches it)'),
+  VALUATION_PORT: portVariable(3009, 'the valuation service (as the console reaches it)'),
   CONSOLE_LAG_SAMPLE_MS: millisecondsVariable(5_000, 'how often the console samples consumer lag').pipe(
     z.number().min(500, 'at least 500'),
   ),
@@ -70,6 +71,7 @@ export function upstreamsOf(config: ConsoleConfig): Record<UpstreamName, string>
     contract: at('contract', config.CONTRACT_PORT),
     title: at('title', config.TITLE_PORT),
     people: at('people', config.PEOPLE_PORT),
+    valuation: at('valuation', config.VALUATION_PORT),
   };
 }
 
@@ -82,5 +84,6 @@ export const upstreamNames = [
   'contract',
   'title',
   'people',
+  'valuation',
 ] as const;
 export type UpstreamName = (typeof upstreamNames)[number];

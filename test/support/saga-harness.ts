@@ -45,8 +45,11 @@ export interface SagaHarness {
   owner: Kysely<unknown>;
   /** The transaction API as someone in particular (a buyer starting a purchase). */
   transactionAs(identity: Identity): Call;
-  /** A listed property with an accepted offer from a new buyer who has `balance` in an account. */
-  acceptedOffer(price: number, balance: number): Promise<PurchaseTerms>;
+  /**
+   * A listed property (the listing helper's, changed by `features`) with an accepted offer
+   * at `price` from a new buyer who has `balance` in an account.
+   */
+  acceptedOffer(price: number, balance: number, features?: Record<string, unknown>): Promise<PurchaseTerms>;
   startPurchase(terms: PurchaseTerms): Promise<string>;
   /** Polls the purchase until `done` holds (bounded); fails with its last state otherwise. */
   awaitPurchase(
@@ -117,11 +120,11 @@ export async function startSagaHarness(env: Record<string, string> = {}): Promis
     api,
     owner,
     transactionAs: (identity) => jsonClient(transaction.url, identity),
-    async acceptedOffer(price, balance) {
+    async acceptedOffer(price, balance, features = {}) {
       const listed = await api.property(
         'POST',
         '/properties',
-        listing({ price: { amount: price, currency: 'EUR' } }),
+        listing({ price: { amount: price, currency: 'EUR' }, ...features }),
       );
       const propertyId = listed.body.id as string;
       // A buyer of its own per purchase: its account and balance are this test's alone.

@@ -26,6 +26,7 @@ export const testPorts = {
   contract: 13006,
   title: 13007,
   people: 13008,
+  valuation: 13009,
 } as const;
 
 export type TestService = keyof typeof testPorts;
