@@ -100,6 +100,17 @@ const steps: Record<ServiceName, Step[]> = {
     },
     ...readModelOpsSteps,
   ],
+  valuation: [
+    { as: 'anonymous', method: 'GET', path: `/valuations/${propertyId}`, expect: missingFromReadModel },
+    {
+      as: 'anonymous',
+      method: 'GET',
+      path: '/valuations?city=Utrecht&type=house&areaSqm=120&bedrooms=3&bathrooms=1&lat=52.09&lon=5.12',
+      expect: readModel,
+    },
+    { as: 'anonymous', method: 'GET', path: '/valuations?city=Utrecht&type=castle', expect: 400 },
+    ...readModelOpsSteps,
+  ],
   transaction: [
     { as: 'anonymous', method: 'GET', path: `/transactions?propertyId=${propertyId}`, expect: 401 },
     { as: 'buyer1', method: 'GET', path: `/transactions?propertyId=${propertyId}`, expect: 200 },
@@ -223,6 +234,12 @@ const steps: Record<ServiceName, Step[]> = {
     { as: 'seller1', method: 'GET', path: `/api/property/properties/${randomUUID()}`, expect: 404 },
     { as: 'seller1', method: 'GET', path: `/api/property/properties/${randomUUID()}/events`, expect: 404 },
     { as: 'seller1', method: 'GET', path: '/api/analytics/markets/amsterdam', expect: readModel },
+    {
+      as: 'seller1',
+      method: 'GET',
+      path: `/api/valuation/valuations/${randomUUID()}`,
+      expect: missingFromReadModel,
+    },
     { as: 'buyer1', method: 'GET', path: '/api/console/pipeline', expect: 403 },
     { as: 'ops1', method: 'GET', path: '/api/console/pipeline', expect: 200 },
     { as: 'ops1', method: 'GET', path: '/api/console/whereabouts/not-a-uuid', expect: 400 },

@@ -14,8 +14,9 @@ import { elasticsearchClient } from '../../services/shared/elasticsearch/elastic
 
 /**
  * The web console in headless Chromium against the real stack: `npm start` (property,
- * search, analytics and the console) on the test ports, data made through the APIs, and
- * each page driven as a user would. Screenshots of every page go to test-output/console/.
+ * search, analytics, valuation and the console) on the test ports, data made through the
+ * APIs, and each page driven as a user would. Screenshots of every page go to
+ * test-output/console/.
  */
 // First of all: without Chromium this file fails at once, with one line, before it starts anything.
 const chromiumBinary = chromiumPath();
@@ -47,9 +48,17 @@ async function changePrice(id: string, amount: number): Promise<string> {
   return changed.body.consistencyToken as string;
 }
 
-/** Waits until `service` (search or analytics) has applied the write a consistency token names. */
-async function readable(service: 'search' | 'analytics', id: string, token: string): Promise<void> {
-  const paths = { search: `/search/properties/${id}`, analytics: `/analytics/properties/${id}` };
+/** Waits until `service` (a read model) has applied the write a consistency token names. */
+async function readable(
+  service: 'search' | 'analytics' | 'valuation',
+  id: string,
+  token: string,
+): Promise<void> {
+  const paths = {
+    search: `/search/properties/${id}`,
+    analytics: `/analytics/properties/${id}`,
+    valuation: `/valuations/${id}`,
+  };
   await waitFor(
     `${service} to apply ${token}`,
     async () =>
@@ -87,7 +96,7 @@ async function shoot(name: string): Promise<void> {
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
   browser = await launchChromium(chromiumBinary);
-  started = await startSupervised({ only: ['property', 'search', 'analytics', 'console'] });
+  started = await startSupervised({ only: ['property', 'search', 'analytics', 'valuation', 'console'] });
   seller = jsonClient(urlOf('property'), await localUser('seller1'));
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   page.on('console', (message) => {
@@ -149,9 +158,11 @@ describe('the web console', () => {
     await shown(page.locator('table.hits tbody tr td a', { hasText: 'Prinsengracht 2' }));
   });
 
-  it('opens a listing and travels back to an earlier version', async () => {
+  it('opens a listing with its valuation and travels back to an earlier version', async () => {
     const token = await changePrice(first.id, 395_000);
     await readable('search', first.id, token);
+    // Not only for the panel: a 404 or 503 answer would be a console error the last test refuses.
+    await readable('valuation', first.id, token);
     await page.goto(`${urlOf('console')}/#/listings?city=${city}&sort=price`);
     await page
       .getByRole('link', { name: /Keizersgracht/ })
@@ -159,6 +170,20 @@ describe('the web console', () => {
       .click();
     await shown(page.locator('table.events tbody tr').nth(1));
     await expect(page.locator('dl.state .price').innerText()).resolves.toMatch(/395,000/);
+
+    // The test's city has no sales: the honest answer is "not enough"; with sales, an estimate.
+    const valuation = page.getByRole('region', { name: 'Valuation' });
+    await shown(valuation.locator('.estimate, .insufficient'));
+    await expect(valuation.innerText()).resolves.toMatch(
+      /Estimate\s+€[\d,]+\s+80% band\s+€[\d,]+ – €[\d,]+|Not enough comparable sales to estimate a value: \d+ found, \d+ needed\./,
+    );
+    await expect(valuation.locator('dd.trend').innerText()).resolves.toMatch(
+      /^(flat: not enough history|[+−-]?[\d.]+% a year) \(/,
+    );
+    // Every comparable in the table is a pin on the map around the listing.
+    const comparables = await valuation.locator('table.comparables tbody tr').count();
+    expect(await valuation.locator('svg.map a.pin').count()).toBe(comparables);
+    if (comparables > 0) expect(await valuation.locator('svg.map g.subject').count()).toBe(1);
 
     await page.locator('select[name="version"]').selectOption('1');
     await shown(page.locator('dl.state[data-version="1"]'));

@@ -191,6 +191,14 @@ export const consoleApi: ApiDescription = {
     passThrough('/api/analytics/markets/:city', 'consoleGetMarket', 'analytics', '/analytics/markets/:city', {
       city: cityParam,
     }),
+    passThrough(
+      '/api/valuation/valuations/:id',
+      'consoleGetValuation',
+      'valuation',
+      '/valuations/:propertyId',
+      { id: anyIdParam },
+      { 404: problemResponse('The valuation read model holds no such property (yet).') },
+    ),
     {
       method: 'get',
       path: '/api/console/pipeline',

@@ -34,5 +34,9 @@ export function serviceReads({ sessions, upstreams }: ConsoleApiDeps) {
     const city = parseOr400(cityParam, req.params.city, 'path.city');
     return passOn(req, res, 'analytics', `/analytics/markets/${encodeURIComponent(city)}`);
   };
-  return { searchProperties, property, propertyEvents, market };
+  const valuation: RequestHandler<{ id: string }> = (req, res) => {
+    const id = parseOr400(anyIdParam, req.params.id, 'path.id');
+    return passOn(req, res, 'valuation', `/valuations/${encodeURIComponent(id)}`);
+  };
+  return { searchProperties, property, propertyEvents, market, valuation };
 }

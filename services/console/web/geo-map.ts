@@ -8,6 +8,29 @@ export interface MapPoint {
   href: string;
 }
 
+/** The one place the points are about (a valuation's property), drawn as a diamond, not a pin. */
+export interface MapSubject {
+  lat: number;
+  lon: number;
+  label: string;
+}
+
+/** A line of the legend: which marker stands for what. */
+export interface MapLegendEntry {
+  marker: 'pin' | 'subject';
+  text: string;
+}
+
+export interface GeoMapProps {
+  points: MapPoint[];
+  center?: { lat: number; lon: number };
+  subject?: MapSubject;
+  /** What the map shows, for screen readers; "Map of N listings" unless given. */
+  label?: string;
+  /** Given, the map comes in a figure with the legend as its caption. */
+  legend?: MapLegendEntry[];
+}
+
 const WIDTH = 640;
 const HEIGHT = 420;
 const PAD = 24;
@@ -15,10 +38,11 @@ const PAD = 24;
 /**
  * The hits on a tile-free vector map (SVG): an equirectangular projection of their bounding
  * box (longitude scaled by the cosine of the mean latitude, so distances look right), a
- * graticule for orientation, one link per point (focusable, Enter opens the listing).
+ * graticule for orientation, one link per point (focusable, Enter opens the listing) and,
+ * given one, the subject the points are about (a valuation's comparables around its property).
  */
-export function GeoMap({ points, center }: { points: MapPoint[]; center?: { lat: number; lon: number } }) {
-  const all = center ? [...points, { lat: center.lat, lon: center.lon }] : points;
+export function GeoMap({ points, center, subject, label, legend }: GeoMapProps) {
+  const all = [...points, ...(center ? [center] : []), ...(subject ? [subject] : [])];
   if (all.length === 0) return html`<p class="muted">No coordinates to map.</p>`;
   const lats = all.map((p) => p.lat);
   const lons = all.map((p) => p.lon);
@@ -46,11 +70,11 @@ export function GeoMap({ points, center }: { points: MapPoint[]; center?: { lat:
   const parallels: number[] = [];
   for (let lat = Math.ceil(south / step) * step; lat <= north; lat += step) parallels.push(lat);
 
-  return html`<svg
+  const map = html`<svg
     class="map"
     viewBox=${`0 0 ${WIDTH} ${HEIGHT}`}
     role="group"
-    aria-label=${`Map of ${points.length} listings`}
+    aria-label=${label ?? `Map of ${points.length} listings`}
   >
     <rect x="0" y="0" width=${WIDTH} height=${HEIGHT} class="map-bg" />
     ${meridians.map(
@@ -70,6 +94,13 @@ export function GeoMap({ points, center }: { points: MapPoint[]; center?: { lat:
         >`,
     )}
     ${center && html`<circle class="center" cx=${x(center.lon)} cy=${y(center.lat)} r="6" />`}
+    ${
+      // Under the pins, and larger than they are: a sale in the same building leaves its corners showing.
+      subject &&
+      html`<g class="subject" role="img" aria-label=${subject.label}>
+        <polygon points=${diamond(x(subject.lon), y(subject.lat), 10)} /><title>${subject.label}</title>
+      </g>`
+    }
     ${points.map(
       (p) =>
         html`<a href=${p.href} aria-label=${p.label} class="pin">
@@ -77,6 +108,32 @@ export function GeoMap({ points, center }: { points: MapPoint[]; center?: { lat:
         </a>`,
     )}
   </svg>`;
+  if (!legend) return map;
+  return html`<figure class="map-figure">
+    ${map}
+    <figcaption>
+      <ul class="map-legend">
+        ${legend.map(
+          (entry) =>
+            html`<li>
+              <svg class=${`swatch ${entry.marker}`} viewBox="0 0 24 24" aria-hidden="true">
+                ${
+                  entry.marker === 'subject'
+                    ? html`<polygon points=${diamond(12, 12, 10)} />`
+                    : html`<circle cx="12" cy="12" r="6" />`
+                }
+              </svg>
+              ${entry.text}
+            </li>`,
+        )}
+      </ul>
+    </figcaption>
+  </figure>`;
+}
+
+/** The corners of a diamond (a square on its point) of half-diagonal `r` around (cx, cy). */
+function diamond(cx: number, cy: number, r: number): string {
+  return `${cx},${cy - r} ${cx + r},${cy} ${cx},${cy + r} ${cx - r},${cy}`;
 }
 
 function niceStep(raw: number): number {

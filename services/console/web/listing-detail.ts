@@ -2,12 +2,14 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, money, when } from './api';
 import type { PropertyEvent, PropertyState } from './types';
+import { readValuation, ValuationPanel, type ValuationRead } from './valuation-panel';
 
-/** A listing: its state now or at a chosen version (time travel), and its event history. */
+/** A listing: its state now or at a chosen version (time travel), its valuation, and its event history. */
 export function ListingDetail({ id, query }: { id: string; query: URLSearchParams }) {
   const [events, setEvents] = useState<PropertyEvent[] | null>(null);
   const [state, setState] = useState<PropertyState | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [valuation, setValuation] = useState<ValuationRead>({ state: 'loading' });
   const version = query.get('version');
   const base = `/api/property/properties/${encodeURIComponent(id)}`;
 
@@ -40,6 +42,16 @@ export function ListingDetail({ id, query }: { id: string; query: URLSearchParam
       current = false;
     };
   }, [id, version]);
+
+  // The valuation is of the listing now, so time travel does not fetch it again.
+  useEffect(() => {
+    let current = true;
+    setValuation({ state: 'loading' });
+    void readValuation(id).then((read) => current && setValuation(read));
+    return () => {
+      current = false;
+    };
+  }, [id]);
 
   const travel = (to: string) => {
     location.hash = `#/listings/${encodeURIComponent(id)}${to === '' ? '' : `?version=${to}`}`;
@@ -98,6 +110,7 @@ export function ListingDetail({ id, query }: { id: string; query: URLSearchParam
         <dd>${state.description ?? '—'}</dd>
       </dl>`
     }
+    <${ValuationPanel} read=${valuation} />
     <h2>Event history</h2>
     <table class="events">
       <thead>

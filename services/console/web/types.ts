@@ -83,6 +83,57 @@ export interface MarketReport {
   }>;
 }
 
+/** One past sale a valuation was based on (its id is the sold property's id). */
+export interface Comparable {
+  id: string;
+  street: string;
+  city: string;
+  location: { lat: number; lon: number };
+  propertyType: string;
+  areaSqm: number;
+  bedrooms: number;
+  bathrooms: number;
+  soldAt: string;
+  salePrice: Money;
+  distanceKm: number;
+  pricePerSqm: number;
+  /** The price per m² moved along the market trend to the valuation date. */
+  adjustedPricePerSqm: number;
+  /** Its share of the estimate; the weights add up to 1. */
+  weight: number;
+}
+
+/** GET /valuations/:propertyId of the valuation service: an estimate, or "not enough comparables". */
+export interface Valuation {
+  subject: {
+    propertyId: string | null;
+    city: string;
+    propertyType: string;
+    areaSqm: number;
+    bedrooms: number;
+    bathrooms: number;
+    location: { lat: number; lon: number };
+    askingPrice: Money | null;
+  };
+  method: 'sales-comparison';
+  asOf: string;
+  outcome: 'estimated' | 'insufficient-comparables';
+  estimate: Money | null;
+  /** Where the price should land with the given confidence (0.8: four times in five). */
+  band: { low: Money; high: Money; confidence: number } | null;
+  pricePerSqm: number | null;
+  sampleSize: number;
+  minimumSample: number;
+  marketTrend: {
+    /** Fractional change per year (0.05: 5 % a year); 0 when not fitted. */
+    annualChange: number;
+    months: number;
+    sales: number;
+    fitted: boolean;
+  };
+  comparables: Comparable[];
+}
+
 export interface ParkedMessage {
   aggregateId: string;
   dlqOffset: string;
