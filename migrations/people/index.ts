@@ -8,6 +8,7 @@ import {
   dropOutboxActorColumn,
   dropRelayHeartbeatTable,
 } from '../../services/shared/event-store/migration';
+import { createEventChain, dropEventChain } from '../../services/shared/event-store/event-chain';
 
 /** The People service's schema: its event store, outbox and idempotency keys (keys live in `keystore`). */
 export const peopleMigrations: Record<string, Migration> = {
@@ -26,5 +27,9 @@ export const peopleMigrations: Record<string, Migration> = {
   '0004_retention_indexes': {
     up: (db) => createRetentionIndexes(db, 'people', ['idempotency_keys']),
     down: (db) => dropRetentionIndexes(db, 'people', ['idempotency_keys']),
+  },
+  '0005_event_chain': {
+    up: (db) => createEventChain(db, 'people'),
+    down: (db) => dropEventChain(db, 'people'),
   },
 };

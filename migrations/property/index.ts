@@ -13,6 +13,7 @@ import {
   createSnapshotsTable,
   dropSnapshotsTable,
 } from '../../services/shared/event-sourcing/snapshot-migration';
+import { createEventChain, dropEventChain } from '../../services/shared/event-store/event-chain';
 
 /**
  * The property service's schema: its event store, outbox and idempotency keys. Made for any
@@ -59,6 +60,11 @@ export function propertyMigrationsFor(schema: string): Record<string, Migration>
           .addColumn('agency', 'text')
           .execute(),
       down: (db) => db.schema.withSchema(schema).dropTable('agent_cards').ifExists().execute(),
+    },
+    '0008_event_chain': {
+      // Tamper evidence: each event's hash links it to the one before it in its stream.
+      up: (db) => createEventChain(db, schema),
+      down: (db) => dropEventChain(db, schema),
     },
   };
 }

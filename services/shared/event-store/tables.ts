@@ -19,6 +19,8 @@ export interface EventsTable {
   payload: JSONColumnType<object>;
   metadata: JSONColumnType<EventMetadata>;
   occurred_at: ColumnType<Date, Date | undefined, never>;
+  /** SHA-256 link of the stream's hash chain: set by the database on insert (see event-chain.ts). */
+  chain_hash: ColumnType<Buffer, never, never>;
 }
 
 export interface IdempotencyKeysTable {
