@@ -21,6 +21,7 @@ const services = [
   'console',
   'people',
   'valuation',
+  'audit',
 ];
 /**
  * A file `depth` folders below services/<service>/ reaches another service's folder through

@@ -58,6 +58,7 @@ const servicePorts: Record<string, number> = {
   title: 3007,
   people: 3008,
   valuation: 3009,
+  audit: 3010,
 };
 const topic = 'property.events';
 const projectorGroups = [propertySearchProjection, marketAnalyticsProjection, valuationProjection].map(

@@ -1,4 +1,5 @@
 import type { Migration } from 'kysely';
+import { auditMigrations } from './audit';
 import { contractMigrations } from './contract';
 import { keystoreMigrations } from './keystore';
 import { paymentMigrations } from './payment';
@@ -21,6 +22,7 @@ export const serviceMigrations: Record<string, ServiceMigrations> = {
   contract: { schema: 'contract', migrations: contractMigrations },
   title: { schema: 'title', migrations: titleMigrations },
   people: { schema: 'people', migrations: peopleMigrations },
+  audit: { schema: 'audit', migrations: auditMigrations },
   // Not a service: the key store of crypto-shredding (services/shared/privacy), shared by all.
   keystore: { schema: 'keystore', migrations: keystoreMigrations },
   // Not a service: the heartbeat of the database's one outbox relay (connectors/outbox-relay.json).

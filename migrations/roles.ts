@@ -23,6 +23,7 @@ const managedSchemas = [
   'contract',
   'title',
   'people',
+  'audit',
   'keystore',
   'relay',
 ];
@@ -30,8 +31,8 @@ const managedSchemas = [
 const outboxes = ['property', 'transaction', 'payment', 'contract', 'title', 'people'].map(
   (s) => `${s}.outbox`,
 );
-/** Events are never changed once written: the services may read and append, nothing more. */
-const APPEND_ONLY = 'events';
+/** Events and audit entries are never changed once written: read and append, nothing more. */
+const APPEND_ONLY = ['events', 'entries'];
 /** Kysely's migration bookkeeping: the owner's alone. */
 const BOOKKEEPING = ['kysely_migration', 'kysely_migration_lock'];
 
@@ -51,6 +52,7 @@ export const databaseRoles: Record<string, RoleRights> = {
   [serviceRoleOf('payment')]: { writes: ['payment'] },
   [serviceRoleOf('contract')]: { writes: ['contract'] },
   [serviceRoleOf('title')]: { writes: ['title'] },
+  [serviceRoleOf('audit')]: { writes: ['audit'] },
   // Its Pipeline page counts each outbox's rows and backlog.
   [serviceRoleOf('console')]: { readsTables: outboxes },
   [relayRole]: { replication: true, readsTables: outboxes, writesTables: ['relay.debezium_heartbeat'] },
@@ -118,8 +120,8 @@ export async function applyDatabaseRoles(db: Kysely<unknown>): Promise<void> {
       for (const statement of statements) await statement.execute(trx);
       // After the grants: what no service may do to tables it otherwise writes.
       for (const schema of (rights.writes ?? []).filter(usable)) {
-        for (const name of await tablesIn(trx, schema, [APPEND_ONLY, ...BOOKKEEPING])) {
-          const revoked = name === APPEND_ONLY ? sql`UPDATE, DELETE, TRUNCATE` : sql`ALL`;
+        for (const name of await tablesIn(trx, schema, [...APPEND_ONLY, ...BOOKKEEPING])) {
+          const revoked = APPEND_ONLY.includes(name) ? sql`UPDATE, DELETE, TRUNCATE` : sql`ALL`;
           await sql`REVOKE ${revoked} ON TABLE ${id(schema)}.${id(name)} FROM ${id(role)}`.execute(trx);
         }
       }

@@ -1,4 +1,5 @@
 import { analyticsService } from './analytics/analytics-service';
+import { auditService } from './audit/audit-service';
 import { consoleService } from './console/console-service';
 import { contractService } from './contract/contract-service';
 import { paymentService } from './payment/payment-service';
@@ -22,6 +23,7 @@ export const serviceCatalog = {
   console: consoleService,
   people: peopleService,
   valuation: valuationService,
+  audit: auditService,
 } satisfies Record<string, ServiceDefinition>;
 
 export type ServiceName = keyof typeof serviceCatalog;

@@ -109,6 +109,7 @@ export const replicatedServices = [
   'contract',
   'title',
   'valuation',
+  'audit',
 ] as const;
 
 /**

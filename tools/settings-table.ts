@@ -6,6 +6,7 @@ import { contractConfigSchema } from '../services/contract/contract-config';
 import { paymentConfigSchema } from '../services/payment/payment-config';
 import { peopleConfigSchema } from '../services/people/people-config';
 import { valuationConfigSchema } from '../services/valuation/valuation-config';
+import { auditConfigSchema } from '../services/audit/audit-config';
 import { propertyConfigSchema } from '../services/property/property-config';
 import { searchConfigSchema } from '../services/search/search-config';
 import { authSchema, tokenClientSchema } from '../services/shared/auth/auth-config';
@@ -39,6 +40,7 @@ const readers: readonly Reader[] = [
   { who: 'title', schema: titleConfigSchema },
   { who: 'people', schema: peopleConfigSchema },
   { who: 'valuation', schema: valuationConfigSchema },
+  { who: 'audit', schema: auditConfigSchema },
   { who: 'console', schema: consoleConfigSchema },
   { who: '`npm run token`', schema: tokenClientSchema },
   { who: '`npm run connectors`', schema: connectorsCliSchema },

@@ -111,6 +111,13 @@ const steps: Record<ServiceName, Step[]> = {
     { as: 'anonymous', method: 'GET', path: '/valuations?city=Utrecht&type=castle', expect: 400 },
     ...readModelOpsSteps,
   ],
+  audit: [
+    { as: 'anonymous', method: 'GET', path: '/audit', expect: 401 },
+    { as: 'buyer1', method: 'GET', path: `/audit?aggregateId=${propertyId}`, expect: 403 },
+    { as: 'compliance1', method: 'GET', path: `/audit?aggregateType=property&aggregateId=${propertyId}`, expect: 200 },
+    { as: 'ops1', method: 'GET', path: '/audit?from=2026-12-02&to=2026-12-01', expect: 400 },
+    { as: 'ops1', method: 'GET', path: '/audit?cursor=not-ours', expect: 400 },
+  ],
   transaction: [
     { as: 'anonymous', method: 'GET', path: `/transactions?propertyId=${propertyId}`, expect: 401 },
     { as: 'buyer1', method: 'GET', path: `/transactions?propertyId=${propertyId}`, expect: 200 },

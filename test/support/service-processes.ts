@@ -27,6 +27,7 @@ export const testPorts = {
   title: 13007,
   people: 13008,
   valuation: 13009,
+  audit: 13010,
 } as const;
 
 export type TestService = keyof typeof testPorts;
