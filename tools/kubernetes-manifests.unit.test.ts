@@ -157,6 +157,7 @@ describe('the Kubernetes manifests', () => {
       documentsOf(read(path.join(strimziManifestsDir, file))).map((document) => resource.parse(document)),
     );
     expect(rendered.filter((r) => r.kind === 'KafkaConnector').map((r) => r.metadata.name)).toEqual([
+      'listing-feed-sample-mls',
       'outbox-relay',
     ]);
     const invalid = rendered.flatMap((document) => {

@@ -15,6 +15,13 @@ const debeziumModule: MavenModule = {
   module: 'debezium',
   outputSubdir: 'plugins/debezium-connector-postgres',
 };
+/** Kafka's own file source (the listing feeds), a plugin of its own since Kafka 3.2. */
+const fileConnectorModule: MavenModule = {
+  module: 'connect-file',
+  outputSubdir: 'plugins/kafka-connect-file',
+};
+/** Where feed files are dropped for the file source connectors (npm run feeds -- drop). */
+export const feedsDir = () => stackPaths.dataOf('feeds');
 /** What the stack sends to its own Connect (health checks). */
 const authorization = `Basic ${Buffer.from(`${stackConnect.username}:${stackConnect.password}`).toString('base64')}`;
 export const connectUrl = `http://127.0.0.1:${stackPorts.connect}`;
@@ -24,15 +31,16 @@ const connectMainClass = 'org.apache.kafka.connect.cli.ConnectDistributed';
  * What the connector configs reach only through ${env:…} placeholders (secrets never sit in
  * the JSON). The worker's env provider resolves these names and no others.
  */
-const connectorEnv = {
+const connectorEnv = () => ({
+  DEEDSTREAM_FEEDS_DIR: feedsDir(),
   DEEDSTREAM_PG_HOST: '127.0.0.1',
   DEEDSTREAM_PG_PORT: String(stackPorts.postgres),
   DEEDSTREAM_PG_DATABASE: stackPostgres.database,
   DEEDSTREAM_PG_USER: stackPostgres.relayUser,
   DEEDSTREAM_PG_PASSWORD: stackPostgres.relayPassword,
-};
+});
 /** A Java regex the whole variable name must match (EnvVarConfigProvider's allowlist.pattern). */
-export const connectorEnvAllowlist = Object.keys(connectorEnv).join('|');
+export const connectorEnvAllowlist = Object.keys(connectorEnv()).join('|');
 
 /** One worker of the Connect cluster; the workers of a profile share one group and its topics. */
 export interface ConnectWorker {
@@ -74,6 +82,7 @@ export function connectWorker(worker: ConnectWorker, kafkaCluster: KafkaCluster,
     async prepare() {
       await resolveModule(kafkaModule);
       await resolveModule(debeziumModule);
+      await resolveModule(fileConnectorModule);
       renderConfig(
         'connect-distributed.properties',
         {
@@ -81,7 +90,9 @@ export function connectWorker(worker: ConnectWorker, kafkaCluster: KafkaCluster,
           replicationFactor: kafkaCluster.replicationFactor,
           port,
           listenPort,
-          pluginPath: path.dirname(moduleOutputDir(debeziumModule)),
+          pluginPath: [debeziumModule, fileConnectorModule]
+            .map((plugin) => path.dirname(moduleOutputDir(plugin)))
+            .join(','),
           envAllowlist: connectorEnvAllowlist,
         },
         configFile(),
@@ -91,6 +102,7 @@ export function connectWorker(worker: ConnectWorker, kafkaCluster: KafkaCluster,
         mode: 0o600,
       });
       fs.mkdirSync(stackPaths.dataOf(name), { recursive: true });
+      fs.mkdirSync(feedsDir(), { recursive: true });
     },
 
     async start() {
@@ -109,8 +121,8 @@ export function connectWorker(worker: ConnectWorker, kafkaCluster: KafkaCluster,
           'java.security.auth.login.config': jaasFile(),
         },
         env: worker.behindProxy
-          ? { ...connectorEnv, DEEDSTREAM_PG_PORT: String(worker.behindProxy.postgresPort) }
-          : connectorEnv,
+          ? { ...connectorEnv(), DEEDSTREAM_PG_PORT: String(worker.behindProxy.postgresPort) }
+          : connectorEnv(),
       });
     },
 

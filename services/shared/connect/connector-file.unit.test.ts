@@ -58,8 +58,8 @@ const outboxRelay: Record<string, string> = {
 };
 
 describe('connector files in connectors/', () => {
-  it('lists the one outbox relay of the database, not topics.json or the templates folder', () => {
-    expect(connectorNames(repoConnectors)).toEqual(['outbox-relay']);
+  it('lists the outbox relay and the listing feeds, not topics.json or the templates folder', () => {
+    expect(connectorNames(repoConnectors)).toEqual(['listing-feed-sample-mls', 'outbox-relay']);
   });
 
   it('resolves outbox-relay to the template for schema relay with every service outbox', () => {
