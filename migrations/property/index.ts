@@ -1,4 +1,4 @@
-import type { Migration } from 'kysely';
+import { sql, type Migration } from 'kysely';
 import {
   createEventStoreTables,
   createRelayHeartbeatTable,
@@ -65,6 +65,26 @@ export function propertyMigrationsFor(schema: string): Record<string, Migration>
       // Tamper evidence: each event's hash links it to the one before it in its stream.
       up: (db) => createEventChain(db, schema),
       down: (db) => dropEventChain(db, schema),
+    },
+    '0009_feed_records': {
+      // What became of each listing feed record (services/property/feeds/feed-records-table.ts).
+      up: (db) =>
+        db.schema
+          .withSchema(schema)
+          .createTable('feed_records')
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('kafka_partition', 'integer', (c) => c.notNull())
+          .addColumn('kafka_offset', 'bigint', (c) => c.notNull())
+          .addColumn('listing_key', 'text')
+          .addColumn('property_id', 'text')
+          .addColumn('outcome', 'text', (c) =>
+            c.notNull().check(sql`outcome IN ('imported', 'updated', 'unchanged', 'rejected')`),
+          )
+          .addColumn('reason', 'text')
+          .addColumn('recorded_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+          .addPrimaryKeyConstraint('feed_records_pk', ['source', 'kafka_partition', 'kafka_offset'])
+          .execute(),
+      down: (db) => db.schema.withSchema(schema).dropTable('feed_records').ifExists().execute(),
     },
   };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { infrastructureSchema } from '../shared/service/infrastructure';
 import { loadConfig } from '../shared/config/load-config';
 import { retentionSchema } from '../shared/config/retention';
-import { millisecondsVariable, poolVariable } from '../shared/config/variables';
+import { commaSeparated, millisecondsVariable, poolVariable } from '../shared/config/variables';
 import { privacySchema } from '../shared/privacy/privacy-config';
 
 export const propertyConfigSchema = infrastructureSchema
@@ -28,6 +28,14 @@ export const propertyConfigSchema = infrastructureSchema
       5_000,
       "longest wait of POST /properties for the agent's card named by a profile consistency token (then 503)",
     ),
+    LISTING_FEED_SOURCES: z
+      .string()
+      .default('sample_mls')
+      .transform(commaSeparated)
+      .pipe(z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'each source: lower-case letters, digits and "_"')))
+      .describe(
+        'the listing feeds to import, comma-separated: each is the topic listing-feed.<source> (empty: none)',
+      ),
     PROPERTY_SNAPSHOT_EVERY: z.coerce
       .number()
       .int()

@@ -39,9 +39,17 @@ import { publicAgentCard } from './published/listing-agent-view';
 import { agentCardOf, agentCardsHandler, agentCardVersion } from './handlers/agent-cards';
 import { waitForAppliedVersion } from '../shared/projection/consistency-token';
 import { loadPropertyEventSchemas } from './published/schemas/property-schemas';
+import { FeedAgents } from './feeds/feed-agents';
+import { feedTopicOf, type FeedTables } from './feeds/feed-records-table';
+import { ListingFeedImporter } from './feeds/listing-feed-importer';
+import { groupSettingsOf } from '../shared/service/infrastructure';
 
-/** The property schema: its event store, its snapshots, the saga's inbox and the agents' cards. */
-export type PropertyTables = EventStoreTables & SnapshotTables & MessagingTables & AgentCardTables;
+/** The property schema: its event store, snapshots, the saga's inbox, agents' cards and feed records. */
+export type PropertyTables = EventStoreTables &
+  SnapshotTables &
+  MessagingTables &
+  AgentCardTables &
+  FeedTables;
 
 /** What tests, benchmarks and the CLIs reach inside a running property service. */
 export interface PropertyInternals {
@@ -53,6 +61,8 @@ export interface PropertyInternals {
   participant: Participant;
   /** The agents' cards from `people.events`. */
   agentCards: MessageConsumer;
+  /** The listing feeds' records turned into listings (listing-feed.<source>). */
+  feeds: ListingFeedImporter;
   keys: CachingKeyStore;
 }
 
@@ -84,6 +94,22 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
     const cipher = new FieldCipher(keys);
     const cards = tableSubset<AgentCardTables>()(tables);
     const agentCards = agentCardsConsumer(config, runtime, cards, keys);
+    const feeds = new ListingFeedImporter(
+      {
+        kafka: runtime.kafka,
+        repository,
+        records: tableSubset<FeedTables>()(tables),
+        cards,
+        agents: new FeedAgents(cards, cipher),
+        logger: runtime.logger,
+        onFatal: (error) => runtime.fatal(error),
+      },
+      {
+        topics: config.LISTING_FEED_SOURCES.map(feedTopicOf),
+        group: groupSettingsOf(config),
+        retry: consumerRetryPolicy(config),
+      },
+    );
     const runner = new CommandRunner(
       repository,
       IdempotencyStore.of(db),
@@ -95,6 +121,7 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
       workers: [
         participant.consumer,
         agentCards,
+        ...(config.LISTING_FEED_SOURCES.length > 0 ? [feeds] : []),
         housekeeping(
           [
             outboxRetention(tables, config),
@@ -105,7 +132,7 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
           runtime.logger,
         ),
       ],
-      internals: { db, codec, store, repository, participant, agentCards, keys },
+      internals: { db, codec, store, repository, participant, agentCards, feeds, keys },
     };
   },
 };
