@@ -33,6 +33,7 @@ export const consoleConfigSchema = infrastructureSchema.extend({
   TITLE_PORT: portVariable(3007, 'the title service (as the console reaches it)'),
   PEOPLE_PORT: portVariable(3008, 'the People service (as the console reaches it)'),
   VALUATION_PORT: portVariable(3009, 'the valuation service (as the console reaches it)'),
+  AUDIT_PORT: portVariable(3010, 'the audit service (as the console reaches it)'),
   CONSOLE_LAG_SAMPLE_MS: millisecondsVariable(5_000, 'how often the console samples consumer lag').pipe(
     z.number().min(500, 'at least 500'),
   ),
@@ -72,6 +73,7 @@ export function upstreamsOf(config: ConsoleConfig): Record<UpstreamName, string>
     title: at('title', config.TITLE_PORT),
     people: at('people', config.PEOPLE_PORT),
     valuation: at('valuation', config.VALUATION_PORT),
+    audit: at('audit', config.AUDIT_PORT),
   };
 }
 
@@ -85,5 +87,6 @@ export const upstreamNames = [
   'title',
   'people',
   'valuation',
+  'audit',
 ] as const;
 export type UpstreamName = (typeof upstreamNames)[number];

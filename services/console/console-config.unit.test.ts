@@ -9,7 +9,11 @@ describe('the services the console calls', () => {
 
   it('are each at a host of its own where {service} stands in the host (compose)', () => {
     const upstreams = upstreamsOf(consoleConfig({ CONSOLE_UPSTREAM_HOST: '{service}' }));
-    expect(upstreams).toMatchObject({ property: 'http://property:3001', people: 'http://people:3008' });
+    expect(upstreams).toMatchObject({
+      property: 'http://property:3001',
+      people: 'http://people:3008',
+      audit: 'http://audit:3010',
+    });
     expect(upstreamsOf(consoleConfig({ CONSOLE_UPSTREAM_HOST: '{service}.deedstream.svc' })).title).toBe(
       'http://title.deedstream.svc:3007',
     );

@@ -114,7 +114,12 @@ const steps: Record<ServiceName, Step[]> = {
   audit: [
     { as: 'anonymous', method: 'GET', path: '/audit', expect: 401 },
     { as: 'buyer1', method: 'GET', path: `/audit?aggregateId=${propertyId}`, expect: 403 },
-    { as: 'compliance1', method: 'GET', path: `/audit?aggregateType=property&aggregateId=${propertyId}`, expect: 200 },
+    {
+      as: 'compliance1',
+      method: 'GET',
+      path: `/audit?aggregateType=property&aggregateId=${propertyId}`,
+      expect: 200,
+    },
     { as: 'ops1', method: 'GET', path: '/audit?from=2026-12-02&to=2026-12-01', expect: 400 },
     { as: 'ops1', method: 'GET', path: '/audit?cursor=not-ours', expect: 400 },
   ],
@@ -247,6 +252,14 @@ const steps: Record<ServiceName, Step[]> = {
       path: `/api/valuation/valuations/${randomUUID()}`,
       expect: missingFromReadModel,
     },
+    {
+      as: 'ops1',
+      method: 'GET',
+      path: `/api/audit/audit?aggregateType=property&aggregateId=${propertyId}`,
+      expect: 200,
+    },
+    { as: 'ops1', method: 'GET', path: '/api/audit/audit?kind=everything', expect: 400 },
+    { as: 'buyer1', method: 'GET', path: '/api/audit/audit', expect: 403 },
     { as: 'buyer1', method: 'GET', path: '/api/console/pipeline', expect: 403 },
     { as: 'ops1', method: 'GET', path: '/api/console/pipeline', expect: 200 },
     { as: 'ops1', method: 'GET', path: '/api/console/whereabouts/not-a-uuid', expect: 400 },

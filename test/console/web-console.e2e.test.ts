@@ -14,7 +14,7 @@ import { elasticsearchClient } from '../../services/shared/elasticsearch/elastic
 
 /**
  * The web console in headless Chromium against the real stack: `npm start` (property,
- * search, analytics, valuation and the console) on the test ports, data made through the
+ * search, analytics, valuation, audit and the console) on the test ports, data made through the
  * APIs, and each page driven as a user would. Screenshots of every page go to
  * test-output/console/.
  */
@@ -96,7 +96,9 @@ async function shoot(name: string): Promise<void> {
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
   browser = await launchChromium(chromiumBinary);
-  started = await startSupervised({ only: ['property', 'search', 'analytics', 'valuation', 'console'] });
+  started = await startSupervised({
+    only: ['property', 'search', 'analytics', 'valuation', 'audit', 'console'],
+  });
   seller = jsonClient(urlOf('property'), await localUser('seller1'));
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   page.on('console', (message) => {
@@ -223,6 +225,28 @@ describe('the web console', () => {
     await shown(page.locator('table.relays tr[data-connector="outbox-relay"]'));
     await shown(page.locator('figure.chart canvas'));
     await shoot('pipeline');
+  });
+
+  it("shows a listing's audit trail: who listed it, linked to the listing", async () => {
+    await page.goto(
+      `${urlOf('console')}/#/audit?aggregateType=property&aggregateId=${encodeURIComponent(first.id)}`,
+    );
+    const listed = page.locator('table.audit tbody tr', { hasText: 'PropertyListed' });
+    // The audit recorder consumes property.events like any consumer: the entry arrives
+    // shortly after the commit, so the page is asked again (Refresh) until it has.
+    await waitFor(
+      'PropertyListed of the first listing on the Audit page',
+      async () => {
+        if ((await listed.count()) > 0) return true;
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        return false;
+      },
+      { timeoutMs: 60_000, pollMs: 1_000 },
+    );
+    await shown(listed);
+    await expect(listed.locator('td.actor').innerText()).resolves.toBe((await localUser('seller1')).subject);
+    await expect(listed.getByRole('link').getAttribute('href')).resolves.toBe(`#/listings/${first.id}`);
+    await shoot('audit');
   });
 
   it('replays a parked message from the Pipeline page', async () => {

@@ -200,7 +200,12 @@ describe('a listing feed through Kafka Connect', () => {
       price: { amount: 634_000, currency: 'EUR' },
       areaSqm: 85,
       type: 'condo',
-      listingAgent: { agentId: agent.subject, name: 'Anna Agent', agency: 'Deedstream Makelaars', erased: false },
+      listingAgent: {
+        agentId: agent.subject,
+        name: 'Anna Agent',
+        agency: 'Deedstream Makelaars',
+        erased: false,
+      },
     });
   }, 300_000);
 

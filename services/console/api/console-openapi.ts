@@ -74,13 +74,13 @@ function passThrough(
 export const consoleApi: ApiDescription = {
   title: 'console',
   description:
-    'The web console: Listings, Markets and Pipeline pages (preact, bundled at start), sign-in with the identity provider (tokens stay on the server; the browser holds an HttpOnly SameSite=Strict session cookie), and the calls the pages make. Every /api route takes the session cookie, or a bearer token for scripts.',
+    'The web console: Listings, Markets, Pipeline and Audit pages (preact, bundled at start), sign-in with the identity provider (tokens stay on the server; the browser holds an HttpOnly SameSite=Strict session cookie), and the calls the pages make. Every /api route takes the session cookie, or a bearer token for scripts.',
   operations: [
     {
       method: 'get',
       path: '/',
       operationId: 'consolePage',
-      summary: 'The console (a single page: #/listings, #/markets, #/pipeline)',
+      summary: 'The console (a single page: #/listings, #/markets, #/pipeline, #/audit)',
       token: 'none',
       responses: { 200: { description: 'The HTML page.', body: z.string(), mediaType: 'text/html' } },
     },
@@ -198,6 +198,18 @@ export const consoleApi: ApiDescription = {
       '/valuations/:propertyId',
       { id: anyIdParam },
       { 404: problemResponse('The valuation read model holds no such property (yet).') },
+    ),
+    passThrough(
+      '/api/audit/audit',
+      'consoleReadAuditTrail',
+      'audit',
+      '/audit',
+      {},
+      {
+        403: problemResponse(
+          'The user has neither the compliance nor the ops role (rule `audit-compliance-or-ops`).',
+        ),
+      },
     ),
     {
       method: 'get',

@@ -28,6 +28,7 @@ export function consoleRoutes(deps: ConsoleApiDeps): Router {
     .get('/api/property/properties/:id/events', reads.propertyEvents)
     .get('/api/analytics/markets/:city', reads.market)
     .get('/api/valuation/valuations/:id', reads.valuation)
+    .get('/api/audit/audit', reads.audit)
     .get('/api/console/pipeline', pipelineStatus(deps))
     .get('/api/console/whereabouts/:propertyId', eventWhereabouts(deps))
     .post('/api/console/projections/:service/parked/:aggregateId/replay', replayParked(deps));

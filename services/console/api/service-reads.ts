@@ -38,5 +38,6 @@ export function serviceReads({ sessions, upstreams }: ConsoleApiDeps) {
     const id = parseOr400(anyIdParam, req.params.id, 'path.id');
     return passOn(req, res, 'valuation', `/valuations/${encodeURIComponent(id)}`);
   };
-  return { searchProperties, property, propertyEvents, market, valuation };
+  const audit: RequestHandler = (req, res) => passOn(req, res, 'audit', '/audit');
+  return { searchProperties, property, propertyEvents, market, valuation, audit };
 }

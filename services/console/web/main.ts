@@ -1,6 +1,7 @@
 import { html, render } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from './api';
+import { AuditTrailPage, mayReadAudit } from './audit';
 import { ListingDetail } from './listing-detail';
 import { Listings } from './listings';
 import { Markets } from './markets';
@@ -8,9 +9,9 @@ import { PipelinePage } from './pipeline';
 import './styles.css';
 import type { Session } from './types';
 
-/** The page a hash names: #/listings?…, #/listings/<id>, #/markets?…, #/pipeline. */
+/** The page a hash names: #/listings?…, #/listings/<id>, #/markets?…, #/pipeline, #/audit?…. */
 interface Route {
-  page: 'listings' | 'listing' | 'markets' | 'pipeline';
+  page: 'listings' | 'listing' | 'markets' | 'pipeline' | 'audit';
   id?: string;
   query: URLSearchParams;
 }
@@ -20,7 +21,7 @@ function routeOf(hash: string): Route {
   const [page, id] = path.split('/');
   const query = new URLSearchParams(search);
   if (page === 'listings' && id) return { page: 'listing', id: decodeURIComponent(id), query };
-  if (page === 'markets' || page === 'pipeline') return { page, query };
+  if (page === 'markets' || page === 'pipeline' || page === 'audit') return { page, query };
   return { page: 'listings', query };
 }
 
@@ -92,6 +93,7 @@ function App() {
       <nav aria-label="Console pages">
         ${tab('listings', 'Listings', '#/listings')} ${tab('markets', 'Markets', '#/markets')}
         ${tab('pipeline', 'Pipeline', '#/pipeline')}
+        ${mayReadAudit(session) && tab('audit', 'Audit', '#/audit')}
       </nav>
       <span class="user"
         >${`${session.username} (${session.roles.filter((r) => !r.startsWith('default-') && r !== 'offline_access' && r !== 'uma_authorization').join(', ') || 'no roles'})`}</span
@@ -103,6 +105,7 @@ function App() {
       ${route.page === 'listing' && route.id && html`<${ListingDetail} id=${route.id} query=${route.query} />`}
       ${route.page === 'markets' && html`<${Markets} query=${route.query} />`}
       ${route.page === 'pipeline' && html`<${PipelinePage} session=${session} query=${route.query} />`}
+      ${route.page === 'audit' && html`<${AuditTrailPage} session=${session} query=${route.query} />`}
     </main>`;
 }
 

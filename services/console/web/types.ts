@@ -201,3 +201,30 @@ export interface Whereabouts {
   }>;
   checkedAt: string;
 }
+
+/** One message of the audit trail (GET /audit of the audit service). */
+export interface AuditEntry {
+  position: string;
+  messageId: string;
+  kind: 'event' | 'command' | 'reply';
+  topic: string;
+  partition: number;
+  offset: string;
+  aggregateType: string;
+  aggregateId: string;
+  sequence: number;
+  type: string;
+  /** The token subject the message was sent for; null for the system's own. */
+  actor: string | null;
+  correlationId: string;
+  causationId: string | null;
+  /** The purchase's transaction id when the message belongs to a purchase saga. */
+  purchaseId: string | null;
+  occurredAt: string;
+  recordedAt: string;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  nextCursor: string | null;
+}

@@ -1,6 +1,7 @@
 import { Partitioners, type IHeaders, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 
-export type ParkReason = 'undecodable' | 'handler-error' | 'rejected-document' | 'parked-behind' | 'invalid-record';
+export type ParkReason =
+  'undecodable' | 'handler-error' | 'rejected-document' | 'parked-behind' | 'invalid-record';
 
 export interface ParkedMessage {
   topic: string;
