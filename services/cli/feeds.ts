@@ -7,6 +7,7 @@ import { messageOf } from '../shared/errors/message-of';
 import { infrastructureConfig } from '../shared/service/infrastructure';
 import { propertySchema } from '../property/published';
 import type { FeedTables } from '../property/feeds/feed-records-table';
+import { feedReport } from '../property/feeds/feed-report';
 
 /** `npm run feeds -- drop <source> <file> | report [source]` */
 const SOURCE = /^[a-z][a-z0-9_]*$/;
@@ -54,50 +55,22 @@ program
       maxConnections: 1,
     }).withSchema(propertySchema);
     try {
-      let counts = db
-        .selectFrom('feed_records')
-        .select(['source', 'outcome', (eb) => eb.fn.countAll<string>().as('records')]);
-      if (source) counts = counts.where('source', '=', requireSource(source));
-      const rows = await counts.groupBy(['source', 'outcome']).orderBy('source').execute();
-      let reasons = db
-        .selectFrom('feed_records')
-        .select(['source', 'reason', (eb) => eb.fn.countAll<string>().as('records')])
-        .where('outcome', '=', 'rejected');
-      if (source) reasons = reasons.where('source', '=', source);
-      const rejections = await reasons
-        .groupBy(['source', 'reason'])
-        .orderBy('source')
-        .orderBy('reason')
-        .execute();
-      const report = new Map<
-        string,
-        {
-          imported: number;
-          updated: number;
-          unchanged: number;
-          rejected: number;
-          reasons: Record<string, number>;
-        }
-      >();
-      const of = (name: string) => {
-        let entry = report.get(name);
-        if (!entry)
-          report.set(name, (entry = { imported: 0, updated: 0, unchanged: 0, rejected: 0, reasons: {} }));
-        return entry;
-      };
-      for (const row of rows) of(row.source)[row.outcome] = Number(row.records);
-      for (const row of rejections) of(row.source).reasons[row.reason ?? '(none)'] = Number(row.records);
-      if (report.size === 0) throw new Error(`no feed records${source ? ` of ${source}` : ''} yet`);
+      const reports = await feedReport(db, source === undefined ? undefined : requireSource(source));
+      if (reports.length === 0) throw new Error(`no feed records${source ? ` of ${source}` : ''} yet`);
       if (options.json) {
-        console.log(JSON.stringify(Object.fromEntries(report)));
+        // Keyed by source, the reasons an object: the shape scripts (and the feeds e2e test) read.
+        const bySource = reports.map(({ source: name, reasons, ...counts }) => [
+          name,
+          { ...counts, reasons: Object.fromEntries(reasons.map((r) => [r.reason, r.records])) },
+        ]);
+        console.log(JSON.stringify(Object.fromEntries(bySource)));
         return;
       }
-      for (const [name, entry] of report) {
+      for (const report of reports) {
         console.log(
-          `${name}: ${entry.imported} imported, ${entry.updated} updated, ${entry.unchanged} unchanged, ${entry.rejected} rejected`,
+          `${report.source}: ${report.imported} imported, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected} rejected`,
         );
-        for (const [reason, records] of Object.entries(entry.reasons))
-          console.log(`  ${records} × ${reason}`);
+        for (const { reason, records } of report.reasons) console.log(`  ${records} × ${reason}`);
       }
     } finally {
       await db.destroy();

@@ -42,6 +42,7 @@ import { loadPropertyEventSchemas } from './published/schemas/property-schemas';
 import { FeedAgents } from './feeds/feed-agents';
 import { feedTopicOf, type FeedTables } from './feeds/feed-records-table';
 import { ListingFeedImporter } from './feeds/listing-feed-importer';
+import { feedReport, withEverySource } from './feeds/feed-report';
 import { groupSettingsOf } from '../shared/service/infrastructure';
 
 /** The property schema: its event store, snapshots, the saga's inbox, agents' cards and feed records. */
@@ -94,11 +95,12 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
     const cipher = new FieldCipher(keys);
     const cards = tableSubset<AgentCardTables>()(tables);
     const agentCards = agentCardsConsumer(config, runtime, cards, keys);
+    const feedRecords = tableSubset<FeedTables>()(tables);
     const feeds = new ListingFeedImporter(
       {
         kafka: runtime.kafka,
         repository,
-        records: tableSubset<FeedTables>()(tables),
+        records: feedRecords,
         cards,
         agents: new FeedAgents(cards, cipher),
         logger: runtime.logger,
@@ -117,7 +119,12 @@ export const propertyService: ServiceDefinition<PropertyConfig, PropertyInternal
       propertyStreamType,
     );
     return {
-      routes: propertyRoutes({ runner, repository, ...agentCardsOfListings(config, cards, cipher) }),
+      routes: propertyRoutes({
+        runner,
+        repository,
+        ...agentCardsOfListings(config, cards, cipher),
+        feedReports: async () => withEverySource(await feedReport(feedRecords), config.LISTING_FEED_SOURCES),
+      }),
       workers: [
         participant.consumer,
         agentCards,

@@ -77,6 +77,9 @@ const steps: Record<ServiceName, Step[]> = {
       body: {},
       expect: [400, 404],
     })),
+    { as: 'anonymous', method: 'GET', path: '/ops/feeds', expect: 401 },
+    { as: 'buyer1', method: 'GET', path: '/ops/feeds', expect: 403 },
+    { as: 'ops1', method: 'GET', path: '/ops/feeds', expect: 200 },
   ],
   search: [
     { as: 'anonymous', method: 'GET', path: '/search/properties?limit=1', expect: readModel },
@@ -260,6 +263,8 @@ const steps: Record<ServiceName, Step[]> = {
     },
     { as: 'ops1', method: 'GET', path: '/api/audit/audit?kind=everything', expect: 400 },
     { as: 'buyer1', method: 'GET', path: '/api/audit/audit', expect: 403 },
+    { as: 'ops1', method: 'GET', path: '/api/property/ops/feeds', expect: 200 },
+    { as: 'buyer1', method: 'GET', path: '/api/property/ops/feeds', expect: 403 },
     { as: 'buyer1', method: 'GET', path: '/api/console/pipeline', expect: 403 },
     { as: 'ops1', method: 'GET', path: '/api/console/pipeline', expect: 200 },
     { as: 'ops1', method: 'GET', path: '/api/console/whereabouts/not-a-uuid', expect: 400 },

@@ -224,6 +224,10 @@ describe('the web console', () => {
     }
     await shown(page.locator('table.relays tr[data-connector="outbox-relay"]'));
     await shown(page.locator('figure.chart canvas'));
+    // The sample feed is configured by default: it shows, with zeros until files are dropped.
+    await shown(
+      page.getByRole('region', { name: 'Listing feeds' }).locator('tbody[data-source="sample_mls"]'),
+    );
     await shoot('pipeline');
   });
 

@@ -26,6 +26,8 @@ export interface InMemoryPropertyApi {
   call: Call;
   as(identity: Identity): Call;
   anonymous: Call;
+  /** Someone else, with these realm roles (an operator, say). */
+  user(username: string, roles: readonly string[]): Promise<Identity>;
   seller: Identity;
   buyer: Identity;
   otherBuyer: Identity;
@@ -49,7 +51,8 @@ export async function startInMemoryPropertyApi(
   const runner = new CommandRunner(repository, new InMemoryIdempotency(), metrics, propertyStreamType);
   const served = await serveInMemory({
     service: 'property',
-    routes: propertyRoutes({ runner, repository, ...deps }),
+    // No feed records in memory: every report is empty unless a test gives its own.
+    routes: propertyRoutes({ runner, repository, feedReports: async () => [], ...deps }),
     api: propertyApi,
     metrics,
   });
@@ -65,6 +68,7 @@ export async function startInMemoryPropertyApi(
     call: served.as(seller),
     as: served.as,
     anonymous: served.anonymous,
+    user: served.user,
     seller,
     buyer,
     otherBuyer,

@@ -211,6 +211,14 @@ export const consoleApi: ApiDescription = {
         ),
       },
     ),
+    passThrough(
+      '/api/property/ops/feeds',
+      'consoleGetListingFeedReport',
+      'property',
+      '/ops/feeds',
+      {},
+      { 403: problemResponse('The user lacks the ops role (rule `feeds-ops-only`).') },
+    ),
     {
       method: 'get',
       path: '/api/console/pipeline',

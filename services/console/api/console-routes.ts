@@ -29,6 +29,7 @@ export function consoleRoutes(deps: ConsoleApiDeps): Router {
     .get('/api/analytics/markets/:city', reads.market)
     .get('/api/valuation/valuations/:id', reads.valuation)
     .get('/api/audit/audit', reads.audit)
+    .get('/api/property/ops/feeds', reads.listingFeeds)
     .get('/api/console/pipeline', pipelineStatus(deps))
     .get('/api/console/whereabouts/:propertyId', eventWhereabouts(deps))
     .post('/api/console/projections/:service/parked/:aggregateId/replay', replayParked(deps));

@@ -39,5 +39,6 @@ export function serviceReads({ sessions, upstreams }: ConsoleApiDeps) {
     return passOn(req, res, 'valuation', `/valuations/${encodeURIComponent(id)}`);
   };
   const audit: RequestHandler = (req, res) => passOn(req, res, 'audit', '/audit');
-  return { searchProperties, property, propertyEvents, market, valuation, audit };
+  const listingFeeds: RequestHandler = (req, res) => passOn(req, res, 'property', '/ops/feeds');
+  return { searchProperties, property, propertyEvents, market, valuation, audit, listingFeeds };
 }

@@ -2,6 +2,7 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, when } from './api';
 import { Chart } from './chart';
+import { ListingFeedsSection } from './listing-feeds';
 import type { Pipeline, Session, Whereabouts } from './types';
 
 const bytes = (n: number | null) =>
@@ -14,7 +15,10 @@ const bytes = (n: number | null) =>
         : `${(n / 1024 ** 2).toFixed(1)} MiB`;
 const ms = (n: number) => (n < 1000 ? `${Math.round(n)} ms` : `${(n / 1000).toFixed(1)} s`);
 
-/** Everything between a commit and the read models, live: services, relays, projections, consumer lag. */
+/**
+ * Everything between a commit and the read models, live: services, relays, projections,
+ * consumer lag; and the listing feeds that bring listings in.
+ */
 export function PipelinePage({ session, query }: { session: Session; query: URLSearchParams }) {
   if (!session.roles.includes('ops')) {
     return html`<h1>Pipeline</h1>
@@ -196,7 +200,8 @@ function PipelineView({ query }: { query: URLSearchParams }) {
               }
             </section>`,
         )}`
-    }`;
+    }
+    <${ListingFeedsSection} />`;
 }
 
 /** "Where is my event?": a property's latest version from commit to Kafka to every read model, refreshed until all caught up. */

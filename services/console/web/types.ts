@@ -184,6 +184,21 @@ export interface Pipeline {
   consumerLag: { sampleMs: number; samples: Array<{ at: string; lag: Record<string, number> }> };
 }
 
+/** One listing feed's records (GET /ops/feeds of the property service). */
+export interface ListingFeedReport {
+  source: string;
+  imported: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  reasons: Array<{ reason: string; records: number }>;
+  lastRecordAt: string | null;
+}
+
+export interface ListingFeeds {
+  sources: ListingFeedReport[];
+}
+
 export interface Whereabouts {
   propertyId: string;
   version: number;

@@ -8,6 +8,7 @@ export const propertyRules = {
   offerAsBuyer: 'offer-as-buyer',
   offerBuyerIsCaller: 'offer-buyer-is-caller',
   offerBuyerOnly: 'offer-buyer-only',
+  feedsOpsOnly: 'feeds-ops-only',
 } as const;
 
 /** Changing a listing (price, details, withdraw, relist, deciding on offers) is its owner's alone. */

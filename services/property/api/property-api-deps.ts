@@ -4,8 +4,12 @@ import type { Caller } from '../../shared/http/caller';
 import type { Property } from '../domain/property';
 import type { ListingAgentCard, PropertyEvent } from '../published/property-events';
 import type { PublicAgentCard } from '../published/listing-agent-view';
+import type { FeedSourceReport } from '../feeds/feed-report';
 
-/** What the property API needs: the command path, the repository's reads, and the People service's cards. */
+/**
+ * What the property API needs: the command path, the repository's reads, the People
+ * service's cards, and the listing feeds' report.
+ */
 export interface PropertyApiDeps {
   runner: RunsCommands<Property>;
   repository: AggregateReader<PropertyEvent, Property>;
@@ -18,5 +22,7 @@ export interface PropertyApiDeps {
   awaitAgentCard?: (token: string) => Promise<void>;
   /** The public card of a listing's agent, decrypted now (erased once their key is gone). */
   agentCardView?: (card: ListingAgentCard | null) => Promise<PublicAgentCard | null>;
+  /** Every listing feed's report: each source with records, and each configured one. */
+  feedReports: () => Promise<FeedSourceReport[]>;
   clock?: () => Date;
 }

@@ -19,7 +19,8 @@ import {
   stateQuery,
   updateDetailsBody,
 } from './request-schemas';
-import { commandAccepted, eventPage, offerReceived, propertyState } from './response-schemas';
+import { propertyRules } from './property-access';
+import { commandAccepted, eventPage, feedReportJson, offerReceived, propertyState } from './response-schemas';
 
 const params = {
   id: z
@@ -49,6 +50,9 @@ const conflict = problemResponse(
 const preconditionFailed = problemResponse('If-Match names another version than the current one.');
 const keyReused = problemResponse('The Idempotency-Key was used before with another body.');
 const refused = problemResponse('The caller may not do this; `rule` names the access rule.');
+const noToken = problemResponse('No bearer token, or a refused one.', {
+  'WWW-Authenticate': { description: 'The Bearer challenge (RFC 6750).', required: true },
+});
 
 /** A command on an existing property: POST /properties/:id/… with its common answers. */
 function command(
@@ -87,7 +91,7 @@ function command(
 export const propertyApi: ApiDescription = {
   title: 'property',
   description:
-    'Listings as event-sourced aggregates: list a property, change it, take offers, and read its state at any version or instant and its event history.',
+    "Listings as event-sourced aggregates: list a property, change it, take offers, and read its state at any version or instant and its event history; for operators, the listing feeds' report.",
   operations: [
     {
       method: 'post',
@@ -200,6 +204,21 @@ export const propertyApi: ApiDescription = {
         200: jsonResponse('A page of events in version order.', eventPage),
         400: problemResponse('Invalid query.'),
         404: notFound,
+      },
+    },
+    {
+      method: 'get',
+      path: '/ops/feeds',
+      operationId: 'getListingFeedReport',
+      summary: "Every listing feed's records: imported, updated, unchanged, rejected (by reason)",
+      description:
+        'The report of `npm run feeds -- report`, per source: every source with records, and every source of LISTING_FEED_SOURCES (with zeros before its first record).',
+      token: 'required',
+      roles: ['ops'],
+      responses: {
+        200: jsonResponse('The report, sources in name order.', feedReportJson),
+        401: noToken,
+        403: problemResponse(`The token lacks the ops role (rule \`${propertyRules.feedsOpsOnly}\`).`),
       },
     },
   ],

@@ -1,9 +1,13 @@
 import { Router } from 'express';
+import { feedReportRead } from './feed-report-read';
 import type { PropertyApiDeps } from './property-api-deps';
 import { listProperty, propertyCommands } from './property-commands';
 import { propertyHistory, propertyState } from './property-queries';
 
-/** The write API of the property service: listing commands, current state, time travel, history. */
+/**
+ * The write API of the property service: listing commands, current state, time travel,
+ * history; and for operators, the listing feeds' report.
+ */
 export function propertyRoutes(deps: PropertyApiDeps): Router {
   const commands = propertyCommands(deps);
   return Router()
@@ -17,5 +21,6 @@ export function propertyRoutes(deps: PropertyApiDeps): Router {
     .post('/properties/:id/withdraw', commands.withdraw)
     .post('/properties/:id/relist', commands.relist)
     .get('/properties/:id', propertyState(deps))
-    .get('/properties/:id/events', propertyHistory(deps));
+    .get('/properties/:id/events', propertyHistory(deps))
+    .get('/ops/feeds', feedReportRead(deps));
 }

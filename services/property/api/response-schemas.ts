@@ -84,3 +84,24 @@ export const eventPage = z.strictObject({
   ),
   next: z.string().nullable().meta({ description: 'The next page, or null on the last one.' }),
 });
+
+const recordCount = z.number().int().min(0);
+
+/** GET /ops/feeds (see FeedSourceReport): what became of every listing feed's records. */
+export const feedReportJson = z.strictObject({
+  sources: z.array(
+    z.strictObject({
+      source: z.string().meta({ description: 'The feed (its topic is listing-feed.<source>).' }),
+      imported: recordCount,
+      updated: recordCount,
+      unchanged: recordCount,
+      rejected: recordCount.meta({ description: 'Records sent to listing-feed.<source>.dlq.' }),
+      reasons: z
+        .array(z.strictObject({ reason: z.string(), records: recordCount }))
+        .meta({ description: 'The rejected records by reason.' }),
+      lastRecordAt: instantSchema
+        .nullable()
+        .meta({ description: 'When its newest record was recorded; null before the first.' }),
+    }),
+  ),
+});
