@@ -1,3 +1,4 @@
+import { decimalParam } from '../../shared/http/whole-number-param';
 import type { estypes } from '@elastic/elasticsearch';
 import { z } from 'zod';
 import { wholeNumberParam } from '../../shared/http/whole-number-param';
@@ -72,10 +73,8 @@ export function decodeCursor(cursor: string): { sort: SearchSort; after: CursorV
 // ---------------------------------------------------------------------------------------------
 
 // Query values arrive as text (arrays when repeated); z.coerce would take "" for 0 and "0x10" for 16.
-const DECIMAL = /^-?\d+(\.\d+)?$/;
 const text = () => z.string({ error: 'give this parameter once, as text' });
-const decimal = (check: z.ZodNumber) =>
-  text().trim().regex(DECIMAL, 'a decimal number such as 250000').transform(Number).pipe(check);
+const decimal = decimalParam;
 
 /** One or more values of a closed set: "a,b", or the parameter repeated; duplicates collapse. */
 function valueList<const V extends readonly [string, ...string[]]>(allowed: V) {

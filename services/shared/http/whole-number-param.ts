@@ -19,3 +19,18 @@ export function wholeNumberParam(min: number, max: number) {
     .transform(Number)
     .pipe(z.number().min(min, `at least ${min}`).max(max, `at most ${max}`));
 }
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/**
+ * A decimal number given as query text, then checked by `check`. Like wholeNumberParam, and
+ * for the same reason: z.coerce would take "" for 0 and "0x10" for 16.
+ */
+export function decimalParam(check: z.ZodNumber) {
+  return z
+    .string({ error: 'give this parameter once, as text' })
+    .trim()
+    .regex(DECIMAL, 'a decimal number such as 250000')
+    .transform(Number)
+    .pipe(check);
+}

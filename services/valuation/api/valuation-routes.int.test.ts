@@ -181,6 +181,16 @@ describe('GET /valuations/:propertyId', () => {
     expect(body.band!.high.amount).toBeGreaterThan(body.estimate!.amount);
   });
 
+  it('never takes a sold property as its own comparable, nor a sale after the valuation date', async () => {
+    // u15 sold in April; valued as of May 1st, the sales before then are its candidates.
+    const { status, body } = await get('/valuations/u15');
+    expect(status).toBe(200);
+    expect(body.outcome).toBe('estimated');
+    const ids = body.comparables.map((c) => c.id);
+    expect(ids).not.toContain('u15');
+    expect(ids).not.toContain('after-the-date');
+  });
+
   it('is a 404 for a property the read model does not hold', async () => {
     const { status, body } = await get<{ title: string; detail: string }>('/valuations/no-such-property');
     expect(status).toBe(404);
@@ -227,5 +237,11 @@ describe('GET /valuations (a described property)', () => {
     );
     expect(status).toBe(400);
     expect(body.errors.map((e) => e.field).sort()).toEqual(['query', 'query.areaSqm', 'query.type']);
+    // An empty parameter is missing, not zero.
+    const empty = await get<{ errors: Array<{ field: string }> }>(
+      '/valuations?city=Utrecht&type=house&areaSqm=100&bedrooms=&bathrooms=1&lat=&lon=5',
+    );
+    expect(empty.status).toBe(400);
+    expect(empty.body.errors.map((e) => e.field).sort()).toEqual(['query.bedrooms', 'query.lat']);
   });
 });
