@@ -86,6 +86,26 @@ export function propertyMigrationsFor(schema: string): Record<string, Migration>
           .execute(),
       down: (db) => db.schema.withSchema(schema).dropTable('feed_records').ifExists().execute(),
     },
+    '0010_feed_record_times': {
+      // A record's ModificationTimestamp: one older than what was applied for its listing is stale.
+      up: async (db) => {
+        await db.schema
+          .withSchema(schema)
+          .alterTable('feed_records')
+          .addColumn('modified_at', 'timestamptz')
+          .execute();
+        await db.schema
+          .withSchema(schema)
+          .createIndex('feed_records_listing')
+          .on('feed_records')
+          .columns(['source', 'listing_key', 'modified_at'])
+          .execute();
+      },
+      down: async (db) => {
+        await db.schema.withSchema(schema).dropIndex('feed_records_listing').ifExists().execute();
+        await db.schema.withSchema(schema).alterTable('feed_records').dropColumn('modified_at').execute();
+      },
+    },
   };
 }
 

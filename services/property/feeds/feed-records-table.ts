@@ -14,6 +14,8 @@ export interface FeedRecordsTable {
   property_id: string | null;
   outcome: FeedOutcome;
   reason: string | null;
+  /** The record's ModificationTimestamp; null when it could not be read. */
+  modified_at: ColumnType<Date | null, string | null, never>;
   recorded_at: ColumnType<Date, never, never>;
 }
 

@@ -1,11 +1,14 @@
 import type { EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Kysely } from 'kysely';
 import type { CommandContext } from '../../shared/domain/command-context';
+import { ConcurrencyError } from '../../shared/errors/concurrency-error';
 import { DomainError } from '../../shared/errors/domain-error';
+import { messageOf } from '../../shared/errors/message-of';
+import { isTransient } from '../../shared/errors/transient';
 import type { EventSourcedRepository } from '../../shared/event-sourcing/repository';
 import type { PostgresTransaction } from '../../shared/event-store/postgres-event-store';
 import { ConsumerSession, type SessionClients } from '../../shared/kafka/consumer-session';
-import { sendToDeadLetter } from '../../shared/kafka/dead-letter';
+import { sendToDeadLetter, type ParkReason } from '../../shared/kafka/dead-letter';
 import type { GroupSettings } from '../../shared/kafka/group-consumer';
 import type { GroupMembership } from '../../shared/kafka/group-membership';
 import { retryTransient, type RetryPolicy } from '../../shared/kafka/retry-transient';
@@ -43,6 +46,7 @@ export interface ListingFeedImporterOptions {
 interface Done {
   outcome: FeedOutcome;
   listingKey: string | null;
+  modifiedAt: string | null;
   propertyId: string | null;
   reason: string | null;
 }
@@ -101,10 +105,21 @@ export class ListingFeedImporter implements Worker {
     await retryTransient(
       async () => {
         if (await this.alreadyDone(source, partition, message)) return;
-        const done = await this.importRecord(source, partition, message);
+        let done: Done;
+        let reason: ParkReason = 'invalid-record';
+        try {
+          done = await this.importRecord(source, partition, message);
+        } catch (error) {
+          // A failure that retrying cannot cure (a bug, a value the database refuses) parks the
+          // record like an invalid one, so the feed moves on and the service stays ready.
+          if (isTransient(error)) throw error;
+          done = rejected(null, `could not be imported: ${messageOf(error)}`);
+          reason = 'handler-error';
+        }
         if (done.outcome === 'rejected') {
+          // Sent before it is recorded: a crash in between parks it twice, never not at all.
           await sendToDeadLetter(producer, 'listing-feed-importer', [
-            { topic, partition, message, reason: 'invalid-record', error: done.reason ?? 'rejected' },
+            { topic, partition, message, reason, error: done.reason ?? 'rejected' },
           ]);
           await this.record(this.deps.records, source, partition, message, done);
           this.deps.logger.warn(
@@ -147,11 +162,25 @@ export class ListingFeedImporter implements Worker {
       if (error instanceof FeedRecordError) return rejected(null, error.reason);
       throw error;
     }
+    const applied = await this.lastApplied(source, listing.listingKey);
+    if (applied && applied >= new Date(listing.modifiedAt)) {
+      // An older record (a file dropped again, a line the connector re-sent) never rolls a listing back.
+      const done: Done = {
+        outcome: 'unchanged',
+        listingKey: listing.listingKey,
+        modifiedAt: listing.modifiedAt,
+        propertyId: feedPropertyId(source, listing.listingKey),
+        reason: `not newer than the record applied (${applied.toISOString()})`,
+      };
+      await this.record(this.deps.records, source, partition, message, done);
+      return done;
+    }
     const agentId = await this.deps.agents.agentWithEmail(listing.agentEmail);
     if (!agentId) {
+      // The address itself stays out of the reason (logged, reported, kept): it may be an erased agent's.
       return rejected(
-        listing.listingKey,
-        `ListAgentEmail: ${listing.agentEmail} is no agent on the platform (no People profile with an agency)`,
+        listing,
+        'ListAgentEmail: no agent on the platform has this email (a People profile with an agency)',
       );
     }
     const id = feedPropertyId(source, listing.listingKey);
@@ -167,10 +196,10 @@ export class ListingFeedImporter implements Worker {
         ? await this.update(property, listing, context, source, partition, message)
         : await this.list(id, listing, agentId, context, source, partition, message);
     } catch (error) {
-      if (error instanceof FeedRecordError) return rejected(listing.listingKey, error.reason);
+      if (error instanceof FeedRecordError) return rejected(listing, error.reason);
       // A rule of the listing refused it (e.g. a description too long): the record, not the system.
       // (A ConcurrencyError is transient: the record is tried again against what was written.)
-      if (error instanceof DomainError) return rejected(listing.listingKey, error.message);
+      if (error instanceof DomainError) return rejected(listing, error.message);
       throw error;
     }
   }
@@ -202,9 +231,15 @@ export class ListingFeedImporter implements Worker {
       },
       new Date(),
     );
-    const done: Done = { outcome: 'imported', listingKey: listing.listingKey, propertyId: id, reason: null };
+    const done: Done = {
+      outcome: 'imported',
+      listingKey: listing.listingKey,
+      modifiedAt: listing.modifiedAt,
+      propertyId: id,
+      reason: null,
+    };
     await this.deps.repository.save(property, 0, context, (trx) =>
-      this.record(asFeedTables(trx), source, partition, message, done),
+      this.recordOnce(asFeedTables(trx), source, partition, message, done, property),
     );
     return done;
   }
@@ -217,10 +252,15 @@ export class ListingFeedImporter implements Worker {
     partition: number,
     message: KafkaMessage,
   ): Promise<Done> {
-    const commands = feedCommands(propertyView(property), listing);
+    const view = propertyView(property);
+    if (view.ownerId !== context.actor) {
+      throw new FeedRecordError('ListAgentEmail: the listing belongs to another agent on the platform');
+    }
+    const commands = feedCommands(view, listing);
     const done: Done = {
       outcome: commands.length === 0 ? 'unchanged' : 'updated',
       listingKey: listing.listingKey,
+      modifiedAt: listing.modifiedAt,
       propertyId: property.id,
       reason: null,
     };
@@ -231,9 +271,27 @@ export class ListingFeedImporter implements Worker {
     const version = property.version;
     for (const command of commands) property.execute(command);
     await this.deps.repository.save(property, version, context, (trx) =>
-      this.record(asFeedTables(trx), source, partition, message, done),
+      this.recordOnce(asFeedTables(trx), source, partition, message, done, property, version),
     );
     return done;
+  }
+
+  /**
+   * Records the outcome with the events it caused. The record already there means another
+   * consumer (the partition's owner before a rebalance) got to it first: the whole
+   * transaction is rolled back as a conflict, and the retry finds the record done.
+   */
+  private async recordOnce(
+    db: Kysely<FeedTables>,
+    source: string,
+    partition: number,
+    message: KafkaMessage,
+    done: Done,
+    property: Property,
+    expectedVersion = 0,
+  ): Promise<void> {
+    const inserted = await this.insertRecord(db, source, partition, message, done);
+    if (!inserted) throw new ConcurrencyError(property.id, expectedVersion);
   }
 
   private async record(
@@ -243,7 +301,18 @@ export class ListingFeedImporter implements Worker {
     message: KafkaMessage,
     done: Done,
   ): Promise<void> {
-    await db
+    await this.insertRecord(db, source, partition, message, done);
+  }
+
+  /** Whether this call inserted the record (false: it was there already). */
+  private async insertRecord(
+    db: Kysely<FeedTables>,
+    source: string,
+    partition: number,
+    message: KafkaMessage,
+    done: Done,
+  ): Promise<boolean> {
+    const inserted = await db
       .insertInto('feed_records')
       .values({
         source,
@@ -253,18 +322,37 @@ export class ListingFeedImporter implements Worker {
         property_id: done.propertyId,
         outcome: done.outcome,
         reason: done.reason,
+        modified_at: done.modifiedAt,
       })
       .onConflict((oc) => oc.columns(['source', 'kafka_partition', 'kafka_offset']).doNothing())
+      .returning('kafka_offset')
       .execute();
+    return inserted.length > 0;
+  }
+
+  /** When the newest record applied to this listing was modified, if any was. */
+  private async lastApplied(source: string, listingKey: string): Promise<Date | undefined> {
+    const row = await this.deps.records
+      .selectFrom('feed_records')
+      .select((eb) => eb.fn.max('modified_at').as('latest'))
+      .where('source', '=', source)
+      .where('listing_key', '=', listingKey)
+      .where('outcome', '!=', 'rejected')
+      .executeTakeFirst();
+    return row?.latest ?? undefined;
   }
 }
 
-const rejected = (listingKey: string | null, reason: string): Done => ({
-  outcome: 'rejected',
-  listingKey,
-  propertyId: null,
-  reason,
-});
+/** A rejection, with the listing's key and time when the record got as far as being read. */
+function rejected(listing: Pick<FeedListing, 'listingKey' | 'modifiedAt'> | null, reason: string): Done {
+  return {
+    outcome: 'rejected',
+    listingKey: listing?.listingKey ?? null,
+    modifiedAt: listing?.modifiedAt ?? null,
+    propertyId: null,
+    reason,
+  };
+}
 
 /** The event store's transaction over the same schema, where feed_records is too. */
 const asFeedTables = (trx: PostgresTransaction) => trx as unknown as Kysely<FeedTables>;

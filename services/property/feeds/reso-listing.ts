@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from '../../shared/errors/domain-error';
+import { findUnstorableText } from '../../shared/http/unstorable-text';
 import { moneyFromMajor, type Money } from '../../shared/domain/money';
 import type { Address } from '../domain/address';
 import type { PropertyType } from '../published/property-type';
@@ -82,6 +83,11 @@ export function feedListingOf(line: string): FeedListing {
     json = JSON.parse(line);
   } catch {
     throw new FeedRecordError('not a JSON object: the line does not parse');
+  }
+  // Text Postgres cannot store (NUL, lone surrogates) would fail the append, not the record.
+  const unstorable = findUnstorableText(json, '');
+  if (unstorable.length > 0) {
+    throw new FeedRecordError(unstorable.map((problem) => `${problem.field}: ${problem.message}`).join('; '));
   }
   const parsed = resoRecord.safeParse(json);
   if (!parsed.success) {

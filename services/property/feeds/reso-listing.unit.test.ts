@@ -78,5 +78,9 @@ describe('a RESO feed record', () => {
     );
     expect(refusal({ PropertySubType: 'Castle' })).toMatch(/^PropertySubType: one of Apartment/);
     expect(() => feedListingOf('{not json')).toThrow('not a JSON object: the line does not parse');
+    // Valid JSON that Postgres cannot store fails the record, not the importer.
+    expect(refusal({ PublicRemarks: 'a\u0000b' })).toBe(
+      'PublicRemarks: contains U+0000 (NUL), which cannot be stored',
+    );
   });
 });
