@@ -24,6 +24,8 @@ export interface AuditCursor {
   position: string;
 }
 
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
 export function encodeCursor(cursor: AuditCursor): string {
   return Buffer.from(JSON.stringify([cursor.occurredAt, cursor.position])).toString('base64url');
 }
@@ -34,7 +36,9 @@ function decodeCursor(value: string): AuditCursor | undefined {
     if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
     const [occurredAt, position] = decoded as unknown[];
     if (typeof occurredAt !== 'string' || Number.isNaN(Date.parse(occurredAt))) return undefined;
-    if (typeof position !== 'string' || !/^\d{1,19}$/.test(position)) return undefined;
+    // A bigserial: anything above the bigint range is no position of ours (and a 500 in Postgres).
+    if (typeof position !== 'string' || !/^\d{1,19}$/.test(position) || BigInt(position) > MAX_BIGINT)
+      return undefined;
     return { occurredAt, position };
   } catch {
     return undefined;

@@ -10,6 +10,8 @@ export type AuditRow = Omit<EntriesTable, 'position' | 'occurred_at' | 'recorded
 /** Why a message could not be recorded: it lacks what every relayed message carries. */
 export class UnauditableMessageError extends Error {}
 
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
 function kindOf(topic: string): AuditRow['kind'] {
   if (topic.endsWith('.commands')) return 'command';
   if (topic.endsWith('.replies')) return 'reply';
@@ -20,8 +22,8 @@ function kindOf(topic: string): AuditRow['kind'] {
  * What the trail keeps of a relayed message: who (the actor header: the token subject the
  * command ran for), what (its type, on which aggregate), when, and in which conversation (the
  * correlation id: a purchase's transaction id for every saga message). Headers only: the
- * payload stays in its event store or on its topic, so nothing personal is copied here and a
- * schema this service has never seen is no obstacle.
+ * payload stays in its event store or on its topic (nothing personal is copied, only
+ * pseudonymous ids), and a schema this service has never seen is no obstacle.
  */
 export function auditRowOf(topic: string, partition: number, message: KafkaMessage): AuditRow {
   const messageId = header(message, 'eventId');
@@ -35,7 +37,8 @@ export function auditRowOf(topic: string, partition: number, message: KafkaMessa
       `${topic}[${partition}]@${message.offset} lacks its key or a relay header (eventId, eventType, aggregateVersion, occurredAt, correlationId)`,
     );
   }
-  if (Number.isNaN(Date.parse(occurredAt))) {
+  // Strictly ISO 8601 with a zone: Date.parse takes "1" for 2001, which Postgres refuses.
+  if (!ISO_INSTANT.test(occurredAt) || Number.isNaN(Date.parse(occurredAt))) {
     throw new UnauditableMessageError(
       `${topic}[${partition}]@${message.offset}: occurredAt "${occurredAt}" is not an instant`,
     );

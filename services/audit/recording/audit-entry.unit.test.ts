@@ -67,5 +67,9 @@ describe('an audit row', () => {
     expect(() => auditRowOf('property.events', 1, message({ ...relayHeaders, occurredAt: 'soon' }))).toThrow(
       /not an instant/,
     );
+    // Date.parse reads "1" as the year 2001; Postgres would refuse it and stall the batch.
+    expect(() => auditRowOf('property.events', 1, message({ ...relayHeaders, occurredAt: '1' }))).toThrow(
+      /not an instant/,
+    );
   });
 });

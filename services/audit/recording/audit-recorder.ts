@@ -11,6 +11,8 @@ import type { Worker } from '../../shared/service/worker';
 import type { AuditTables } from '../audit-tables';
 import { auditRowOf, UnauditableMessageError, type AuditRow } from './audit-entry';
 
+const INSERT_CHUNK = 1_000;
+
 export interface AuditRecorderDeps {
   kafka: Kafka;
   db: Kysely<AuditTables>;
@@ -87,10 +89,11 @@ export class AuditRecorder implements Worker {
     }
     await retryTransient(
       async () => {
-        if (rows.length > 0) {
+        // In chunks: a statement carries at most 65,535 parameters (14 a row).
+        for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
           await this.deps.db
             .insertInto('entries')
-            .values(rows)
+            .values(rows.slice(start, start + INSERT_CHUNK))
             .onConflict((oc) => oc.column('message_id').doNothing())
             .execute();
         }
