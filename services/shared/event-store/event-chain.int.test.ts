@@ -50,7 +50,8 @@ beforeAll(async () => {
     .insertInto('events')
     .values(row('a', 2, { n: 2 }))
     .execute();
-  // Several events of one stream in one statement, as an append of a command's events does.
+  // Several events of one stream in one statement (the store appends a command's events so,
+  // inside a WITH; the e2e tests verify the services' real stores after such appends).
   await db
     .insertInto('events')
     .values([row('b', 1, { n: 1 }), row('b', 2, { n: 2 }), row('b', 3, { n: 3.5 })])
