@@ -1,5 +1,5 @@
 import { listAsV1Service } from '../support/old-property-writer';
-import { awaitProjected, projectionDrift } from '../support/projections-clean';
+import { awaitProjected, projectionDrift, searchAndAnalytics } from '../support/projections-clean';
 import { listing, startPropertyService, type PropertyHarness } from '../support/property-harness';
 import { startSupervised, stopEveryProcess, urlOf, type Supervised } from '../support/service-processes';
 
@@ -72,7 +72,7 @@ describe('PropertyListed v1 and v2 side by side', () => {
       listingAgent: null,
     });
 
-    expect(await projectionDrift(new Set([oldId, newId]))).toEqual({
+    expect(await projectionDrift(new Set([oldId, newId]), searchAndAnalytics)).toEqual({
       'property-search': [],
       'market-analytics': [],
     });

@@ -3,7 +3,7 @@ import { localUser, signIn } from '../support/identities';
 import { CommandLoad, stopEveryLoad } from '../support/command-load';
 import { awaitDelivered } from '../support/delivered';
 import { endOffsets } from '../support/pipeline';
-import { awaitProjected, projectionDrift } from '../support/projections-clean';
+import { awaitProjected, projectionDrift, searchAndAnalytics } from '../support/projections-clean';
 import { startSupervised, urlOf, type Supervised, stopEveryProcess } from '../support/service-processes';
 import { outage, startStack } from '../support/stack-faults';
 import { waitFor } from '../support/wait-for';
@@ -61,7 +61,7 @@ describe('Postgres restarted under a steady command load', () => {
     expect(delivery.missing).toEqual([]);
     await awaitProjected((id) => `${urlOf('search')}/search/properties/${id}`, report.accepted);
     await awaitProjected((id) => `${urlOf('analytics')}/analytics/properties/${id}`, report.accepted);
-    expect(await projectionDrift(new Set(report.properties))).toEqual({
+    expect(await projectionDrift(new Set(report.properties), searchAndAnalytics)).toEqual({
       'property-search': [],
       'market-analytics': [],
     });

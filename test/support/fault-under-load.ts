@@ -2,7 +2,7 @@ import { CommandLoad, type LoadReport } from './command-load';
 import { awaitDelivered, type Delivery } from './delivered';
 import { localUser } from './identities';
 import { endOffsets } from './pipeline';
-import { awaitProjected, projectionDrift } from './projections-clean';
+import { awaitProjected, projectionDrift, searchAndAnalytics } from './projections-clean';
 import { purchaseOutcome, startPurchaseOverHttp } from './purchases';
 import { startSupervised, stopEveryProcess, urlOf, type Supervised } from './service-processes';
 import { stopEveryLoad } from './command-load';
@@ -43,7 +43,7 @@ export async function survivesUnderLoad(
   expect(delivery.missing).toEqual([]);
   await awaitProjected((id) => `${urlOf('search')}/search/properties/${id}`, report.accepted, 180_000);
   await awaitProjected((id) => `${urlOf('analytics')}/analytics/properties/${id}`, report.accepted, 180_000);
-  expect(await projectionDrift(new Set(report.properties))).toEqual({
+  expect(await projectionDrift(new Set(report.properties), searchAndAnalytics)).toEqual({
     'property-search': [],
     'market-analytics': [],
   });

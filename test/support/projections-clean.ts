@@ -32,6 +32,9 @@ export async function awaitProjected(
   }
 }
 
+/** The two read models the pipeline and fault tests run and check (valuation has tests of its own). */
+export const searchAndAnalytics = ['property-search', 'market-analytics'] as const;
+
 /**
  * `projections verify` for every projection (or the named ones: a test that runs only some
  * projectors), limited to the given aggregates: what the event store says each document
