@@ -1,4 +1,5 @@
 import { sql, type Migration } from 'kysely';
+import { forbidMutation } from '../../services/shared/db/append-only';
 import { dropServiceSchema } from '../../services/shared/messaging/inbox';
 
 /**
@@ -45,19 +46,12 @@ export function auditMigrationsFor(schema: string): Record<string, Migration> {
             .columns([...columns, 'position'])
             .execute();
         }
-        await sql`
-        CREATE FUNCTION ${sql.id(schema, 'forbid_entry_mutation')}() RETURNS trigger
-        LANGUAGE plpgsql AS $$
-        BEGIN
-          RAISE EXCEPTION 'the audit trail is append-only: % is not allowed on %.entries', TG_OP, TG_TABLE_SCHEMA
-            USING ERRCODE = 'restrict_violation';
-        END $$`.execute(db);
-        await sql`
-        CREATE TRIGGER entries_append_only BEFORE UPDATE OR DELETE ON ${sql.id(schema, 'entries')}
-        FOR EACH ROW EXECUTE FUNCTION ${sql.id(schema, 'forbid_entry_mutation')}()`.execute(db);
-        await sql`
-        CREATE TRIGGER entries_no_truncate BEFORE TRUNCATE ON ${sql.id(schema, 'entries')}
-        FOR EACH STATEMENT EXECUTE FUNCTION ${sql.id(schema, 'forbid_entry_mutation')}()`.execute(db);
+        await forbidMutation(db, {
+          schema,
+          table: 'entries',
+          functionName: 'forbid_entry_mutation',
+          what: 'the audit trail is append-only',
+        });
       },
       down: (db) => dropServiceSchema(db, schema),
     },

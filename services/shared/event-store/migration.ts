@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { forbidMutation } from '../db/append-only';
 
 /**
  * Creates the event store of one service in its own Postgres schema: the append-only
@@ -31,19 +32,12 @@ export async function createEventStoreTables(db: Kysely<unknown>, schema: string
     .execute();
 
   // History is immutable: UPDATE and DELETE on events fail, whoever issues them.
-  await sql`
-    CREATE FUNCTION ${sql.id(schema, 'forbid_event_mutation')}() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-    BEGIN
-      RAISE EXCEPTION 'events are append-only: % is not allowed on %.events', TG_OP, TG_TABLE_SCHEMA
-        USING ERRCODE = 'restrict_violation';
-    END $$`.execute(db);
-  await sql`
-    CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON ${sql.id(schema, 'events')}
-    FOR EACH ROW EXECUTE FUNCTION ${sql.id(schema, 'forbid_event_mutation')}()`.execute(db);
-  await sql`
-    CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON ${sql.id(schema, 'events')}
-    FOR EACH STATEMENT EXECUTE FUNCTION ${sql.id(schema, 'forbid_event_mutation')}()`.execute(db);
+  await forbidMutation(db, {
+    schema,
+    table: 'events',
+    functionName: 'forbid_event_mutation',
+    what: 'events are append-only',
+  });
 
   await createOutboxTable(db, schema);
 
