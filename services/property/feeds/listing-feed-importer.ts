@@ -121,7 +121,7 @@ export class ListingFeedImporter implements Worker {
           await sendToDeadLetter(producer, 'listing-feed-importer', [
             { topic, partition, message, reason, error: done.reason ?? 'rejected' },
           ]);
-          await this.record(this.deps.records, source, partition, message, done);
+          await this.insertRecord(this.deps.records, source, partition, message, done);
           this.deps.logger.warn(
             { topic, offset: message.offset, reason: done.reason },
             'feed record rejected',
@@ -172,7 +172,7 @@ export class ListingFeedImporter implements Worker {
         propertyId: feedPropertyId(source, listing.listingKey),
         reason: `not newer than the record applied (${applied.toISOString()})`,
       };
-      await this.record(this.deps.records, source, partition, message, done);
+      await this.insertRecord(this.deps.records, source, partition, message, done);
       return done;
     }
     const agentId = await this.deps.agents.agentWithEmail(listing.agentEmail);
@@ -265,7 +265,7 @@ export class ListingFeedImporter implements Worker {
       reason: null,
     };
     if (commands.length === 0) {
-      await this.record(this.deps.records, source, partition, message, done);
+      await this.insertRecord(this.deps.records, source, partition, message, done);
       return done;
     }
     const version = property.version;
@@ -292,16 +292,6 @@ export class ListingFeedImporter implements Worker {
   ): Promise<void> {
     const inserted = await this.insertRecord(db, source, partition, message, done);
     if (!inserted) throw new ConcurrencyError(property.id, expectedVersion);
-  }
-
-  private async record(
-    db: Kysely<FeedTables>,
-    source: string,
-    partition: number,
-    message: KafkaMessage,
-    done: Done,
-  ): Promise<void> {
-    await this.insertRecord(db, source, partition, message, done);
   }
 
   /** Whether this call inserted the record (false: it was there already). */
